@@ -1,0 +1,31 @@
+"""corridor: analyse trade corridors - places, segments, transfers and trade - in Jupyter.
+
+>>> import corridor
+>>> c = corridor.load_instc()
+>>> c.segments.groupby("mode").size().to_dict()
+{'rail': 37, 'road': 12, 'sea': 15}
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from corridor import datasets, network
+from corridor.datasets import load_instc
+from corridor.errors import CorridorValidationError
+from corridor.network import Corridor, confidence_summary, length_summary, read_corridor, validate
+
+try:
+    __version__ = version("corridor")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Corridor",
+    "CorridorValidationError",
+    "confidence_summary",
+    "datasets",
+    "length_summary",
+    "load_instc",
+    "network",
+    "read_corridor",
+    "validate",
+]

@@ -1,0 +1,106 @@
+"""The corridor data model: allowed values, column groups, and how elements meet at terminals.
+
+Private: the public contract is written in the docstrings of :mod:`corridor.network`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+CRS = "EPSG:4326"
+MODES = ("rail", "road", "sea", "inland_water")
+WATER_MODES = ("sea", "inland_water")
+STATUSES = ("operational", "under_construction", "planned", "missing_link")
+PLACE_KINDS = ("city", "port", "border_post", "terminal", "junction", "dry_port")
+TRANSFER_KINDS = ("border_crossing", "transshipment", "gauge_change", "port_call", "ferry_wait")
+EVENT_EFFECTS = ("closed", "disrupted")
+CONFIDENCES = ("H", "M", "L")
+
+PLACE_COLUMNS = ("name", "country", "kind", "locode", "source", "confidence")
+SEGMENT_COLUMNS = (
+    "from_place", "to_place", "mode", "gauge_mm", "country", "branch", "status", "status_source",
+    "status_confidence", "available_from", "available_until", "length_km_published", "length_source",
+    "length_confidence", "speed_kmh_min", "speed_kmh", "speed_kmh_max", "speed_source", "speed_confidence",
+    "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "cost_source", "cost_confidence",
+    "capacity_mtpa", "capacity_source", "capacity_confidence", "passages", "note", "geometry_source",
+)  # fmt: skip
+TRANSFER_COLUMNS = (
+    "place_id", "kind", "from_mode", "from_gauge_mm", "from_country", "to_mode", "to_gauge_mm", "to_country",
+    "directed", "time_h_min", "time_h_mode", "time_h_max", "time_source", "time_confidence",
+    "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "cost_source", "cost_confidence",
+    "capacity_mtpa", "capacity_source", "capacity_confidence", "available_from", "available_until", "note",
+)  # fmt: skip
+EVENT_COLUMNS = ("event_id", "target", "effect", "start", "end", "description", "source", "confidence")
+
+REQUIRED = {
+    "places": ("name", "country", "kind", "source", "confidence"),
+    "segments": ("from_place", "to_place", "mode", "status", "speed_kmh", "speed_source", "speed_confidence"),
+    "transfers": ("place_id", "kind", "from_mode", "to_mode", "time_h_mode", "time_source", "time_confidence"),
+    "events": ("event_id", "target", "effect", "start", "source", "confidence"),
+}
+NUMERIC = {
+    "places": (),
+    "segments": (
+        "gauge_mm", "length_km_published", "speed_kmh_min", "speed_kmh", "speed_kmh_max",
+        "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "capacity_mtpa",
+    ),
+    "transfers": (
+        "from_gauge_mm", "to_gauge_mm", "time_h_min", "time_h_mode", "time_h_max",
+        "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "capacity_mtpa",
+    ),
+    "events": (),
+}  # fmt: skip
+DATES = {
+    "places": (),
+    "segments": ("available_from", "available_until"),
+    "transfers": ("available_from", "available_until"),
+    "events": ("start", "end"),
+}
+# figure -> (low, high, source column, confidence column); a figure with a value needs a source and a confidence
+FIGURES = {
+    "segments": {
+        "status": (None, None, "status_source", "status_confidence"),
+        "length_km_published": (None, None, "length_source", "length_confidence"),
+        "speed_kmh": ("speed_kmh_min", "speed_kmh_max", "speed_source", "speed_confidence"),
+        "cost_usd_per_tkm": ("cost_usd_per_tkm_min", "cost_usd_per_tkm_max", "cost_source", "cost_confidence"),
+        "capacity_mtpa": (None, None, "capacity_source", "capacity_confidence"),
+    },
+    "transfers": {
+        "time_h_mode": ("time_h_min", "time_h_max", "time_source", "time_confidence"),
+        "cost_usd_per_teu": ("cost_usd_per_teu_min", "cost_usd_per_teu_max", "cost_source", "cost_confidence"),
+        "capacity_mtpa": (None, None, "capacity_source", "capacity_confidence"),
+    },
+    "places": {"geometry": (None, None, "source", "confidence")},
+    "events": {"effect": (None, None, "source", "confidence")},
+}
+
+
+def terminal_keys(
+    place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, country: pd.Series
+) -> pd.Series:
+    """Label the terminal each element end attaches to: ``place|mode|gauge|country``.
+
+    A place holds one terminal per mode, gauge and side of a border; water terminals have no country.
+    """
+    on_land = ~mode.isin(WATER_MODES)
+    gauge = gauge_mm.astype("Float64").round().astype("Int64").astype("string")
+    side = country.astype("string").where(on_land, "")
+    parts = [part.astype("string").fillna("") for part in (place, mode, gauge, side)]
+    return (parts[0] + "|" + parts[1] + "|" + parts[2] + "|" + parts[3]).astype(object)
+
+
+def segment_terminals(segments: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Terminal labels at the start and at the end of each segment, indexed like `segments`."""
+    args = (segments["mode"], segments["gauge_mm"], segments["country"])
+    return terminal_keys(segments["from_place"], *args), terminal_keys(segments["to_place"], *args)
+
+
+def transfer_terminals(transfers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Terminal labels a transfer joins (from, to), indexed like `transfers`."""
+    start = terminal_keys(
+        transfers["place_id"], transfers["from_mode"], transfers["from_gauge_mm"], transfers["from_country"]
+    )
+    end = terminal_keys(
+        transfers["place_id"], transfers["to_mode"], transfers["to_gauge_mm"], transfers["to_country"]
+    )
+    return start, end

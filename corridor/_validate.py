@@ -1,0 +1,394 @@
+"""Collect-every-problem validation of corridor tables (private; see :func:`corridor.network.validate`)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pycountry
+import shapely
+from pyproj import Geod
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
+
+from corridor import _model
+
+GEOD = Geod(ellps="WGS84")
+
+
+def nearest(value: object, choices: Iterable[object]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest of `choices`, or ``""``."""
+    match = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _label(table: str, key: object) -> str:
+    return f"{table}[{key!r}]"
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Missing or whitespace-only cells."""
+    return values.isna() | values.astype(str).str.strip().eq("")
+
+
+# --- coercion: raw text cells to typed columns ------------------------------------------------------------
+
+
+def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """Type the columns of a raw `table` in place of text, recording every cell that does not parse.
+
+    Missing optional columns are added empty; missing required columns are reported.
+    """
+    frame = frame.copy()
+    missing = [c for c in _model.REQUIRED[table] if c not in frame.columns and c not in frame.index.names]
+    for column in missing:
+        problems.append(f"{table}: required column `{column}` is missing{nearest(column, frame.columns)}.")
+    for column in frame.columns:
+        if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+            text = frame[column].astype("string").str.strip()
+            frame[column] = text.mask(text.eq(""))
+    all_columns = {
+        "places": _model.PLACE_COLUMNS,
+        "segments": _model.SEGMENT_COLUMNS,
+        "transfers": _model.TRANSFER_COLUMNS,
+        "events": _model.EVENT_COLUMNS,
+    }[table]
+    for column in all_columns:
+        if column not in frame.columns and column not in frame.index.names:
+            frame[column] = pd.NA
+    for column in _model.NUMERIC[table]:
+        raw = frame[column]
+        number = pd.to_numeric(raw, errors="coerce").astype(float)
+        for key in frame.index[raw.notna() & number.isna()]:
+            problems.append(f"{_label(table, key)}: `{column}` is {raw[key]!r}; expected a number.")
+        frame[column] = number
+    for column in _model.DATES[table]:
+        raw = frame[column]
+        date = pd.to_datetime(raw, errors="coerce", format="ISO8601") if raw.notna().any() else raw
+        date = pd.Series(date, index=frame.index).astype("datetime64[ns]")
+        for key in frame.index[raw.notna() & date.isna()]:
+            problems.append(f"{_label(table, key)}: `{column}` is {raw[key]!r}; expected a date as YYYY-MM-DD.")
+        frame[column] = date
+    if table == "transfers":
+        text = frame["directed"].astype("string").str.lower()
+        flags = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
+        for key in frame.index[text.notna() & flags.isna()]:
+            problems.append(f"{_label(table, key)}: `directed` is {frame['directed'][key]!r}; expected true or false.")
+        frame["directed"] = flags.fillna(False).astype(bool)
+    return frame
+
+
+# --- checks on typed tables -------------------------------------------------------------------------------
+
+
+def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: float) -> list[str]:
+    """Every problem of a typed corridor, as messages that name the table, the id, the value and the fix."""
+    places, segments, transfers, events = corridor.places, corridor.segments, corridor.transfers, corridor.events
+    problems: list[str] = []
+    for table, frame in (("places", places), ("segments", segments), ("transfers", transfers)):
+        _check_index(table, frame, problems)
+        _check_figures(table, frame, problems)
+    _check_index("events", events, problems)
+    _check_figures("events", events, problems)
+    _check_places(places, problems)
+    _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
+    _check_transfers(transfers, places, segments, problems)
+    _check_events(events, places, segments, transfers, problems)
+    if not problems:
+        _check_connected(segments, transfers, problems)
+    return problems
+
+
+def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
+    duplicated = frame.index[frame.index.duplicated()].unique()
+    for key in duplicated:
+        problems.append(f"{table}: id {key!r} appears more than once; ids must be unique.")
+    if isinstance(frame.index, pd.MultiIndex):
+        return
+    name = frame.index.name or "id"
+    for key in frame.index:
+        if not isinstance(key, str) or not key or not key.replace("_", "").isalnum() or key != key.lower():
+            problems.append(
+                f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores."
+            )
+
+
+def _check_choice(
+    table: str, frame: pd.DataFrame, column: str, choices: Iterable[str], problems: list[str], *, required: bool
+) -> None:
+    choices = tuple(choices)
+    for key, value in frame[column].items():
+        if pd.isna(value):
+            if required:
+                problems.append(f"{_label(table, key)}: `{column}` is missing; expected one of {list(choices)}.")
+        elif value not in choices:
+            problems.append(
+                f"{_label(table, key)}: `{column}` is {value!r}; expected one of {list(choices)}"
+                f"{nearest(value, choices)}."
+            )
+
+
+def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
+    for figure, (low, high, source, confidence) in _model.FIGURES[table].items():
+        has_value = frame[figure].notna() if figure != "geometry" else ~frame.geometry.isna()
+        for key in frame.index[has_value & _blank(frame[source])]:
+            problems.append(
+                f"{_label(table, key)}: `{figure}` has no `{source}`; cite where it comes from, "
+                "or write 'assumption: ...' and give a range."
+            )
+        conf = frame[confidence]
+        for key in frame.index[has_value & ~conf.isin(_model.CONFIDENCES)]:
+            problems.append(
+                f"{_label(table, key)}: `{confidence}` is {_show(conf[key])}; expected one of "
+                f"{list(_model.CONFIDENCES)} (high, medium, low)."
+            )
+        if low is None:
+            continue
+        value, lo, hi = frame[figure], frame[low], frame[high]
+        for key in frame.index[(lo > value) | (value > hi) | (lo > hi)]:
+            problems.append(
+                f"{_label(table, key)}: `{low}` <= `{figure}` <= `{high}` does not hold "
+                f"({lo[key]} / {value[key]} / {hi[key]}); order the range."
+            )
+        for key in frame.index[has_value & conf.eq("L") & (lo.isna() | hi.isna())]:
+            problems.append(
+                f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; "
+                f"give `{low}` and `{high}`."
+            )
+
+
+def _show(value: object) -> str:
+    return "missing" if pd.isna(value) else repr(value)
+
+
+def _check_crs(table: str, frame: Any, problems: list[str]) -> None:
+    if frame.crs is None:
+        problems.append(f"{table}: the CRS is missing; set it with `.set_crs('EPSG:4326')` if these are lon/lat.")
+    elif not frame.crs.equals(_model.CRS):
+        problems.append(
+            f"{table}: the CRS is {frame.crs.to_string()!r}; expected EPSG:4326 (lengths are geodesic). "
+            "Use `.to_crs('EPSG:4326')`."
+        )
+
+
+def _check_geometry(table: str, frame: Any, kind: str, problems: list[str]) -> None:
+    geometry = frame.geometry
+    for key, geom in geometry.items():
+        if geom is None or geom.is_empty:
+            problems.append(f"{_label(table, key)}: the geometry is missing; expected a {kind}.")
+        elif geom.geom_type != kind:
+            problems.append(f"{_label(table, key)}: the geometry is a {geom.geom_type}; expected a {kind}.")
+        elif not geom.is_valid:
+            problems.append(f"{_label(table, key)}: the geometry is invalid ({shapely.is_valid_reason(geom)}).")
+        elif not np.all(np.abs(shapely.get_coordinates(geom)) <= [180, 90]):
+            problems.append(f"{_label(table, key)}: coordinates lie outside lon -180..180, lat -90..90.")
+
+
+def _check_country(table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series) -> None:
+    for key, code in frame.loc[where, column].items():
+        if pd.isna(code):
+            problems.append(f"{_label(table, key)}: `{column}` is missing; expected an ISO 3166 alpha-3 code.")
+        elif pycountry.countries.get(alpha_3=code) is None:
+            try:
+                hint = f" (did you mean {pycountry.countries.lookup(code).alpha_3!r}?)"
+            except LookupError:
+                hint = ""
+            problems.append(
+                f"{_label(table, key)}: `{column}` is {code!r}, which is not an ISO 3166 alpha-3 code{hint}."
+            )
+
+
+def _check_places(places: Any, problems: list[str]) -> None:
+    _check_crs("places", places, problems)
+    _check_geometry("places", places, "Point", problems)
+    _check_choice("places", places, "kind", _model.PLACE_KINDS, problems, required=True)
+    _check_country("places", places, "country", problems, where=pd.Series(True, index=places.index))
+
+
+def _check_reference(table: str, frame: pd.DataFrame, column: str, ids: pd.Index, problems: list[str]) -> None:
+    for key, value in frame[column].items():
+        if pd.isna(value):
+            problems.append(f"{_label(table, key)}: `{column}` is missing; expected a place_id.")
+        elif value not in ids:
+            problems.append(f"{_label(table, key)}: `{column}` {value!r} is not a known place{nearest(value, ids)}.")
+
+
+def _check_positive(table: str, frame: pd.DataFrame, columns: Iterable[str], problems: list[str]) -> None:
+    for column in columns:
+        for key in frame.index[frame[column] <= 0]:
+            problems.append(f"{_label(table, key)}: `{column}` is {frame[column][key]}; it must be positive.")
+
+
+def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, problems: list[str]) -> None:
+    is_rail = frame[mode].eq("rail")
+    for key in frame.index[is_rail & frame[gauge].isna()]:
+        problems.append(f"{_label(table, key)}: `{gauge}` is missing; rail needs a track gauge in mm (1520, 1435).")
+    for key in frame.index[~is_rail & frame[gauge].notna()]:
+        problems.append(
+            f"{_label(table, key)}: `{gauge}` is {frame[gauge][key]:g} for mode {frame[mode][key]!r}; "
+            "only rail has a gauge, leave it empty."
+        )
+    _check_positive(table, frame, [gauge], problems)
+
+
+def _check_dates(table: str, frame: pd.DataFrame, start: str, end: str, problems: list[str]) -> None:
+    for key in frame.index[frame[start] >= frame[end]]:
+        problems.append(
+            f"{_label(table, key)}: `{start}` {frame[start][key]:%Y-%m-%d} is not before "
+            f"`{end}` {frame[end][key]:%Y-%m-%d}."
+        )
+
+
+def _check_segments(
+    segments: Any, places: Any, problems: list[str], *, max_end_gap_km: float, tolerance: float
+) -> None:
+    table = "segments"
+    _check_crs(table, segments, problems)
+    _check_geometry(table, segments, "LineString", problems)
+    _check_choice(table, segments, "mode", _model.MODES, problems, required=True)
+    _check_choice(table, segments, "status", _model.STATUSES, problems, required=True)
+    _check_reference(table, segments, "from_place", places.index, problems)
+    _check_reference(table, segments, "to_place", places.index, problems)
+    for key in segments.index[segments["from_place"].eq(segments["to_place"])]:
+        problems.append(f"{_label(table, key)}: starts and ends at {segments['from_place'][key]!r}; a segment joins two places.")
+    on_land = segments["mode"].isin(["rail", "road"])
+    _check_country(table, segments, "country", problems, where=on_land)
+    _check_gauges(table, segments, "mode", "gauge_mm", problems)
+    _check_positive(table, segments, ["speed_kmh_min", "speed_kmh", "length_km_published", "capacity_mtpa"], problems)
+    for key in segments.index[segments["cost_usd_per_tkm_min"] < 0]:
+        problems.append(f"{_label(table, key)}: `cost_usd_per_tkm_min` is negative.")
+    _check_dates(table, segments, "available_from", "available_until", problems)
+    _check_ends(segments, places, problems, max_end_gap_km)
+    _check_lengths(segments, problems, tolerance)
+
+
+def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: float) -> None:
+    lines = segments.geometry
+    usable = lines.notna() & ~lines.is_empty & lines.geom_type.eq("LineString")
+    usable &= segments["from_place"].isin(places.index) & segments["to_place"].isin(places.index)
+    usable &= places.geometry.reindex(segments["from_place"]).notna().to_numpy()
+    usable &= places.geometry.reindex(segments["to_place"]).notna().to_numpy()
+    if not usable.any():
+        return
+    lines = lines[usable]
+    first, last = shapely.get_point(lines.array, 0), shapely.get_point(lines.array, -1)
+    for end, points, column in (("start", first, "from_place"), ("end", last, "to_place")):
+        target = places.geometry.reindex(segments.loc[usable, column]).array
+        _, _, metres = GEOD.inv(shapely.get_x(points), shapely.get_y(points), target.x, target.y)
+        for key, place, km in zip(lines.index, segments.loc[usable, column], metres / 1000.0, strict=True):
+            if km > max_gap_km:
+                problems.append(
+                    f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
+                    f"(allowed {max_gap_km:g} km); move the end point or the place."
+                )
+
+
+def _check_lengths(segments: pd.DataFrame, problems: list[str], tolerance: float) -> None:
+    published, geodesic = segments["length_km_published"], segments["length_km_geodesic"]
+    # short links (a bridge, a port spur) may differ by a few km whatever their share
+    gap = (published - geodesic).abs()
+    far = (gap > tolerance * published) & (gap > 10.0)
+    for key in segments.index[far]:
+        problems.append(
+            f"segments[{key!r}]: the recorded length {published[key]:g} km differs from the geometry's geodesic "
+            f"length {geodesic[key]:.1f} km by more than {tolerance:.0%}; check the alignment or the figure."
+        )
+
+
+def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFrame, problems: list[str]) -> None:
+    table = "transfers"
+    _check_reference(table, transfers, "place_id", places.index, problems)
+    _check_choice(table, transfers, "kind", _model.TRANSFER_KINDS, problems, required=True)
+    for side in ("from", "to"):
+        _check_choice(table, transfers, f"{side}_mode", _model.MODES, problems, required=True)
+        _check_gauges(table, transfers, f"{side}_mode", f"{side}_gauge_mm", problems)
+        on_land = transfers[f"{side}_mode"].isin(["rail", "road"])
+        _check_country(table, transfers, f"{side}_country", problems, where=on_land)
+    for column in ("time_h_min", "time_h_mode", "cost_usd_per_teu_min", "cost_usd_per_teu"):
+        for key in transfers.index[transfers[column] < 0]:
+            problems.append(f"{_label(table, key)}: `{column}` is {transfers[column][key]}; it cannot be negative.")
+    _check_positive(table, transfers, ["capacity_mtpa"], problems)
+    _check_dates(table, transfers, "available_from", "available_until", problems)
+    same = (
+        transfers["from_mode"].eq(transfers["to_mode"])
+        & transfers["from_gauge_mm"].fillna(0).eq(transfers["to_gauge_mm"].fillna(0))
+        & transfers["from_country"].fillna("").eq(transfers["to_country"].fillna(""))
+    )
+    for key in transfers.index[same]:
+        problems.append(f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country.")
+    if problems:
+        return
+    reached = set(pd.concat(_model.segment_terminals(segments)))
+    ends = _model.transfer_terminals(transfers)
+    joined = pd.concat(ends)
+    for side, labels in zip(("from", "to"), ends, strict=True):
+        for key, label in labels.items():
+            others = joined.drop(key)
+            if label not in reached and label not in set(others):
+                place, mode, gauge, country = label.split("|")
+                problems.append(
+                    f"transfers[{key!r}]: no segment or other transfer reaches its {side} terminal at {place!r} "
+                    f"({mode}{' ' + gauge + ' mm' if gauge else ''}{', ' + country if country else ''}); "
+                    "check its mode, gauge and country against the segments there."
+                )
+
+
+def _check_events(
+    events: pd.DataFrame, places: Any, segments: pd.DataFrame, transfers: pd.DataFrame, problems: list[str]
+) -> None:
+    if events.empty:
+        return
+    table = "events"
+    _check_choice(table, events, "effect", _model.EVENT_EFFECTS, problems, required=True)
+    _check_dates(table, events, "start", "end", problems)
+    for key in events.index[events["start"].isna()]:
+        problems.append(f"{_label(table, key)}: `start` is missing; expected a date as YYYY-MM-DD.")
+    targets = event_targets(places, segments, transfers)
+    for key in events.index:
+        target = key[1] if isinstance(key, tuple) else events["target"][key]
+        if target not in targets:
+            problems.append(
+                f"{_label(table, key)}: target {target!r} is not a segment, transfer, place, country or passage "
+                f"of this corridor{nearest(target, targets)}."
+            )
+
+
+def event_targets(places: Any, segments: pd.DataFrame, transfers: pd.DataFrame) -> dict[str, str]:
+    """Every name an event may target, mapped to what it is."""
+    passages = segments["passages"].dropna().str.split(";").explode().dropna()
+    return {
+        **dict.fromkeys(places["country"].dropna(), "country"),
+        **dict.fromkeys(passages, "passage"),
+        **dict.fromkeys(places.index, "place"),
+        **dict.fromkeys(transfers.index, "transfer"),
+        **dict.fromkeys(segments.index, "segment"),
+    }
+
+
+def _check_connected(segments: pd.DataFrame, transfers: pd.DataFrame, problems: list[str]) -> None:
+    seg_from, seg_to = _model.segment_terminals(segments)
+    tr_from, tr_to = _model.transfer_terminals(transfers)
+    start = pd.concat([seg_from, tr_from], ignore_index=True)
+    end = pd.concat([seg_to, tr_to], ignore_index=True)
+    labels, codes = np.unique(np.concatenate([start, end]), return_inverse=True)
+    n = len(labels)
+    graph = coo_array((np.ones(len(start)), (codes[: len(start)], codes[len(start) :])), shape=(n, n))
+    count, component = connected_components(graph, directed=False)
+    if count <= 1:
+        return
+    pieces = []
+    for c in range(count):
+        members = [label.split("|") for label in labels[component == c]]
+        place_names = sorted({m[0] for m in members})
+        modes = sorted({m[1] for m in members})
+        shown = ", ".join(place_names[:8]) + (f", ... ({len(place_names)} places)" if len(place_names) > 8 else "")
+        pieces.append((len(place_names), f"[{'/'.join(modes)}] {shown}"))
+    pieces.sort(reverse=True)
+    problems.append(
+        f"the network falls into {count} pieces that no segment or transfer joins: "
+        + "; ".join(text for _, text in pieces)
+        + ". Add the missing segment or transfer (a port_call or transshipment where modes meet)."
+    )

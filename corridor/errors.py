@@ -1,0 +1,16 @@
+"""Exceptions that `corridor` raises and users may catch."""
+
+from __future__ import annotations
+
+
+class CorridorValidationError(ValueError):
+    """A corridor (or a table of one) breaks the data model.
+
+    The message lists every problem found, one per line; ``problems`` holds the same lines as a list.
+    """
+
+    def __init__(self, problems: list[str], *, source: str = "corridor") -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        header = f"{source} has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([header, *(f"- {p}" for p in self.problems)]))
