@@ -73,8 +73,8 @@ def load_instc() -> Corridor:
     --------
     >>> import corridor
     >>> c = corridor.load_instc()
-    >>> c.segments.loc["astara_ir_rasht_rail", ["mode", "status", "length_km"]].tolist()
-    ['rail', 'missing_link', 162.0]
+    >>> c.segments.loc["astara_ir_rasht_rail", ["mode", "status", "length_km_published"]].to_dict()
+    {'mode': 'rail', 'status': 'missing_link', 'length_km_published': 162.0}
     """
     return _instc()
 

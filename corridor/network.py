@@ -54,7 +54,7 @@ class Corridor:
     >>> import corridor
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     >>> toy
-    <Corridor 'Toy corridor': 4 places, 4 segments, 3 transfers, 1 events>
+    <Corridor 'Toy corridor': 4 places, 4 segments, 4 transfers, 1 events>
     >>> toy.segments["length_km"].sum()
     np.float64(600.0)
     """
@@ -302,8 +302,12 @@ def length_summary(corridor: Corridor, *, by: str = "branch") -> pd.DataFrame:
     Examples
     --------
     >>> import corridor
-    >>> corridor.length_summary(corridor.load_instc()).loc["western", "rail_km"].round()
-    np.float64(1465.0)
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> corridor.length_summary(toy)[["rail_km", "road_km", "sea_km", "total_km"]]
+            rail_km  road_km  sea_km  total_km
+    branch
+    land      200.0    200.0     0.0     400.0
+    sea         0.0      0.0   200.0     200.0
     """
     segments = corridor.segments
     if by not in segments.columns:
@@ -325,8 +329,9 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
     Examples
     --------
     >>> import corridor
-    >>> corridor.confidence_summary(corridor.load_instc()).loc[("transfers", "time_h_mode"), "L"]
-    np.int64(23)
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> corridor.confidence_summary(toy).loc[("transfers", "time_h_mode")].tolist()
+    [4.0, 0.0, 0.0, 0.0]
     """
     rows = {}
     for table, figures in _model.FIGURES.items():

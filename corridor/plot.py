@@ -1,0 +1,266 @@
+"""Maps and charts of a corridor: a static map for reports, an interactive map, and the event timeline.
+
+Static functions take ``ax=None`` and return the matplotlib Axes they drew on. The interactive map needs
+the ``interactive`` extra (folium).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.lines import Line2D
+from pyproj import CRS
+
+from corridor import datasets
+from corridor.network import Corridor
+
+if TYPE_CHECKING:
+    import folium
+    from matplotlib.axes import Axes
+
+__all__ = ["MODE_COLORS", "STATUS_STYLES", "plot_corridor", "plot_events", "explore", "region_crs"]
+
+MODE_COLORS = {"rail": "#b2182b", "road": "#e08214", "sea": "#2166ac", "inland_water": "#35978f"}
+STATUS_STYLES = {
+    "operational": {"linestyle": "-", "linewidth": 1.8},
+    "under_construction": {"linestyle": (0, (5, 2)), "linewidth": 1.8},
+    "planned": {"linestyle": (0, (1, 1.5)), "linewidth": 1.8},
+    "missing_link": {"linestyle": (0, (1, 1.5)), "linewidth": 3.2},
+}
+KIND_MARKERS = {
+    "port": ("s", "#2166ac", 30),
+    "border_post": ("D", "#222222", 26),
+    "terminal": ("^", "#6a3d9a", 34),
+    "dry_port": ("P", "#6a3d9a", 34),
+    "city": ("o", "#444444", 24),
+    "junction": ("o", "#999999", 12),
+}
+ATTRIBUTION = (
+    "Basemap: Natural Earth (public domain). Rail alignments: (c) OpenStreetMap contributors, ODbL 1.0. "
+    "Sea lanes: searoute / Eurostat SeaRoute / ORNL."
+)
+_LAND, _WATER, _BORDER = "#f3f1ec", "#dbe9f4", "#b8b2a7"
+
+
+def region_crs(bounds: tuple[float, float, float, float]) -> CRS:
+    """A Lambert conformal conic CRS centred on lon/lat `bounds` (west, south, east, north).
+
+    Standard parallels sit at one sixth and five sixths of the latitude span, which keeps scale error small
+    over a region the size of the INSTC.
+
+    Examples
+    --------
+    >>> region_crs((30, 20, 70, 60)).to_dict()["lon_0"]
+    50.0
+    """
+    west, south, east, north = bounds
+    span = north - south
+    return CRS.from_dict({
+        "proj": "lcc", "lon_0": (west + east) / 2, "lat_0": (south + north) / 2,
+        "lat_1": south + span / 6, "lat_2": north - span / 6, "datum": "WGS84", "units": "m",
+    })  # fmt: skip
+
+
+def plot_corridor(
+    corridor: Corridor,
+    *,
+    ax: Axes | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    labels: list[str] | None = None,
+    basemap: bool = True,
+    legend: bool = True,
+    figsize: tuple[float, float] = (10.0, 10.0),
+) -> Axes:
+    """Draw the corridor on a basemap: segments by mode and status, places by kind, key places labelled.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure of `figsize` (inches) is made if omitted.
+    bounds : (west, south, east, north), optional
+        Extent in degrees; defaults to the corridor's own bounds plus a margin. The map is drawn in
+        :func:`region_crs` of these bounds.
+    labels : list of str, optional
+        ``place_id`` values to label; defaults to ``corridor.metadata["key_places"]``, else every place.
+    basemap : bool, default True
+        Draw Natural Earth countries and lakes under the corridor.
+    legend : bool, default True
+
+    Returns
+    -------
+    matplotlib Axes
+        One LineCollection per (mode, status) present, one PathCollection per place kind present.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.plot import plot_corridor
+    >>> ax = plot_corridor(corridor.load_instc(), bounds=(40, 22, 75, 50))
+    >>> ax.get_title()
+    'International North-South Transport Corridor (INSTC)'
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    if bounds is None:
+        west, south, east, north = corridor.segments.total_bounds
+        pad = 0.05 * max(east - west, north - south)
+        bounds = (west - pad, south - pad, east + pad, north + pad)
+    crs = region_crs(bounds)
+    frame = gpd.GeoSeries([shapely.box(*bounds).segmentize(0.5)], crs="EPSG:4326").to_crs(crs)
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    if basemap:
+        ax.set_facecolor(_WATER)
+        clip = shapely.box(*bounds).buffer(5)
+        countries = datasets.basemap("countries").clip(clip).to_crs(crs)
+        countries.plot(ax=ax, color=_LAND, edgecolor=_BORDER, linewidth=0.5, zorder=0)
+        lakes = datasets.basemap("lakes").clip(clip).to_crs(crs)
+        lakes.plot(ax=ax, color=_WATER, edgecolor="none", zorder=0.5)
+
+    segments = corridor.segments.to_crs(crs)
+    for (mode, status), group in segments.groupby(["mode", "status"], sort=True):
+        group.plot(ax=ax, color=MODE_COLORS[mode], zorder=2, capstyle="round", **STATUS_STYLES[status])
+
+    places = corridor.places.to_crs(crs)
+    for kind, group in places.groupby("kind", sort=True):
+        marker, color, size = KIND_MARKERS[kind]
+        ax.scatter(group.geometry.x, group.geometry.y, marker=marker, s=size, color=color,
+                   edgecolor="white", linewidth=0.6, zorder=3, label=kind.replace("_", " "))  # fmt: skip
+
+    wanted = labels if labels is not None else corridor.metadata.get("key_places", list(places.index))
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    inside = places.geometry.x.between(xmin, xmax) & places.geometry.y.between(ymin, ymax)
+    for place_id in places.index[places.index.isin(wanted) & inside]:
+        point = places.geometry[place_id]
+        ax.annotate(places.loc[place_id, "name"].split(" (")[0], (point.x, point.y), xytext=(4, 3),
+                    textcoords="offset points", fontsize=8, zorder=4, path_effects=halo)  # fmt: skip
+
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(corridor.metadata.get("name", ""))
+    ax.annotate(ATTRIBUTION, (0.005, 0.005), xycoords="axes fraction", fontsize=5.5, color="#555555", wrap=True)
+    if legend:
+        _legend(ax, segments, places)
+    return ax
+
+
+def _legend(ax: Axes, segments: pd.DataFrame, places: pd.DataFrame) -> None:
+    handles = [Line2D([], [], color=MODE_COLORS[m], lw=2, label=m.replace("_", " ")) for m in sorted(segments["mode"].unique())]
+    handles += [
+        Line2D([], [], color="#555555", label=s.replace("_", " "), **STATUS_STYLES[s])
+        for s in STATUS_STYLES
+        if s in set(segments["status"])
+    ]
+    handles += [
+        Line2D([], [], marker=KIND_MARKERS[k][0], color="none", markerfacecolor=KIND_MARKERS[k][1],
+               markeredgecolor="white", markersize=np.sqrt(KIND_MARKERS[k][2]) + 1, label=k.replace("_", " "))
+        for k in sorted(places["kind"].unique())
+    ]  # fmt: skip
+    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+
+
+def plot_events(corridor: Corridor, *, ax: Axes | None = None, until: str | None = None) -> Axes:
+    """Timeline of the corridor's dated events: one bar per event, coloured by effect.
+
+    Open-ended events run to `until` (default: ``corridor.metadata["data_date"]``, else the latest start
+    plus 90 days) and end in an arrow.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.plot import plot_events
+    >>> ax = plot_events(corridor.load_instc())
+    >>> len(ax.patches) >= 5
+    True
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3))
+    events = corridor.events.reset_index()
+    spans = events.groupby("event_id", sort=False).agg(
+        start=("start", "min"), end=("end", "max"), effect=("effect", "first"),
+        targets=("target", lambda t: ", ".join(t)), open_ended=("end", lambda e: e.isna().any()),
+    )  # fmt: skip
+    spans = spans.sort_values("start")
+    limit = pd.Timestamp(until or corridor.metadata.get("data_date") or spans["start"].max() + pd.Timedelta(days=90))
+    colors = {"closed": "#b2182b", "disrupted": "#f4a582"}
+    for row, (event_id, event) in enumerate(spans.iterrows()):
+        end = limit if event["open_ended"] else max(event["end"], event["start"] + pd.Timedelta(days=2))
+        ax.barh(row, (end - event["start"]).days, left=event["start"], color=colors[event["effect"]], height=0.6)
+        if event["open_ended"]:
+            ax.annotate("", (end + pd.Timedelta(days=20), row), (end, row), arrowprops={"arrowstyle": "->"})
+        ax.annotate(f"{event_id.replace('_', ' ')}  [{event['targets']}]", (event["start"], row + 0.38),
+                    fontsize=7, va="bottom")  # fmt: skip
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, len(spans) + 0.2)
+    ax.legend(handles=[Line2D([], [], color=c, lw=6, label=e) for e, c in colors.items()], loc="lower left", fontsize=8)
+    ax.set_title("Dated events (closures remove elements in Corridor.as_of; disruptions are listed)")
+    return ax
+
+
+def explore(corridor: Corridor, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
+    """Interactive map for the notebook: hover a segment, place or transfer for its figures and sources.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    tiles : str, optional
+        Web tiles (e.g. ``"CartoDB positron"``); the default draws the offline Natural Earth basemap instead.
+    **kwargs
+        Passed to :meth:`geopandas.GeoDataFrame.explore` for the segments.
+
+    Returns
+    -------
+    folium.Map
+    """
+    try:
+        import folium  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("`explore` needs folium: pip install 'corridor[interactive]'") from None
+    countries = datasets.basemap("countries").clip(shapely.box(*corridor.segments.total_bounds).buffer(3))
+    fmap = countries.explore(
+        tiles=tiles, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
+        tooltip="name", name="countries", highlight=False,
+    )  # fmt: skip
+    if tiles is None:
+        fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container {{background: {_WATER};}}</style>"))
+    segments = _printable(corridor.segments)
+    segments["color"] = segments["mode"].map(MODE_COLORS)
+    tooltip = [c for c in (
+        "mode", "gauge_mm", "status", "length_km", "length_source", "speed_kmh", "speed_source", "speed_confidence",
+        "cost_usd_per_tkm", "cost_source", "capacity_mtpa", "capacity_source", "available_from", "geometry_source",
+    ) if c in segments]  # fmt: skip
+    segments.explore(m=fmap, color=segments["color"].tolist(), tooltip=["segment_id", *tooltip],
+                     style_kwds={"weight": 3}, name="segments", **kwargs)  # fmt: skip
+    places = _printable(corridor.places)
+    at_place = corridor.transfers.groupby("place_id")
+    places["transfers"] = at_place.apply(
+        lambda t: "; ".join(f"{k}: {h:g} h ({s}; {c})" for k, h, s, c in
+                            zip(t.index, t["time_h_mode"], t["time_source"], t["time_confidence"], strict=True))
+    ).reindex(places["place_id"]).fillna("").to_numpy()  # fmt: skip
+    places.explore(m=fmap, color="#222222", marker_kwds={"radius": 4},
+                   tooltip=["place_id", "name", "kind", "country", "locode", "source", "confidence", "transfers"],
+                   name="places")  # fmt: skip
+    folium.LayerControl().add_to(fmap)
+    return fmap
+
+
+def _printable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reset the index and turn dates and numbers into text folium can serialise."""
+    frame = frame.reset_index()
+    for column in frame.columns.drop("geometry"):
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d").fillna("")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].round(3)
+    return frame
