@@ -47,7 +47,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
     for column in missing:
         problems.append(f"{table}: required column `{column}` is missing{nearest(column, frame.columns)}.")
     for column in frame.columns:
-        if column != "geometry" and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = frame[column].astype("string").str.strip()
             frame[column] = text.mask(text.eq(""))
     all_columns = {
@@ -58,7 +58,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
     }[table]
     for column in all_columns:
         if column not in frame.columns and column not in frame.index.names:
-            frame[column] = pd.NA
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     for column in _model.NUMERIC[table]:
         raw = frame[column]
         number = pd.to_numeric(raw, errors="coerce").astype(float)
@@ -86,13 +86,14 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
 
 def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: float) -> list[str]:
     """Every problem of a typed corridor, as messages that name the table, the id, the value and the fix."""
-    places, segments, transfers, events = corridor.places, corridor.segments, corridor.transfers, corridor.events
     problems: list[str] = []
-    for table, frame in (("places", places), ("segments", segments), ("transfers", transfers)):
+    tables = {}
+    for table in ("places", "segments", "transfers", "events"):
+        frame = getattr(corridor, table)
         _check_index(table, frame, problems)
+        tables[table] = frame = frame[~frame.index.duplicated()]  # report duplicates once, check the rest
         _check_figures(table, frame, problems)
-    _check_index("events", events, problems)
-    _check_figures("events", events, problems)
+    places, segments, transfers, events = tables.values()
     _check_places(places, problems)
     _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
     _check_transfers(transfers, places, segments, problems)
@@ -223,10 +224,10 @@ def _check_positive(table: str, frame: pd.DataFrame, columns: Iterable[str], pro
 
 
 def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, problems: list[str]) -> None:
-    is_rail = frame[mode].eq("rail")
+    is_rail, other = frame[mode].eq("rail"), frame[mode].isin(_model.MODES) & frame[mode].ne("rail")
     for key in frame.index[is_rail & frame[gauge].isna()]:
         problems.append(f"{_label(table, key)}: `{gauge}` is missing; rail needs a track gauge in mm (1520, 1435).")
-    for key in frame.index[~is_rail & frame[gauge].notna()]:
+    for key in frame.index[other & frame[gauge].notna()]:
         problems.append(
             f"{_label(table, key)}: `{gauge}` is {frame[gauge][key]:g} for mode {frame[mode][key]!r}; "
             "only rail has a gauge, leave it empty."

@@ -312,7 +312,8 @@ def length_summary(corridor: Corridor, *, by: str = "branch") -> pd.DataFrame:
     segments = corridor.segments
     if by not in segments.columns:
         raise ValueError(f"`by` was {by!r}; expected a segments column{_validate.nearest(by, segments.columns)}.")
-    table = segments.pivot_table(index=by, columns="mode", values="length_km", aggfunc="sum", fill_value=0.0)
+    keys = [segments[by].rename("group"), segments["mode"]]
+    table = segments.groupby(keys)["length_km"].sum().unstack(fill_value=0.0).rename_axis(index=by)
     table = table.rename(columns=lambda mode: f"{mode}_km")
     table["total_km"] = table.sum(axis=1)
     table["segments"] = segments.groupby(by).size()
@@ -428,7 +429,7 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
     segments["length_km"] = segments["length_km_published"].fillna(segments["length_km_geodesic"])
 
     transfers = tables["transfers"]
-    place_country = places["country"]
+    place_country = places["country"][~places.index.duplicated()]
     for side in ("from", "to"):
         on_land = ~transfers[f"{side}_mode"].isin(_model.WATER_MODES)
         default = transfers["place_id"].map(place_country)

@@ -1,0 +1,40 @@
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+
+import corridor
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture
+def toy_dir(tmp_path: Path) -> Path:
+    """A writable copy of the toy corridor folder (4 places, 4 segments, 4 transfers, 1 event)."""
+    return Path(shutil.copytree(corridor.datasets.get_path("toy"), tmp_path / "toy"))
+
+
+@pytest.fixture
+def edit(toy_dir: Path) -> Callable[..., Path]:
+    """Edit one table of the toy copy: ``edit("segments", fn)`` with fn taking and returning the raw text table."""
+
+    def _edit(table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
+        path = toy_dir / f"{table}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        change(frame).to_csv(path, index=False)
+        return toy_dir
+
+    return _edit
+
+
+@pytest.fixture
+def toy() -> corridor.Corridor:
+    return corridor.read_corridor(corridor.datasets.get_path("toy"))
+
+
+@pytest.fixture(scope="session")
+def instc() -> corridor.Corridor:
+    return corridor.load_instc()

@@ -1,0 +1,141 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import corridor
+
+
+def test_tables_are_indexed_by_id_and_typed(toy):
+    assert toy.places.index.name == "place_id"
+    assert toy.segments.index.name == "segment_id"
+    assert toy.transfers.index.name == "transfer_id"
+    assert toy.events.index.names == ["event_id", "target"]
+    assert toy.places.crs == "EPSG:4326" and toy.segments.crs == "EPSG:4326"
+    assert toy.segments["speed_kmh"].dtype == float
+    assert toy.transfers["directed"].dtype == bool
+    assert pd.api.types.is_datetime64_any_dtype(toy.events["start"])
+
+
+def test_lengths_use_published_and_keep_geodesic(toy):
+    # 0.9 degrees of longitude on the equator is 100.19 km on WGS84
+    assert toy.segments.loc["a_b_rail", "length_km_geodesic"] == pytest.approx(100.19, abs=0.01)
+    assert toy.segments.loc["a_b_rail", "length_km"] == 100.0
+
+
+def test_length_falls_back_to_geodesic(edit):
+    def drop_published(frame):
+        frame.loc[frame["segment_id"] == "b_c_rail", ["length_km_published", "length_source", "length_confidence"]] = ""
+        return frame
+
+    toy = corridor.read_corridor(edit("segments", drop_published))
+    assert toy.segments.loc["b_c_rail", "length_km"] == pytest.approx(100.19, abs=0.01)
+
+
+def test_blank_transfer_country_is_the_place_country(toy):
+    assert toy.transfers.loc["c_port", "from_country"] == "SWE"  # rail side, blank in the file
+    assert pd.isna(toy.transfers.loc["c_port", "to_country"])  # sea side has no country
+
+
+def test_select_by_mode_keeps_touched_places_and_their_transfers(toy):
+    rail = toy.select(modes=["rail"])
+    assert rail.segments.index.tolist() == ["a_b_rail", "b_c_rail"]
+    assert rail.places.index.tolist() == ["a", "b", "c"]
+    assert "d_port" not in rail.transfers.index
+
+
+def test_select_by_country_and_status(toy):
+    assert toy.select(countries=["SWE"]).segments.index.tolist() == ["b_c_rail", "b_d_road", "c_d_sea"]
+    assert toy.select(statuses=["planned"]).segments.empty
+
+
+def test_select_refuses_unknown_values_with_choices(toy):
+    with pytest.raises(ValueError, match=r"`mode` has \['rial'\] \(did you mean 'rail'\?\); expected values from"):
+        toy.select(modes=["rial"])
+
+
+def test_as_of_honours_closures_with_exclusive_end(toy):
+    assert "c_port" not in toy.as_of("2026-01-01").transfers.index
+    assert "c_port" not in toy.as_of("2026-01-09").transfers.index
+    assert "c_port" in toy.as_of("2026-01-10").transfers.index
+    assert toy.as_of("2026-01-05").metadata["as_of"] == "2026-01-05"
+
+
+def test_as_of_honours_availability_dates(edit):
+    def dates(frame):
+        frame.loc[frame["segment_id"] == "b_d_road", "available_from"] = "2020-06-01"
+        frame.loc[frame["segment_id"] == "c_d_sea", "status"] = "planned"
+        return frame
+
+    toy = corridor.read_corridor(edit("segments", dates))
+    assert "b_d_road" not in toy.as_of("2020-05-31").segments.index
+    assert "b_d_road" in toy.as_of("2020-06-01").segments.index
+    assert "c_d_sea" not in toy.as_of("2030-01-01").segments.index  # planned and undated: never in service
+
+
+def test_as_of_rejects_a_non_date(toy):
+    with pytest.raises(ValueError, match=r"`date` was 'soon'; expected a date such as '2026-03-01'."):
+        toy.as_of("soon")
+
+
+def test_closed_passage_and_country_targets(instc):
+    during = instc.as_of("2026-04-20")
+    assert not during.segments["passages"].fillna("").str.contains("hormuz").any()
+    assert "chabahar_port_road" not in during.transfers.index
+    assert "jnpt_chabahar_sea" in during.segments.index  # Chabahar lies outside Hormuz
+
+
+def test_events_on(instc):
+    on = instc.events_on("2025-06-20").index.get_level_values("event_id").unique().tolist()
+    assert on == ["israel_iran_war_2025"]
+    assert instc.events_on("2025-01-01").empty
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2035, 12, 31)))
+def test_as_of_only_keeps_elements_in_service(instc, day):
+    now = instc.as_of(day)
+    stamp = pd.Timestamp(day)
+    seg = now.segments
+    assert seg.index.isin(instc.segments.index).all()
+    dated = seg["available_from"].notna()
+    assert (seg.loc[dated, "available_from"] <= stamp).all()
+    assert seg.loc[~dated, "status"].eq("operational").all()
+    closed = now.events_on(stamp).query("effect == 'closed'").index.get_level_values("target")
+    assert not seg.index.isin(closed).any() and not now.transfers.index.isin(closed).any()
+
+
+@pytest.mark.parametrize("name", ["toy.gpkg", "toy_folder"])
+def test_round_trip_to_file(toy, tmp_path, name):
+    path = toy.to_file(tmp_path / name)
+    back = corridor.read_corridor(path)
+    assert_geodataframe_equal(back.places, toy.places, check_dtype=False, check_less_precise=True)
+    assert_geodataframe_equal(back.segments, toy.segments, check_dtype=False, check_less_precise=True)
+    pd.testing.assert_frame_equal(back.transfers, toy.transfers, check_dtype=False)
+    pd.testing.assert_frame_equal(back.events, toy.events, check_dtype=False)
+    assert back.metadata == toy.metadata
+
+
+def test_to_file_refuses_other_suffixes(toy, tmp_path):
+    with pytest.raises(ValueError, match=r"expected a folder \(no suffix\) or a '.gpkg' file"):
+        toy.to_file(tmp_path / "toy.shp")
+
+
+def test_length_summary_checks_by(toy):
+    with pytest.raises(ValueError, match=r"`by` was 'brnch'; expected a segments column \(did you mean 'branch'\?\)"):
+        corridor.length_summary(toy, by="brnch")
+
+
+def test_length_summary_totals_match_segments(instc):
+    summary = corridor.length_summary(instc, by="mode")
+    assert summary["total_km"].sum() == pytest.approx(instc.segments["length_km"].sum())
+    assert summary["segments"].sum() == len(instc.segments)
+
+
+def test_confidence_summary_counts_every_figure(toy):
+    summary = corridor.confidence_summary(toy)
+    assert summary.loc[("segments", "speed_kmh"), "H"] == 4
+    assert summary.loc[("places", "geometry")].tolist()[:3] == [4, 0, 0]
