@@ -56,8 +56,8 @@ def region_crs(bounds: tuple[float, float, float, float]) -> CRS:
 
     Examples
     --------
-    >>> region_crs((30, 20, 70, 60)).to_dict()["lon_0"]
-    50.0
+    >>> region_crs((30, 20, 70, 60)).coordinate_operation.method_name
+    'Lambert Conic Conformal (2SP)'
     """
     west, south, east, north = bounds
     span = north - south

@@ -1,0 +1,73 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_rgba
+
+from corridor.plot import MODE_COLORS, explore, plot_corridor, plot_events, region_crs
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def line_collections(ax):
+    return [c for c in ax.collections if isinstance(c, LineCollection)]
+
+
+def test_one_line_per_segment_coloured_by_mode(toy):
+    ax = plot_corridor(toy, basemap=False)
+    collections = line_collections(ax)
+    assert sum(len(c.get_paths()) for c in collections) == len(toy.segments)
+    colours = {tuple(np.round(c.get_colors()[0], 3)) for c in collections}
+    expected = {tuple(np.round(to_rgba(MODE_COLORS[m]), 3)) for m in toy.segments["mode"].unique()}
+    assert colours == expected
+
+
+def test_status_sets_the_line_style(instc):
+    ax = plot_corridor(instc.select(modes=["rail"]), basemap=False)
+    styles = {c.get_linestyle()[0][1] is None for c in line_collections(ax)}
+    assert styles == {True, False}  # solid operational lines and dashed/dotted others
+
+
+def test_places_by_kind_and_key_labels(toy):
+    ax = plot_corridor(toy, basemap=False)
+    scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert sorted(c.get_label() for c in scatters) == ["border post", "city", "port"]
+    assert sum(len(c.get_offsets()) for c in scatters) == len(toy.places)
+    assert [t.get_text() for t in ax.texts if t.get_text() in ("Alpha", "Delta", "Bravo")] == ["Alpha", "Delta"]
+
+
+def test_legend_names_modes_statuses_and_kinds(toy):
+    ax = plot_corridor(toy, basemap=False)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["rail", "road", "sea", "operational", "border post", "city", "port"]
+
+
+def test_draws_on_given_axes_in_a_projected_crs(instc):
+    _, given = plt.subplots()
+    ax = plot_corridor(instc, ax=given, bounds=(40, 22, 75, 50))
+    assert ax is given
+    assert ax.get_xlim()[1] - ax.get_xlim()[0] > 1e6  # metres, not degrees
+    assert len(ax.patches) + len(ax.collections) > 10  # basemap drawn
+    assert "OpenStreetMap" in " ".join(t.get_text() for t in ax.texts)
+
+
+def test_region_crs_is_conic_and_centred():
+    params = {p.name: p.value for p in region_crs((30, 10, 80, 62)).coordinate_operation.params}
+    assert region_crs((30, 10, 80, 62)).coordinate_operation.method_name.startswith("Lambert Conic Conformal")
+    assert params["Longitude of false origin"] == 55 and params["Latitude of false origin"] == 36
+
+
+def test_event_timeline_one_bar_per_event(instc):
+    ax = plot_events(instc)
+    assert len(ax.patches) == instc.events.index.get_level_values("event_id").nunique()
+
+
+def test_interactive_map_carries_figures_and_sources(instc):
+    html = explore(instc).get_root().render()
+    assert "astara_ir_rasht_rail" in html
+    assert "speed_source" in html and "CAREC CPMM 2022" in html
+    assert "tile.openstreetmap" not in html  # offline basemap by default
