@@ -75,9 +75,7 @@ FIGURES = {
 }
 
 
-def terminal_keys(
-    place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, country: pd.Series
-) -> pd.Series:
+def terminal_keys(place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, country: pd.Series) -> pd.Series:
     """Label the terminal each element end attaches to: ``place|mode|gauge|country``.
 
     A place holds one terminal per mode, gauge and side of a border; water terminals have no country.
@@ -100,7 +98,5 @@ def transfer_terminals(transfers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     start = terminal_keys(
         transfers["place_id"], transfers["from_mode"], transfers["from_gauge_mm"], transfers["from_country"]
     )
-    end = terminal_keys(
-        transfers["place_id"], transfers["to_mode"], transfers["to_gauge_mm"], transfers["to_country"]
-    )
+    end = terminal_keys(transfers["place_id"], transfers["to_mode"], transfers["to_gauge_mm"], transfers["to_country"])
     return start, end

@@ -112,9 +112,7 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
     name = frame.index.name or "id"
     for key in frame.index:
         if not isinstance(key, str) or not key or not key.replace("_", "").isalnum() or key != key.lower():
-            problems.append(
-                f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores."
-            )
+            problems.append(f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores.")
 
 
 def _check_choice(
@@ -156,8 +154,7 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
             )
         for key in frame.index[has_value & conf.eq("L") & (lo.isna() | hi.isna())]:
             problems.append(
-                f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; "
-                f"give `{low}` and `{high}`."
+                f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; give `{low}` and `{high}`."
             )
 
 
@@ -254,7 +251,9 @@ def _check_segments(
     _check_reference(table, segments, "from_place", places.index, problems)
     _check_reference(table, segments, "to_place", places.index, problems)
     for key in segments.index[segments["from_place"].eq(segments["to_place"])]:
-        problems.append(f"{_label(table, key)}: starts and ends at {segments['from_place'][key]!r}; a segment joins two places.")
+        problems.append(
+            f"{_label(table, key)}: starts and ends at {segments['from_place'][key]!r}; a segment joins two places."
+        )
     on_land = segments["mode"].isin(["rail", "road"])
     _check_country(table, segments, "country", problems, where=on_land)
     _check_gauges(table, segments, "mode", "gauge_mm", problems)

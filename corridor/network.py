@@ -99,7 +99,8 @@ class Corridor:
         --------
         >>> import corridor
         >>> corridor.load_instc().select(modes=["rail"], countries=["AZE"]).segments.index.tolist()
-        ['yalama_sumqayit_rail', 'sumqayit_baku_rail', 'baku_alat_rail', 'baku_astara_az_rail', 'astara_az_astara_ir_rail']
+        ['yalama_sumqayit_rail', 'sumqayit_baku_rail', 'baku_alat_rail', 'baku_astara_az_rail',
+         'astara_az_astara_ir_rail']
         """
         segments = self.segments
         keep = pd.Series(True, index=segments.index)
@@ -195,14 +196,16 @@ class Corridor:
         path = pathlib.Path(path)
         segments = self.segments.drop(columns=list(_COMPUTED))
         events = self.events.reset_index()
-        metadata = pd.DataFrame(
-            {"key": list(self.metadata), "value": [json.dumps(v) for v in self.metadata.values()]}
-        )
+        metadata = pd.DataFrame({"key": list(self.metadata), "value": [json.dumps(v) for v in self.metadata.values()]})
         if path.suffix.lower() == ".gpkg":
             path.unlink(missing_ok=True)
             self.places.to_file(path, layer="places", driver="GPKG")
             segments.to_file(path, layer="segments", driver="GPKG")
-            for layer, frame in (("transfers", self.transfers.reset_index()), ("events", events), ("metadata", metadata)):
+            for layer, frame in (
+                ("transfers", self.transfers.reset_index()),
+                ("events", events),
+                ("metadata", metadata),
+            ):
                 pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG")
             return path
         if path.suffix:
@@ -228,9 +231,7 @@ class Corridor:
         return dataclasses.replace(self, places=places, segments=segments, transfers=transfers)
 
 
-def read_corridor(
-    path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, length_tolerance: float = 0.2
-) -> Corridor:
+def read_corridor(path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, length_tolerance: float = 0.2) -> Corridor:
     """Read and validate a corridor from a folder of CSV files or from a GeoPackage.
 
     Parameters
@@ -406,7 +407,9 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
             problems.append("places: columns `lat` and `lon` (degrees, WGS84) are missing.")
         else:
             for key in places.index[lat.isna() | lon.isna()]:
-                problems.append(f"places[{key!r}]: `lat`/`lon` are {places['lat'][key]!r}/{places['lon'][key]!r}; expected numbers.")
+                problems.append(
+                    f"places[{key!r}]: `lat`/`lon` are {places['lat'][key]!r}/{places['lon'][key]!r}; expected numbers."
+                )
         points = gpd.points_from_xy(lon.fillna(0), lat.fillna(0), crs=_model.CRS)
         places = gpd.GeoDataFrame(places.drop(columns=["lat", "lon"], errors="ignore"), geometry=points)
         places.loc[lat.isna() | lon.isna(), "geometry"] = None
@@ -433,7 +436,9 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
     for side in ("from", "to"):
         on_land = ~transfers[f"{side}_mode"].isin(_model.WATER_MODES)
         default = transfers["place_id"].map(place_country)
-        transfers[f"{side}_country"] = transfers[f"{side}_country"].where(~on_land | transfers[f"{side}_country"].notna(), default)
+        transfers[f"{side}_country"] = transfers[f"{side}_country"].where(
+            ~on_land | transfers[f"{side}_country"].notna(), default
+        )
     if problems:
         raise CorridorValidationError(problems, source=source)
     return Corridor(places, segments, transfers, events, metadata)

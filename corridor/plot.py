@@ -156,7 +156,9 @@ def plot_corridor(
 
 
 def _legend(ax: Axes, segments: pd.DataFrame, places: pd.DataFrame) -> None:
-    handles = [Line2D([], [], color=MODE_COLORS[m], lw=2, label=m.replace("_", " ")) for m in sorted(segments["mode"].unique())]
+    handles = [
+        Line2D([], [], color=MODE_COLORS[m], lw=2, label=m.replace("_", " ")) for m in sorted(segments["mode"].unique())
+    ]
     handles += [
         Line2D([], [], color="#555555", label=s.replace("_", " "), **STATUS_STYLES[s])
         for s in STATUS_STYLES
@@ -203,7 +205,8 @@ def plot_events(corridor: Corridor, *, ax: Axes | None = None, until: str | None
                     fontsize=7, va="bottom")  # fmt: skip
     ax.set_yticks([])
     ax.set_ylim(-0.6, len(spans) + 0.2)
-    ax.legend(handles=[Line2D([], [], color=c, lw=6, label=e) for e, c in colors.items()], loc="lower left", fontsize=8)
+    ax.set_xlim(spans["start"].min() - pd.Timedelta(days=45), limit + pd.Timedelta(days=45))
+    ax.legend(handles=[Line2D([], [], color=c, lw=6, label=e) for e, c in colors.items()], loc="upper left", fontsize=8)
     ax.set_title("Dated events (closures remove elements in Corridor.as_of; disruptions are listed)")
     return ax
 

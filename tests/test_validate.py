@@ -142,8 +142,9 @@ def test_figure_without_source(edit):
 
 def test_figure_without_confidence(edit):
     path = edit("transfers", set_cell("b_border", "time_confidence", "high", id_column="transfer_id"))
-    assert "transfers['b_border']: `time_confidence` is 'high'; expected one of ['H', 'M', 'L'] (high, medium, low)." in (
-        problems_of(path)
+    assert (
+        "transfers['b_border']: `time_confidence` is 'high'; expected one of ['H', 'M', 'L'] (high, medium, low)."
+        in (problems_of(path))
     )
 
 
@@ -158,8 +159,9 @@ def test_low_confidence_figure_needs_a_range(edit):
 
 def test_unordered_range(edit):
     path = edit("transfers", set_cell("b_border", "time_h_min", "5", id_column="transfer_id"))
-    assert "transfers['b_border']: `time_h_min` <= `time_h_mode` <= `time_h_max` does not hold (5.0 / 4.0 / 6.0)" in (
-        problems_of(path)[0]
+    assert (
+        "transfers['b_border']: `time_h_min` <= `time_h_mode` <= `time_h_max` does not hold (5.0 / 4.0 / 6.0)"
+        in (problems_of(path)[0])
     )
 
 
@@ -196,7 +198,10 @@ def test_rail_without_gauge_and_road_with_gauge(edit):
 def test_dates_out_of_order(edit):
     def change(frame):
         frame["available_until"] = ""
-        frame.loc[frame["segment_id"] == "c_d_sea", ["available_from", "available_until"]] = ["2030-01-01", "2020-01-01"]
+        frame.loc[frame["segment_id"] == "c_d_sea", ["available_from", "available_until"]] = [
+            "2030-01-01",
+            "2020-01-01",
+        ]
         return frame
 
     path = edit("segments", change)

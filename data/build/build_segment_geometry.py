@@ -92,8 +92,10 @@ def main() -> None:
             problems.append(f"{segment_id}: Caspian route leaves the Caspian (Volga-Don link?)")
         geometries[segment_id] = line
         length = GEOD.geometry_length(line) / 1000.0
-        print(f"{segment_id:34s} {method:9s} {length:8.1f} km  published {seg['length_km_published'] or '-':>6}"
-              f"  snap {snaps[0]:5.1f}/{snaps[1]:5.1f} km  {passages[segment_id]}")
+        print(
+            f"{segment_id:34s} {method:9s} {length:8.1f} km  published {seg['length_km_published'] or '-':>6}"
+            f"  snap {snaps[0]:5.1f}/{snaps[1]:5.1f} km  {passages[segment_id]}"
+        )
     if problems:
         raise SystemExit("segment geometry problems:\n  " + "\n  ".join(problems))
     segments["passages"] = pd.Series(passages)
