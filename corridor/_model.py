@@ -31,12 +31,14 @@ TRANSFER_COLUMNS = (
     "capacity_mtpa", "capacity_source", "capacity_confidence", "available_from", "available_until", "note",
 )  # fmt: skip
 EVENT_COLUMNS = ("event_id", "target", "effect", "start", "end", "description", "source", "confidence")
+ROUTE_COLUMNS = ("name", "branches", "description", "source")
 
 REQUIRED = {
     "places": ("name", "country", "kind", "source", "confidence"),
     "segments": ("from_place", "to_place", "mode", "status", "speed_kmh", "speed_source", "speed_confidence"),
     "transfers": ("place_id", "kind", "from_mode", "to_mode", "time_h_mode", "time_source", "time_confidence"),
     "events": ("event_id", "target", "effect", "start", "source", "confidence"),
+    "routes": ("name", "branches"),
 }
 NUMERIC = {
     "places": (),
@@ -49,12 +51,14 @@ NUMERIC = {
         "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "capacity_mtpa",
     ),
     "events": (),
+    "routes": (),
 }  # fmt: skip
 DATES = {
     "places": (),
     "segments": ("available_from", "available_until"),
     "transfers": ("available_from", "available_until"),
     "events": ("start", "end"),
+    "routes": (),
 }
 # figure -> (low, high, source column, confidence column); a figure with a value needs a source and a confidence
 FIGURES = {

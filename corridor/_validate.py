@@ -55,6 +55,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         "segments": _model.SEGMENT_COLUMNS,
         "transfers": _model.TRANSFER_COLUMNS,
         "events": _model.EVENT_COLUMNS,
+        "routes": _model.ROUTE_COLUMNS,
     }[table]
     for column in all_columns:
         if column not in frame.columns and column not in frame.index.names:
@@ -88,16 +89,17 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     """Every problem of a typed corridor, as messages that name the table, the id, the value and the fix."""
     problems: list[str] = []
     tables = {}
-    for table in ("places", "segments", "transfers", "events"):
+    for table in ("places", "segments", "transfers", "events", "routes"):
         frame = getattr(corridor, table)
         _check_index(table, frame, problems)
         tables[table] = frame = frame[~frame.index.duplicated()]  # report duplicates once, check the rest
         _check_figures(table, frame, problems)
-    places, segments, transfers, events = tables.values()
+    places, segments, transfers, events, routes = tables.values()
     _check_places(places, problems)
     _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
     _check_transfers(transfers, places, segments, problems)
     _check_events(events, places, segments, transfers, problems)
+    _check_routes(routes, segments, problems)
     if not problems:
         _check_connected(segments, transfers, problems)
     return problems
@@ -131,7 +133,7 @@ def _check_choice(
 
 
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
-    for figure, (low, high, source, confidence) in _model.FIGURES[table].items():
+    for figure, (low, high, source, confidence) in _model.FIGURES.get(table, {}).items():
         has_value = frame[figure].notna() if figure != "geometry" else ~frame.geometry.isna()
         for key in frame.index[has_value & _blank(frame[source])]:
             problems.append(
@@ -354,6 +356,17 @@ def _check_events(
                 f"{_label(table, key)}: target {target!r} is not a segment, transfer, place, country or passage "
                 f"of this corridor{nearest(target, targets)}."
             )
+
+
+def _check_routes(routes: pd.DataFrame, segments: pd.DataFrame, problems: list[str]) -> None:
+    known = segments["branch"].dropna().unique()
+    for key, branches in routes["branches"].dropna().items():
+        for branch in branches.split(";"):
+            if branch not in known:
+                problems.append(
+                    f"routes[{key!r}]: branch {branch!r} is not a `branch` of any segment{nearest(branch, known)}; "
+                    f"expected ';'-separated values from {sorted(known)}."
+                )
 
 
 def event_targets(places: Any, segments: pd.DataFrame, transfers: pd.DataFrame) -> dict[str, str]:

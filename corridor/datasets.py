@@ -21,6 +21,7 @@ _DATASETS = {
     "toy": "toy",
     "countries": "basemap/countries_ne10m.geojson",
     "lakes": "basemap/lakes_ne10m.geojson",
+    "parameters": "parameters.csv",
 }
 
 
@@ -36,7 +37,7 @@ def available() -> list[str]:
     --------
     >>> import corridor
     >>> corridor.datasets.available()
-    ['countries', 'instc', 'lakes', 'toy']
+    ['countries', 'instc', 'lakes', 'parameters', 'toy']
     """
     return sorted(_DATASETS)
 

@@ -14,3 +14,15 @@ class CorridorValidationError(ValueError):
         count = len(self.problems)
         header = f"{source} has {count} problem{'s' if count != 1 else ''}:"
         super().__init__("\n".join([header, *(f"- {p}" for p in self.problems)]))
+
+
+class UnknownPlaceError(ValueError):
+    """A place named in a call is not in the corridor; the message names the closest match."""
+
+
+class ConstraintError(ValueError):
+    """Route constraints that contradict each other or name unknown values; raised before any search."""
+
+
+class NoRouteError(ValueError):
+    """No route satisfies the constraints; the message says which constraint or unavailable element cut it."""

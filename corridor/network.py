@@ -11,9 +11,11 @@ Index contract
   land side means the place's own country. Border crossings join the same mode in two countries.
 - ``events``: DataFrame indexed by (``event_id``, ``target``): dated closures and disruptions of a segment,
   transfer, place, country (ISO3) or sea passage (``hormuz``, ``suez``, ...).
+- ``routes``: DataFrame indexed by ``route_id``: named routes, each the ``;``-separated segment
+  ``branch`` values it may use (see :func:`corridor.routing.named_routes`).
 
 On disk a corridor is a folder (``places.csv`` with ``lat``/``lon``, ``segments.csv`` with a WKT
-``geometry`` column, ``transfers.csv``, optional ``events.csv`` and ``corridor.toml``) or a GeoPackage
+``geometry`` column, ``transfers.csv``, optional ``events.csv``, ``routes.csv`` and ``corridor.toml``) or a GeoPackage
 with layers of the same names.
 """
 
@@ -54,7 +56,7 @@ class Corridor:
     >>> import corridor
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     >>> toy
-    <Corridor 'Toy corridor': 4 places, 4 segments, 4 transfers, 1 events>
+    <Corridor 'Toy corridor': 4 places, 4 segments, 4 transfers, 1 events, 1 routes>
     >>> toy.segments["length_km"].sum()
     np.float64(600.0)
     """
@@ -63,6 +65,7 @@ class Corridor:
     segments: gpd.GeoDataFrame
     transfers: pd.DataFrame
     events: pd.DataFrame
+    routes: pd.DataFrame = dataclasses.field(default_factory=lambda: _empty("routes"))
     metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -70,7 +73,7 @@ class Corridor:
         as_of = f" as of {self.metadata['as_of']}" if "as_of" in self.metadata else ""
         return (
             f"<Corridor {name!r}{as_of}: {len(self.places)} places, {len(self.segments)} segments, "
-            f"{len(self.transfers)} transfers, {len(self.events.index.unique(0))} events>"
+            f"{len(self.transfers)} transfers, {len(self.events.index.unique(0))} events, {len(self.routes)} routes>"
         )
 
     def select(
@@ -201,11 +204,8 @@ class Corridor:
             path.unlink(missing_ok=True)
             self.places.to_file(path, layer="places", driver="GPKG")
             segments.to_file(path, layer="segments", driver="GPKG")
-            for layer, frame in (
-                ("transfers", self.transfers.reset_index()),
-                ("events", events),
-                ("metadata", metadata),
-            ):
+            tables = {"transfers": self.transfers.reset_index(), "events": events, "routes": self.routes.reset_index()}
+            for layer, frame in {**tables, "metadata": metadata}.items():
                 pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG")
             return path
         if path.suffix:
@@ -220,6 +220,7 @@ class Corridor:
         segments.to_csv(path / "segments.csv", lineterminator="\n", date_format="%Y-%m-%d")
         self.transfers.to_csv(path / "transfers.csv", lineterminator="\n", date_format="%Y-%m-%d")
         events.to_csv(path / "events.csv", index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        self.routes.to_csv(path / "routes.csv", lineterminator="\n")
         (path / "metadata.json").write_text(json.dumps(self.metadata, indent=2, ensure_ascii=False) + "\n")
         return path
 
@@ -360,7 +361,8 @@ def _read_folder(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str,
         return pd.read_csv(path / f"{name}.csv", dtype=str, keep_default_na=False)
 
     raw = {name: read(name) for name in ("places", "segments", "transfers")}
-    raw["events"] = read("events") if (path / "events.csv").is_file() else pd.DataFrame()
+    for name in ("events", "routes"):
+        raw[name] = read(name) if (path / f"{name}.csv").is_file() else pd.DataFrame()
     metadata: dict[str, Any] = {}
     if (path / "corridor.toml").is_file():
         metadata = tomllib.loads((path / "corridor.toml").read_text(encoding="utf-8"))
@@ -378,7 +380,7 @@ def _read_gpkg(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str, A
         "places": gpd.read_file(path, layer="places"),
         "segments": gpd.read_file(path, layer="segments"),
     }
-    for name in ("transfers", "events", "metadata"):
+    for name in ("transfers", "events", "routes", "metadata"):
         raw[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False) if name in layers else pd.DataFrame()
     meta = raw.pop("metadata")
     metadata = {k: json.loads(v) for k, v in zip(meta.get("key", []), meta.get("value", []), strict=True)}
@@ -394,10 +396,12 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
         if id_column not in frame.columns:
             raise CorridorValidationError([f"{table}: the id column `{id_column}` is missing."], source=source)
         tables[table] = _validate.coerce(table, frame.set_index(id_column), problems)
-    events = raw["events"]
-    if events.empty:
-        events = pd.DataFrame(columns=list(_model.EVENT_COLUMNS))
+    events = raw["events"] if not raw["events"].empty else pd.DataFrame(columns=list(_model.EVENT_COLUMNS))
     events = _validate.coerce("events", events, problems).set_index(["event_id", "target"])
+    routes = raw["routes"] if not raw["routes"].empty else _empty("routes").reset_index()
+    if "route_id" not in routes.columns:
+        raise CorridorValidationError(["routes: the id column `route_id` is missing."], source=source)
+    routes = _validate.coerce("routes", routes.set_index("route_id"), problems)
 
     places = tables["places"]
     if "geometry" not in places.columns:
@@ -441,7 +445,12 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
         )
     if problems:
         raise CorridorValidationError(problems, source=source)
-    return Corridor(places, segments, transfers, events, metadata)
+    return Corridor(places, segments, transfers, events, routes, metadata)
+
+
+def _empty(table: str) -> pd.DataFrame:
+    columns = {"routes": _model.ROUTE_COLUMNS}[table]
+    return pd.DataFrame(columns=list(columns), dtype="string").rename_axis("route_id")
 
 
 # --- helpers ----------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the ``interactive`` extra (folium).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -19,12 +20,22 @@ from pyproj import CRS
 
 from corridor import datasets
 from corridor.network import Corridor
+from corridor.routing import NoRoute, Route
 
 if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
 
-__all__ = ["MODE_COLORS", "STATUS_STYLES", "plot_corridor", "plot_events", "explore", "region_crs"]
+__all__ = [
+    "MODE_COLORS",
+    "STATUS_STYLES",
+    "explore",
+    "plot_corridor",
+    "plot_events",
+    "plot_routes",
+    "plot_time_cost_distance",
+    "region_crs",
+]
 
 MODE_COLORS = {"rail": "#b2182b", "road": "#e08214", "sea": "#2166ac", "inland_water": "#35978f"}
 STATUS_STYLES = {
@@ -45,7 +56,13 @@ ATTRIBUTION = (
     "Basemap: Natural Earth (public domain). Rail alignments: (c) OpenStreetMap contributors, ODbL 1.0. "
     "Sea lanes: searoute / Eurostat SeaRoute / ORNL."
 )
-_LAND, _WATER, _BORDER = "#f3f1ec", "#dbe9f4", "#b8b2a7"
+_LAND, _WATER, _BORDER, _MUTED = "#f3f1ec", "#dbe9f4", "#b8b2a7", "#9a9a9a"
+ROUTE_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+MODE_LINESTYLES = {"rail": "-", "road": "--", "sea": ":", "inland_water": "-."}
+_TRANSFER_LABELS = {
+    "border_crossing": "border", "transshipment": "transship", "gauge_change": "gauge",
+    "port_call": "port", "ferry_wait": "ferry",
+}  # fmt: skip
 
 
 def region_crs(bounds: tuple[float, float, float, float]) -> CRS:
@@ -75,6 +92,7 @@ def plot_corridor(
     labels: list[str] | None = None,
     basemap: bool = True,
     legend: bool = True,
+    muted: bool = False,
     figsize: tuple[float, float] = (10.0, 10.0),
 ) -> Axes:
     """Draw the corridor on a basemap: segments by mode and status, places by kind, key places labelled.
@@ -92,6 +110,8 @@ def plot_corridor(
     basemap : bool, default True
         Draw Natural Earth countries and lakes under the corridor.
     legend : bool, default True
+    muted : bool, default False
+        Draw every segment thin and grey, as the backdrop for :func:`plot_routes`.
 
     Returns
     -------
@@ -108,10 +128,7 @@ def plot_corridor(
     """
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
-    if bounds is None:
-        west, south, east, north = corridor.segments.total_bounds
-        pad = 0.05 * max(east - west, north - south)
-        bounds = (west - pad, south - pad, east + pad, north + pad)
+    bounds = bounds or _padded_bounds(corridor.segments)
     crs = region_crs(bounds)
     frame = gpd.GeoSeries([shapely.box(*bounds).segmentize(0.5)], crs="EPSG:4326").to_crs(crs)
     xmin, ymin, xmax, ymax = frame.total_bounds
@@ -125,7 +142,8 @@ def plot_corridor(
 
     segments = corridor.segments.to_crs(crs)
     for (mode, status), group in segments.groupby(["mode", "status"], sort=True):
-        group.plot(ax=ax, color=MODE_COLORS[mode], zorder=2, capstyle="round", **STATUS_STYLES[status])
+        style = {**STATUS_STYLES[status], "linewidth": 0.8} if muted else STATUS_STYLES[status]
+        group.plot(ax=ax, color=_MUTED if muted else MODE_COLORS[mode], zorder=2, capstyle="round", **style)
 
     places = corridor.places.to_crs(crs)
     for kind, group in places.groupby("kind", sort=True):
@@ -153,6 +171,134 @@ def plot_corridor(
     if legend:
         _legend(ax, segments, places)
     return ax
+
+
+def _padded_bounds(frame: gpd.GeoDataFrame, share: float = 0.05) -> tuple[float, float, float, float]:
+    west, south, east, north = frame.total_bounds
+    pad = share * max(east - west, north - south)
+    return (west - pad, south - pad, east + pad, north + pad)
+
+
+def _as_dict(routes: Mapping[str, Route | NoRoute] | Sequence[Route]) -> dict[str, Route]:
+    """Named routes that exist; unavailable ones (NoRoute) are left out of a drawing."""
+    if not isinstance(routes, Mapping):
+        routes = {r.name or f"route {i + 1}": r for i, r in enumerate(routes)}
+    return {name: route for name, route in routes.items() if isinstance(route, Route)}
+
+
+def plot_routes(
+    routes: Mapping[str, Route | NoRoute] | Sequence[Route],
+    *,
+    corridor: Corridor | None = None,
+    ax: Axes | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    figsize: tuple[float, float] = (10.0, 10.0),
+) -> Axes:
+    """Draw routes in colour over the corridor (muted) or over the basemap alone.
+
+    Transfers on each route are marked where they happen. Unavailable routes (:class:`NoRoute`) are skipped.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.routing import named_routes
+    >>> c = corridor.load_instc()
+    >>> ax = plot_routes(named_routes(c, "jnpt", "moscow"), corridor=c, bounds=(30, 15, 75, 60))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['western', 'trans_caspian', 'eastern', 'suez']
+    """
+    routes = _as_dict(routes)
+    legs = pd.concat([r.legs for r in routes.values()])
+    bounds = bounds or _padded_bounds(corridor.segments if corridor is not None else legs)
+    if corridor is not None:
+        ax = plot_corridor(corridor, ax=ax, bounds=bounds, legend=False, muted=True, figsize=figsize)
+    else:
+        ax = plot_corridor(_route_corridor(legs), ax=ax, bounds=bounds, legend=False, labels=[], figsize=figsize)
+    crs = region_crs(bounds)
+    handles = []
+    for number, (name, route) in enumerate(routes.items()):
+        color = ROUTE_COLORS[number % len(ROUTE_COLORS)]
+        projected = route.legs.to_crs(crs)
+        lines = projected[projected["element_type"].eq("segment")]
+        lines.plot(ax=ax, color=color, linewidth=3.0, alpha=0.85, zorder=5)
+        stops = projected[projected["element_type"].eq("transfer")]
+        ax.scatter(stops.geometry.x, stops.geometry.y, s=40, color=color, edgecolor="black", linewidth=0.6, zorder=6)
+        handles.append(Line2D([], [], color=color, lw=3, label=name))
+    ax.legend(handles=handles, loc="upper right", fontsize=9, title="routes (dots: transfers)")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return ax
+
+
+def _route_corridor(legs: gpd.GeoDataFrame) -> Corridor:
+    """A throwaway corridor holding just the route lines, for a basemap without the full corridor."""
+    lines = legs[legs["element_type"].eq("segment")].assign(status="operational")
+    empty = gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=legs.crs)
+    return Corridor(empty, lines, pd.DataFrame(), pd.DataFrame(), metadata={"name": ""})
+
+
+def plot_time_cost_distance(
+    routes: Mapping[str, Route | NoRoute] | Sequence[Route],
+    *,
+    axes: Sequence[Axes] | None = None,
+    label_steps_over_h: float = 24.0,
+    figsize: tuple[float, float] = (11.0, 9.0),
+) -> np.ndarray:
+    """The UNESCAP time/cost-distance chart: cumulative time (days) and cost (US$) against distance (km).
+
+    One colour per route; the line style gives the mode of each link; transfers are vertical steps, marked,
+    and labelled (kind and place) when they take more than `label_steps_over_h` hours.
+
+    Returns
+    -------
+    ndarray of two Axes
+        Time above, cost below, sharing the distance axis.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.routing import best_route
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> time_ax, cost_ax = plot_time_cost_distance([best_route(toy, "a", "d", by="time_h", name="overland")])
+    >>> time_ax.get_ylabel(), cost_ax.get_xlabel()
+    ('cumulative time (days)', 'cumulative distance (km)')
+    """
+    routes = _as_dict(routes)
+    if axes is None:
+        _, axes = plt.subplots(2, 1, sharex=True, figsize=figsize)
+    time_ax, cost_ax = axes
+    for number, route in enumerate(routes.values()):
+        color = ROUTE_COLORS[number % len(ROUTE_COLORS)]
+        legs = route.legs
+        before = legs[["cum_distance_km", "cum_time_h", "cum_cost_usd"]].shift(fill_value=0.0)
+        for (_, leg), (_, start) in zip(legs.iterrows(), before.iterrows(), strict=True):
+            is_step = leg["element_type"] == "transfer"
+            style = {"color": color, "linewidth": 2.6 if is_step else 1.8, "solid_capstyle": "butt",
+                     "linestyle": "-" if is_step else MODE_LINESTYLES[leg["mode"]]}  # fmt: skip
+            x = [start["cum_distance_km"], leg["cum_distance_km"]]
+            time_ax.plot(x, [start["cum_time_h"] / 24, leg["cum_time_h"] / 24], **style)
+            cost_ax.plot(x, [start["cum_cost_usd"], leg["cum_cost_usd"]], **style)
+            if is_step:
+                for ax, y in ((time_ax, leg["cum_time_h"] / 24), (cost_ax, leg["cum_cost_usd"])):
+                    ax.plot(leg["cum_distance_km"], y, marker="_", markersize=8, color=color)
+                if leg["time_h"] >= label_steps_over_h:
+                    text = f"{_TRANSFER_LABELS[leg['kind']]} {leg['from_place']}"
+                    time_ax.annotate(text, (leg["cum_distance_km"], leg["cum_time_h"] / 24), xytext=(3, -3),
+                                     textcoords="offset points", fontsize=7, color=color, va="top")  # fmt: skip
+    time_ax.set_ylabel("cumulative time (days)")
+    cost_ax.set_ylabel("cumulative cost (US$ per unit)")
+    cost_ax.set_xlabel("cumulative distance (km)")
+    route_handles = [
+        Line2D([], [], color=ROUTE_COLORS[i % len(ROUTE_COLORS)], lw=2, label=n) for i, n in enumerate(routes)
+    ]
+    mode_handles = [Line2D([], [], color="#555555", linestyle=s, label=m) for m, s in MODE_LINESTYLES.items()
+                    if any(r.legs["mode"].eq(m).any() for r in routes.values())]  # fmt: skip
+    time_ax.legend(handles=route_handles + mode_handles, fontsize=8, loc="upper left")
+    unit = next(iter(routes.values())).parameters.cargo_unit
+    time_ax.set_title(f"Time/cost-distance (UNESCAP method), per {unit}; vertical steps are transfers")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    return np.asarray(axes)
 
 
 def _legend(ax: Axes, segments: pd.DataFrame, places: pd.DataFrame) -> None:

@@ -1,0 +1,617 @@
+"""Routes: the best route by any criterion, k alternatives, the corridor's named routes, and comparisons.
+
+A :class:`Route` holds its legs in order, segments and transfers alike, with time, money, CO2e and distance
+per cargo unit, their cumulative sums, and the source and confidence of each figure. Every function takes
+the cost assumptions as an explicit :class:`~corridor.costs.CostParameters` and every comparison prints
+them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from corridor import _model
+from corridor._validate import nearest
+from corridor.costs import CostParameters, element_costs
+from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
+from corridor.graph import CRITERIA, Graph, compile_graph, k_shortest_paths, layered
+from corridor.network import Corridor
+
+__all__ = [
+    "Criterion",
+    "Route",
+    "NoRoute",
+    "Comparison",
+    "best_route",
+    "alternatives",
+    "named_routes",
+    "compare_routes",
+]
+
+Criterion = Literal["generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"]
+_METRICS = ["distance_km", "time_h", "moving_time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"]
+_RANK = {"H": 2, "M": 1, "L": 0}
+
+
+@dataclasses.dataclass(frozen=True)
+class Constraints:
+    """What a route may use. Every field is optional; see :func:`best_route` for their meaning."""
+
+    via: tuple[str, ...] = ()
+    avoid_places: frozenset[str] = frozenset()
+    avoid_countries: frozenset[str] = frozenset()
+    avoid_modes: frozenset[str] = frozenset()
+    avoid_passages: frozenset[str] = frozenset()
+    modes: frozenset[str] | None = None
+    branches: frozenset[str] | None = None
+
+    def active(self) -> dict[str, Any]:
+        """The constraints that restrict anything, by argument name."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) not in ((), frozenset(), None)
+        }
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Route:
+    """One route between two places, per cargo unit.
+
+    Attributes
+    ----------
+    legs : GeoDataFrame
+        Indexed by ``leg`` (0, 1, ...): ``element_type`` (segment or transfer), ``element_id``, ``kind``
+        (the mode of a segment, the kind of a transfer), ``mode``, ``from_place``, ``to_place``, ``country``,
+        the metrics ``distance_km``, ``time_h``, ``moving_time_h``, ``cost_usd``, ``co2e_kg``,
+        ``generalised_cost_usd``, their running totals ``cum_*``, and ``time_source``/``time_confidence``,
+        ``cost_source``/``cost_confidence``, ``co2e_source``/``co2e_confidence``. Geometry: the segment
+        line in the direction travelled, or the transfer's place.
+    origin, destination : str
+    criterion : str
+        What was minimised.
+    parameters : CostParameters
+    as_of : str or None
+        The date the corridor was taken at, if any.
+    name : str or None
+    """
+
+    legs: gpd.GeoDataFrame
+    origin: str
+    destination: str
+    criterion: str
+    parameters: CostParameters
+    as_of: str | None = None
+    name: str | None = None
+
+    def __repr__(self) -> str:
+        t = self.totals
+        label = f"{self.name}: " if self.name else ""
+        return (
+            f"<Route {label}{self.origin} -> {self.destination}, {len(self.legs)} legs, {t['distance_km']:,.0f} km, "
+            f"{t['time_h'] / 24:.1f} days, US${t['cost_usd']:,.0f} per {self.parameters.cargo_unit}, "
+            f"{t['co2e_kg']:,.0f} kg CO2e>"
+        )
+
+    @property
+    def totals(self) -> pd.Series:
+        """Sums over the legs, the time spent stopped, and the number of transfers by kind."""
+        legs = self.legs
+        totals = legs[_METRICS].sum()
+        totals["stopped_time_h"] = totals["time_h"] - totals["moving_time_h"]
+        totals["share_time_stopped"] = totals["stopped_time_h"] / totals["time_h"] if totals["time_h"] else 0.0
+        for kind in _model.TRANSFER_KINDS:
+            totals[f"n_{kind}"] = int(legs["kind"].eq(kind).sum())
+        return totals.rename(self.name)
+
+    @property
+    def elements(self) -> list[str]:
+        """Element ids in order."""
+        return self.legs["element_id"].tolist()
+
+    def weakest(self, figure: Literal["time", "cost", "co2e"]) -> str:
+        """The lowest-confidence figure `figure` depends on, e.g. ``'L: astara_ir_rail_road (assumption: ...)'``.
+
+        Among the legs with the lowest confidence, the one contributing most is named.
+        """
+        metric = {"time": "time_h", "cost": "cost_usd", "co2e": "co2e_kg"}[figure]
+        legs = self.legs[self.legs[metric] > 0]
+        if legs.empty:
+            return ""
+        rank = legs[f"{figure}_confidence"].map(_RANK).fillna(-1)
+        lowest = legs[rank.eq(rank.min())]
+        leg = lowest.loc[lowest[metric].idxmax()]
+        return f"{leg[f'{figure}_confidence']}: {leg['element_id']} ({leg[f'{figure}_source']})"
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Draw the route on a map; see :func:`corridor.plot.plot_routes`."""
+        from corridor.plot import plot_routes  # plot depends on routing, not the other way round
+
+        return plot_routes({self.name or "route": self}, **kwargs)
+
+
+@dataclasses.dataclass(frozen=True)
+class NoRoute:
+    """A named route that does not exist under the constraints given, and why."""
+
+    name: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """A table of routes side by side, printed with every assumption it rests on.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per route: totals, ratios to the reference route, share of time stopped, and the
+        lowest-confidence figure behind time, cost and CO2e.
+    assumptions : DataFrame
+        :meth:`CostParameters.to_frame` plus the criterion and as-of date.
+    """
+
+    table: pd.DataFrame
+    assumptions: pd.DataFrame
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.width", 160, "display.max_columns", 30):
+            return f"{self.table}\n\nAssumptions:\n{self.assumptions[['value', 'unit', 'confidence', 'source']]}"
+
+    def _repr_html_(self) -> str:
+        return (
+            self.table.to_html(float_format=lambda x: f"{x:,.2f}", na_rep="-")
+            + "<h4>Assumptions</h4>"
+            + self.assumptions.to_html()
+        )
+
+
+def best_route(
+    corridor: Corridor,
+    origin: str,
+    destination: str,
+    *,
+    by: Criterion = "generalised_cost_usd",
+    parameters: CostParameters | None = None,
+    via: Sequence[str] = (),
+    avoid_places: Iterable[str] = (),
+    avoid_countries: Iterable[str] = (),
+    avoid_modes: Iterable[str] = (),
+    avoid_passages: Iterable[str] = (),
+    modes: Iterable[str] | None = None,
+    branches: Iterable[str] | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    name: str | None = None,
+) -> Route:
+    """The cheapest route from `origin` to `destination` by `by`, under the given constraints.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    origin, destination : str
+        ``place_id`` values (a place's name works too).
+    by : {"generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"}
+        What to minimise, per cargo unit.
+    parameters : CostParameters, optional
+        Cost assumptions; :meth:`CostParameters.default` if omitted.
+    via : sequence of str
+        Places to pass, in this order.
+    avoid_places, avoid_countries, avoid_modes, avoid_passages : iterable of str
+        Places, ISO3 countries, modes and sea passages (``suez``, ``bab_el_mandeb``, ``hormuz``,
+        ``gibraltar``) the route must not use. Avoiding a country avoids its segments, its places'
+        transfers and the sea legs to its ports.
+    modes : iterable of str, optional
+        The only modes the route may use.
+    branches : iterable of str, optional
+        The only segment ``branch`` values the route may use.
+    as_of : date, optional
+        Take the corridor as of this date first (:meth:`Corridor.as_of`: opened and not closed, less what
+        an event closed). If omitted, the baseline: every operational element, no events.
+    name : str, optional
+        A label for the route.
+
+    Returns
+    -------
+    Route
+        From the first departure at `origin` to the last arrival at `destination`: handling at the two
+        ends (a port call at the origin port, say) is not counted, for every route alike.
+
+    Raises
+    ------
+    UnknownPlaceError
+        An origin, destination, via or avoided place that is not in the corridor; names the closest.
+    ConstraintError
+        Constraints that contradict each other or name unknown modes, countries, passages or branches;
+        raised before any search.
+    NoRouteError
+        No route satisfies the constraints; says which constraint, or which unavailable element, cut it.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.costs import CostParameters
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> p = CostParameters.default(cargo_unit="tonne", empty_return_share=0.0)
+    >>> best_route(toy, "a", "d", by="time_h", parameters=p).elements
+    ['a_b_rail', 'b_border', 'b_rail_road', 'b_d_road']
+    >>> best_route(toy, "a", "d", by="time_h", parameters=p).totals["time_h"]
+    np.float64(12.0)
+    """
+    constraints = _constraints(via, avoid_places, avoid_countries, avoid_modes, avoid_passages, modes, branches)
+    routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=1, name=name,
+                     constraints=constraints)  # fmt: skip
+    return routes[0]
+
+
+def alternatives(
+    corridor: Corridor,
+    origin: str,
+    destination: str,
+    *,
+    k: int = 3,
+    by: Criterion = "generalised_cost_usd",
+    parameters: CostParameters | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    **constraints: Any,
+) -> list[Route]:
+    """Up to `k` distinct routes, cheapest first by `by` (Yen's k shortest loopless paths).
+
+    Takes the same constraints as :func:`best_route`. Routes differ in at least one segment or transfer.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> [r.elements[-1] for r in alternatives(toy, "a", "d", k=3, by="distance_km")]
+    ['b_d_road', 'c_d_sea']
+    """
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"`k` was {k!r}; expected a whole number of routes >= 1.")
+    unknown = set(constraints) - {
+        "via",
+        "avoid_places",
+        "avoid_countries",
+        "avoid_modes",
+        "avoid_passages",
+        "modes",
+        "branches",
+    }
+    if unknown:
+        raise TypeError(f"unknown constraint(s) {sorted(unknown)}; see `best_route` for the constraints.")
+    c = _constraints(**{"via": (), "avoid_places": (), "avoid_countries": (), "avoid_modes": (), "avoid_passages": (),
+                        "modes": None, "branches": None, **constraints})  # fmt: skip
+    routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=k, constraints=c)
+    return [dataclasses.replace(r, name=f"alternative {i + 1}") for i, r in enumerate(routes)]
+
+
+def named_routes(
+    corridor: Corridor,
+    origin: str,
+    destination: str,
+    *,
+    by: Criterion = "generalised_cost_usd",
+    parameters: CostParameters | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    routes: Iterable[str] | None = None,
+) -> dict[str, Route | NoRoute]:
+    """The best route within each of the corridor's named routes (``corridor.routes``).
+
+    A named route is the set of segment branches it may use; the ones that cannot connect `origin` and
+    `destination` (for instance during a closure) come back as :class:`NoRoute` with the reason.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> found = named_routes(corridor.load_instc(), "jnpt", "moscow")
+    >>> list(found)
+    ['western', 'trans_caspian', 'eastern', 'suez']
+    """
+    table = corridor.routes
+    wanted = list(table.index) if routes is None else list(routes)
+    for route_id in wanted:
+        if route_id not in table.index:
+            raise ValueError(
+                f"`routes` has {route_id!r}, which is not a named route{nearest(route_id, table.index)}; "
+                f"expected some of {list(table.index)}."
+            )
+    found: dict[str, Route | NoRoute] = {}
+    for route_id in wanted:
+        branches = table.loc[route_id, "branches"].split(";")
+        try:
+            found[route_id] = best_route(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of,
+                                         branches=branches, name=route_id)  # fmt: skip
+        except NoRouteError as error:
+            found[route_id] = NoRoute(route_id, str(error))
+    return found
+
+
+def compare_routes(
+    routes: Mapping[str, Route | NoRoute] | Sequence[Route], *, reference: str | None = None
+) -> Comparison:
+    """Routes side by side: totals, ratios to `reference`, share of time stopped, weakest figures.
+
+    Parameters
+    ----------
+    routes : mapping of name to Route (or NoRoute), or a sequence of named Routes
+    reference : str, optional
+        The route the ratios divide by; the first available route if omitted.
+
+    Returns
+    -------
+    Comparison
+        Its ``table`` has one row per route; unavailable routes keep a row with the reason.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> routes = {r.name: r for r in alternatives(toy, "a", "d", k=2, by="time_h")}
+    >>> compare_routes(routes, reference="alternative 1").table["time_ratio"].tolist()
+    [1.0, 9.5]
+    """
+    if not isinstance(routes, Mapping):
+        routes = {r.name or f"route {i + 1}": r for i, r in enumerate(routes)}
+    available = {k: r for k, r in routes.items() if isinstance(r, Route)}
+    if not available:
+        raise ValueError("none of the routes exists: " + "; ".join(f"{k}: {r.reason}" for k, r in routes.items()))
+    reference = reference or next(iter(available))
+    if reference not in available:
+        raise ValueError(
+            f"`reference` was {reference!r}; expected one of the available routes {list(available)}"
+            f"{nearest(reference, available)}."
+        )
+    rows = {}
+    for key, route in routes.items():
+        if isinstance(route, NoRoute):
+            rows[key] = {"available": False, "note": route.reason}
+            continue
+        t = route.totals
+        rows[key] = {
+            "available": True,
+            **t[["distance_km", "time_h"]].to_dict(),
+            "time_days": t["time_h"] / 24,
+            **t[["cost_usd", "co2e_kg", "generalised_cost_usd", "share_time_stopped"]].to_dict(),
+            "transfers": int(sum(t[f"n_{kind}"] for kind in _model.TRANSFER_KINDS)),
+            "weakest_time": route.weakest("time"),
+            "weakest_cost": route.weakest("cost"),
+            "weakest_co2e": route.weakest("co2e"),
+            "note": "",
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("route")
+    for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"):
+        ratio = metric.rsplit("_", 1)[0] if metric != "generalised_cost_usd" else "generalised_cost"
+        table[f"{ratio.removesuffix('_usd')}_ratio"] = table[metric] / table.loc[reference, metric]
+    ref = available[reference]
+    assumptions = pd.concat(
+        [
+            pd.DataFrame(
+                {"value": [ref.criterion, ref.as_of or "-", reference], "unit": "", "source": "argument",
+                 "confidence": "-"},
+                index=pd.Index(["criterion", "as_of", "reference_route"], name="parameter"),
+            ),
+            ref.parameters.to_frame(),
+        ]
+    )  # fmt: skip
+    return Comparison(table=table, assumptions=assumptions)
+
+
+# --- machinery ---------------------------------------------------------------------------------------------
+
+
+def _constraints(via, avoid_places, avoid_countries, avoid_modes, avoid_passages, modes, branches) -> Constraints:
+    def as_set(values):
+        return frozenset([values] if isinstance(values, str) else values)
+
+    return Constraints(
+        via=(via,) if isinstance(via, str) else tuple(via),
+        avoid_places=as_set(avoid_places),
+        avoid_countries=as_set(avoid_countries),
+        avoid_modes=as_set(avoid_modes),
+        avoid_passages=as_set(avoid_passages),
+        modes=None if modes is None else as_set(modes),
+        branches=None if branches is None else as_set(branches),
+    )
+
+
+def _resolve_place(corridor: Corridor, value: str, argument: str) -> str:
+    places = corridor.places
+    if value in places.index:
+        return value
+    by_name = places.index[places["name"].str.lower().eq(str(value).lower())]
+    if len(by_name) == 1:
+        return by_name[0]
+    choices = [*places.index, *places["name"]]
+    match = nearest(str(value).lower(), [c.lower() for c in choices])
+    raise UnknownPlaceError(f"`{argument}` {value!r} is not a place of this corridor{match}; see `corridor.places`.")
+
+
+def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Constraints, by: str) -> Constraints:
+    """Resolve names and refuse contradictory or unknown constraints, reporting them all at once."""
+    if by not in CRITERIA:
+        raise ConstraintError(f"`by` was {by!r}; expected one of {list(CRITERIA)}{nearest(by, CRITERIA)}.")
+    problems = []
+    via = tuple(_resolve_place(corridor, v, "via") for v in c.via)
+    avoid = frozenset(_resolve_place(corridor, p, "avoid_places") for p in c.avoid_places)
+    countries = set(corridor.places["country"])
+    passages = set(corridor.segments["passages"].dropna().str.split(";").explode())
+    branch_names = set(corridor.segments["branch"].dropna())
+    for argument, values, allowed in (
+        ("avoid_countries", c.avoid_countries, countries),
+        ("avoid_modes", c.avoid_modes, _model.MODES),
+        ("modes", c.modes or (), _model.MODES),
+        ("avoid_passages", c.avoid_passages, passages),
+        ("branches", c.branches or (), branch_names),
+    ):
+        for value in sorted(values):
+            if value not in allowed:
+                problems.append(
+                    f"`{argument}` has {value!r}; expected values from {sorted(allowed)}{nearest(value, allowed)}."
+                )
+    if origin == destination:
+        problems.append(f"`origin` and `destination` are both {origin!r}.")
+    ends = {"origin": origin, "destination": destination, **{f"via[{i}]": v for i, v in enumerate(via)}}
+    for label, place in ends.items():
+        if place in avoid:
+            problems.append(f"`{label}` {place!r} is also in `avoid_places`.")
+        country = corridor.places.loc[place, "country"]
+        if country in c.avoid_countries:
+            problems.append(f"`{label}` {place!r} lies in {country}, which `avoid_countries` excludes.")
+    for i, place in enumerate(via):
+        if place in (origin, destination):
+            problems.append(f"`via[{i}]` {place!r} is the origin or the destination.")
+    if c.modes is not None:
+        clash = c.modes & c.avoid_modes
+        if clash:
+            problems.append(f"`modes` allows {sorted(clash)}, which `avoid_modes` forbids.")
+    if problems:
+        raise ConstraintError("contradictory or unknown constraints: " + " ".join(problems))
+    return dataclasses.replace(c, via=via, avoid_places=avoid)
+
+
+def _blocked(corridor: Corridor, graph: Graph, c: Constraints) -> np.ndarray:
+    """Edges the constraints forbid."""
+    edges = graph.edges
+    seg, tr, places = corridor.segments, corridor.transfers, corridor.places
+    bad_segments = pd.Series(False, index=seg.index)
+    bad_segments |= seg["mode"].isin(c.avoid_modes)
+    if c.modes is not None:
+        bad_segments |= ~seg["mode"].isin(c.modes)
+    if c.branches is not None:
+        bad_segments |= ~seg["branch"].isin(c.branches)
+    bad_segments |= seg["from_place"].isin(c.avoid_places) | seg["to_place"].isin(c.avoid_places)
+    in_avoided = places.index[places["country"].isin(c.avoid_countries)]
+    bad_segments |= seg["country"].isin(c.avoid_countries)
+    bad_segments |= seg["from_place"].isin(in_avoided) | seg["to_place"].isin(in_avoided)
+    if c.avoid_passages:
+        crossed = seg["passages"].fillna("").str.split(";")
+        bad_segments |= crossed.map(lambda p: bool(c.avoid_passages.intersection(p)))
+    bad_transfers = tr["place_id"].isin(c.avoid_places) | tr["place_id"].isin(in_avoided)
+    blocked = np.zeros(len(edges), dtype=bool)
+    is_seg, is_tr = edges["element_type"].eq("segment").to_numpy(), edges["element_type"].eq("transfer").to_numpy()
+    blocked[is_seg] = bad_segments.reindex(edges.loc[is_seg, "element_id"]).to_numpy()
+    blocked[is_tr] = bad_transfers.reindex(edges.loc[is_tr, "element_id"]).to_numpy()
+    return blocked
+
+
+def _paths(corridor: Corridor, graph: Graph, origin: str, destination: str, c: Constraints, by: str, k: int):
+    weight = graph.edges[by].to_numpy(dtype=float).copy()
+    weight[_blocked(corridor, graph, c)] = np.inf
+    # a route runs from its first departure to its last arrival: no transfer at either end
+    at_ends = graph.edges["element_type"].eq("transfer") & graph.edges["from_place"].isin([origin, destination])
+    weight[at_ends.to_numpy()] = np.inf
+    via_terminals = [graph.terminals(v) for v in c.via]
+    n_nodes, source, target, edge_of = layered(graph, via_terminals)
+    stacked = np.where(edge_of >= 0, weight[np.maximum(edge_of, 0)], 0.0)
+    index = pd.Index(graph.nodes)
+    start = index.get_loc(f"{origin}|origin")
+    end = index.get_loc(f"{destination}|destination") + len(via_terminals) * len(graph.nodes)
+    found = k_shortest_paths(n_nodes, source, target, stacked, start, end, k)
+    return [[int(edge_of[e]) for e in path if edge_of[e] >= 0] for _, path in found]
+
+
+def _search(corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None) -> list[Route]:
+    parameters = parameters or CostParameters.default()
+    origin = _resolve_place(corridor, origin, "origin")
+    destination = _resolve_place(corridor, destination, "destination")
+    c = _check_constraints(corridor, origin, destination, constraints, by)
+    network = _in_service(corridor, as_of)
+    graph = compile_graph(network, parameters)
+    paths = _paths(network, graph, origin, destination, c, by, k)
+    if not paths:
+        raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters))
+    costs = element_costs(network, parameters)
+    as_of_text = network.metadata.get("as_of")
+    return [
+        Route(_legs(network, graph, path, costs, parameters), origin, destination, by, parameters, as_of_text, name)
+        for path in paths
+    ]
+
+
+def _in_service(corridor: Corridor, as_of: str | pd.Timestamp | None) -> Corridor:
+    """The corridor taken as of a date, or its operational baseline (no events) when `as_of` is None."""
+    return corridor.as_of(as_of) if as_of is not None else corridor.select(statuses=["operational"])
+
+
+def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) -> str:
+    """Say which constraint, or which unavailable element, cut every route."""
+    head = f"no route from {origin!r} to {destination!r}"
+
+    def feasible(network, constraints) -> bool:
+        graph = compile_graph(network, parameters)
+        return bool(_paths(network, graph, origin, destination, constraints, "distance_km", 1))
+
+    if not feasible(corridor, Constraints()):
+        return f"{head}: the corridor does not connect them at all, even with planned links."
+    network = _in_service(corridor, as_of)
+    culprits = [
+        f"`{arg}={sorted(value) if isinstance(value, frozenset) else list(value)}`"
+        for arg, value in c.active().items()
+        if feasible(network, dataclasses.replace(c, **{arg: Constraints().__getattribute__(arg)}))
+    ]
+    reasons = []
+    if as_of is None and feasible(corridor, c):
+        unbuilt = corridor.segments.index[corridor.segments["status"].ne("operational")]
+        reasons.append(f"only links not yet operational would connect them ({', '.join(unbuilt)})")
+    if as_of is not None and feasible(corridor, c):
+        events = corridor.events_on(as_of)
+        closed = events[events["effect"].eq("closed")].reset_index()
+        shown = ", ".join(f"{e} ({t})" for e, t in zip(closed["event_id"], closed["target"], strict=True))
+        not_open = corridor.segments.index.difference(network.segments.index).difference(closed["target"])
+        reasons.append(
+            f"as of {pd.Timestamp(as_of):%Y-%m-%d} the corridor is cut"
+            + (f" by closures in force: {shown}" if shown else "")
+            + (f"; segments out of service then: {', '.join(sorted(not_open))}" if len(not_open) else "")
+        )
+    if culprits:
+        reasons.append(f"dropping any one of {', '.join(culprits)} would give a route")
+    if not reasons:
+        reasons.append(f"the constraints {c.active()} together leave no path; no single one is to blame")
+    return f"{head}: " + "; ".join(reasons) + "."
+
+
+def _legs(
+    corridor: Corridor, graph: Graph, path: list[int], costs: pd.DataFrame, p: CostParameters
+) -> gpd.GeoDataFrame:
+    edges = graph.edges.iloc[path]
+    edges = edges[edges["element_type"].ne("access")].reset_index(drop=True)
+    seg, tr, places = corridor.segments, corridor.transfers, corridor.places
+    rows, geometries = [], []
+    for edge in edges.itertuples():
+        metrics = costs.loc[(edge.element_type, edge.element_id)]
+        if edge.element_type == "segment":
+            s = seg.loc[edge.element_id]
+            factor_key = f"co2e_kg_per_tkm.{s['mode']}.{s['branch']}"
+            unit, source, confidence = p.sources.get(
+                factor_key, p.sources.get(f"co2e_kg_per_tkm.{s['mode']}", ("", "", ""))
+            )
+            line = s.geometry if edge.forward else shapely.reverse(s.geometry)
+            rows.append({
+                "element_type": "segment", "element_id": edge.element_id, "kind": s["mode"], "mode": s["mode"],
+                "from_place": edge.from_place, "to_place": edge.to_place, "country": s["country"],
+                "time_source": s["speed_source"], "time_confidence": s["speed_confidence"],
+                "cost_source": s["cost_source"], "cost_confidence": s["cost_confidence"],
+                "co2e_source": source, "co2e_confidence": confidence,
+            })  # fmt: skip
+            geometries.append(line)
+        else:
+            t = tr.loc[edge.element_id]
+            rows.append({
+                "element_type": "transfer", "element_id": edge.element_id, "kind": t["kind"], "mode": pd.NA,
+                "from_place": t["place_id"], "to_place": t["place_id"], "country": places.loc[t["place_id"], "country"],
+                "time_source": t["time_source"], "time_confidence": t["time_confidence"],
+                "cost_source": t["cost_source"], "cost_confidence": t["cost_confidence"],
+                "co2e_source": "hub emissions not counted", "co2e_confidence": pd.NA,
+            })  # fmt: skip
+            geometries.append(places.geometry[t["place_id"]])
+        rows[-1].update(metrics[_METRICS].to_dict())
+    legs = pd.DataFrame(rows)
+    for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"):
+        legs[f"cum_{metric}"] = legs[metric].cumsum()
+    return gpd.GeoDataFrame(legs, geometry=geometries, crs=_model.CRS).rename_axis("leg")
