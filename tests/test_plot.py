@@ -71,3 +71,25 @@ def test_interactive_map_carries_figures_and_sources(instc):
     assert "astara_ir_rasht_rail" in html
     assert "speed_source" in html and "CAREC CPMM 2022" in html
     assert "tile.openstreetmap" not in html  # offline basemap by default
+
+
+def test_time_cost_distance_chart_draws_every_leg(toy):
+    from corridor.plot import plot_time_cost_distance
+    from corridor.routing import best_route
+
+    route = best_route(toy, "a", "d", by="time_h", name="overland")
+    time_ax, cost_ax = plot_time_cost_distance({"overland": route})
+    legs = len(route.legs)
+    transfers = int(route.legs["element_type"].eq("transfer").sum())
+    assert len(time_ax.lines) == legs + transfers  # a line per leg, a tick per transfer
+    [road] = [line for line in time_ax.lines if line.get_linestyle() == "--"]
+    assert road.get_xydata().tolist() == [[100.0, 8 / 24], [300.0, 0.5]]  # from 8 h at 100 km to 12 h at 300 km
+    assert [t.get_text() for t in time_ax.get_legend().get_texts()] == ["overland", "rail", "road"]
+    assert cost_ax.get_ylabel() == "cumulative cost (US$ per unit)"
+
+
+def test_route_map_without_the_corridor(toy):
+    from corridor.routing import best_route
+
+    ax = best_route(toy, "a", "d", by="time_h", name="overland").plot()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["overland"]

@@ -1,0 +1,229 @@
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corridor.costs import CostParameters
+from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
+from corridor.routing import NoRoute, alternatives, best_route, compare_routes, named_routes
+
+ROAD = ["a_b_rail", "b_border", "b_rail_road", "b_d_road"]
+SEA = ["a_b_rail", "b_border", "b_c_rail", "c_port", "c_d_sea"]
+
+
+@pytest.fixture
+def teu():
+    return CostParameters.default(cargo_unit="teu")
+
+
+def test_criterion_decides_the_route(toy, teu):
+    # by time the road wins: 2 + 4 + 2 + 4 = 12 h, against 2 + 4 + 2 + 12 + 10 + 84 = 114 h by sea
+    assert best_route(toy, "a", "d", by="time_h", parameters=teu).elements == ROAD
+    # by money the sea wins: 81 + 100 + 81 + 200 + 32.4 = 494.4 US$, against 81 + 100 + 50 + 324 = 555 US$
+    by_cost = best_route(toy, "a", "d", by="cost_usd", parameters=teu)
+    assert by_cost.elements == SEA
+    assert by_cost.totals["cost_usd"] == pytest.approx(494.4)
+
+
+def test_legs_carry_running_totals_and_sources(toy, teu):
+    route = best_route(toy, "a", "d", by="time_h", parameters=teu)
+    legs = route.legs
+    assert legs.index.name == "leg" and legs["element_type"].tolist() == ["segment", "transfer", "transfer", "segment"]
+    assert legs["cum_time_h"].tolist() == [2.0, 6.0, 8.0, 12.0]
+    assert legs["cum_distance_km"].tolist() == [100.0, 100.0, 100.0, 300.0]
+    assert route.totals["moving_time_h"] == 6.0 and route.totals["stopped_time_h"] == 6.0
+    assert route.totals["share_time_stopped"] == 0.5
+    assert legs["time_source"].notna().all() and legs["cost_confidence"].notna().all()
+    assert legs.crs == "EPSG:4326"
+
+
+def test_a_segment_run_backwards_is_reversed(toy, teu):
+    route = best_route(toy, "d", "a", by="time_h", parameters=teu)
+    first = route.legs.iloc[0]
+    assert first["element_id"] == "b_d_road" and first["from_place"] == "d" and first["to_place"] == "b"
+    assert first.geometry.coords[0] == pytest.approx((1.8, 1.8))
+
+
+def test_via_forces_the_route(toy, teu):
+    # by time the quickest way via c goes there and back: a-b-c-b-d (2+4+2+2+2+4 h), not by sea (114 h)
+    there_and_back = best_route(toy, "a", "d", by="time_h", via=["c"], parameters=teu)
+    assert there_and_back.elements == ["a_b_rail", "b_border", "b_c_rail", "b_c_rail", "b_rail_road", "b_d_road"]
+    assert there_and_back.totals["time_h"] == 16.0
+    assert best_route(toy, "a", "d", by="cost_usd", via=["c"], parameters=teu).elements == SEA
+
+
+def test_mode_constraints(toy, teu):
+    assert best_route(toy, "a", "d", by="time_h", avoid_modes=["road"], parameters=teu).elements == SEA
+    assert best_route(toy, "a", "d", by="time_h", modes=["rail", "sea"], parameters=teu).elements == SEA
+
+
+def test_avoid_passage(toy, teu):
+    assert best_route(toy, "a", "d", by="cost_usd", avoid_passages=["narrows"], parameters=teu).elements == ROAD
+
+
+def test_place_names_resolve_and_misspellings_suggest(toy, instc):
+    assert best_route(toy, "Alpha", "Delta").origin == "a"
+    with pytest.raises(
+        UnknownPlaceError, match=r"`origin` 'moskow' is not a place of this corridor \(did you mean 'moscow'\?\)"
+    ):
+        best_route(instc, "moskow", "jnpt")
+
+
+def test_no_route_names_the_constraint(toy):
+    with pytest.raises(
+        NoRouteError, match=r"no route from 'a' to 'd': dropping any one of `avoid_places=\['b'\]` would give"
+    ):
+        best_route(toy, "a", "d", avoid_places=["b"])
+
+
+def test_no_route_names_the_closure(toy):
+    with pytest.raises(
+        NoRouteError, match=r"as of 2026-01-05 the corridor is cut by closures in force: c_port_strike \(c_port\)"
+    ):
+        best_route(toy, "a", "d", avoid_modes=["road"], as_of="2026-01-05")
+
+
+def test_as_of_changes_the_route(toy, teu):
+    assert best_route(toy, "a", "d", by="cost_usd", parameters=teu, as_of="2026-01-05").elements == ROAD
+    route = best_route(toy, "a", "d", by="cost_usd", parameters=teu, as_of="2026-02-01")
+    assert route.elements == SEA and route.as_of == "2026-02-01"
+
+
+def test_availability_dates_change_the_instc_route(instc):
+    # Rasht-Qazvin opened on 6 Mar 2019; before it, Qazvin reached Anzali some other way
+    before = best_route(instc, "qazvin", "anzali", by="time_h", as_of="2019-01-01")
+    after = best_route(instc, "qazvin", "anzali", by="time_h", as_of="2020-01-01")
+    assert "rasht_qazvin_rail" not in before.elements
+    assert after.elements == ["rasht_qazvin_rail", "rasht_road_rail", "anzali_rasht_road"]
+    assert before.totals["time_h"] > after.totals["time_h"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"avoid_places": ["a"]}, r"`origin` 'a' is also in `avoid_places`"),
+        ({"avoid_countries": ["SWE"]}, r"`destination` 'd' lies in SWE, which `avoid_countries` excludes"),
+        ({"modes": ["rail"], "avoid_modes": ["rail"]}, r"`modes` allows \['rail'\], which `avoid_modes` forbids"),
+        ({"avoid_modes": ["rial"]}, r"`avoid_modes` has 'rial'; expected values from .* \(did you mean 'rail'\?\)"),
+        ({"via": ["d"]}, r"`via\[0\]` 'd' is the origin or the destination"),
+        ({"by": "days"}, r"`by` was 'days'; expected one of \['generalised_cost_usd'"),
+    ],
+)
+def test_contradictory_constraints_are_refused_before_search(toy, kwargs, message):
+    with pytest.raises(ConstraintError, match=message):
+        best_route(toy, "a", "d", **kwargs)
+
+
+def test_several_contradictions_reported_together(toy):
+    with pytest.raises(ConstraintError) as info:
+        best_route(toy, "a", "a", avoid_places=["a"])
+    assert "are both 'a'" in str(info.value) and "also in `avoid_places`" in str(info.value)
+
+
+def test_alternatives_are_distinct_and_ordered(instc):
+    routes = alternatives(instc, "jnpt", "moscow", k=4, by="time_h")
+    assert len(routes) == 4
+    assert len({tuple(r.elements) for r in routes}) == 4
+    times = [r.totals["time_h"] for r in routes]
+    assert times == sorted(times)
+
+
+def test_alternatives_refuse_bad_k_and_unknown_constraints(toy):
+    with pytest.raises(ValueError, match=r"`k` was 0"):
+        alternatives(toy, "a", "d", k=0)
+    with pytest.raises(TypeError, match=r"unknown constraint\(s\) \['avoid_ports'\]"):
+        alternatives(toy, "a", "d", avoid_ports=["c"])
+
+
+def test_named_routes_follow_their_branches(instc):
+    found = named_routes(instc, "jnpt", "moscow")
+    assert set(found) == {"western", "trans_caspian", "eastern", "suez"}
+    assert "baku_astara_az_rail" in found["western"].elements or "baku_astara_az_road" in found["western"].elements
+    assert any(e.endswith("_sea") and e != "jnpt_shahid_rajaee_sea" for e in found["trans_caspian"].elements)
+    assert "etrek_gauge_change" in found["eastern"].elements or "sarakhs_gauge_change" in found["eastern"].elements
+    assert found["suez"].elements[0] == "st_petersburg_jnpt_sea"
+    assert "astara_ir_rasht_rail" not in found["western"].elements  # the missing link is not operational
+
+
+def test_named_routes_during_the_2026_closures(instc):
+    found = named_routes(instc, "jnpt", "moscow", as_of="2026-05-01")
+    assert isinstance(found["western"], NoRoute) and "hormuz_closure_2026 (hormuz)" in found["western"].reason
+    assert not isinstance(found["suez"], NoRoute)
+
+
+def test_unknown_named_route(instc):
+    with pytest.raises(
+        ValueError, match=r"`routes` has 'westren', which is not a named route \(did you mean 'western'\?\)"
+    ):
+        named_routes(instc, "jnpt", "moscow", routes=["westren"])
+
+
+def test_comparison_table_and_assumptions(instc):
+    found = named_routes(instc, "jnpt", "moscow", as_of="2026-05-01")
+    comparison = compare_routes(found, reference="suez")
+    table = comparison.table
+    assert table.loc["suez", "time_ratio"] == 1.0 and table.loc["suez", "cost_ratio"] == 1.0
+    assert not table.loc["western", "available"] and "hormuz" in table.loc["western", "note"]
+    assert table.loc["suez", "weakest_cost"].startswith("L: ")
+    assert comparison.assumptions.loc["cargo_unit", "value"] == "teu"
+    assert comparison.assumptions.loc["as_of", "value"] == "2026-05-01"
+    text = repr(comparison)
+    assert "Assumptions:" in text and "empty_return_share" in text
+    assert "<h4>Assumptions</h4>" in comparison._repr_html_()
+
+
+def test_compare_routes_checks_the_reference(toy):
+    routes = {"fast": best_route(toy, "a", "d", by="time_h")}
+    with pytest.raises(ValueError, match=r"`reference` was 'slow'; expected one of the available routes \['fast'\]"):
+        compare_routes(routes, reference="slow")
+
+
+# --- properties -----------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_raising_a_delay_never_lowers_the_best_time(instc, data):
+    transfer = data.draw(st.sampled_from(sorted(instc.transfers.index)))
+    extra_h = data.draw(st.floats(min_value=0.0, max_value=500.0))
+    origin, destination = data.draw(st.sampled_from([("jnpt", "moscow"), ("mundra", "baku"), ("chabahar", "aktau")]))
+    transfers = instc.transfers.copy()
+    transfers.loc[transfer, ["time_h_mode", "time_h_max"]] += extra_h
+    slower = dataclasses.replace(instc, transfers=transfers)
+    before = best_route(instc, origin, destination, by="time_h").totals["time_h"]
+    after = best_route(slower, origin, destination, by="time_h").totals["time_h"]
+    assert after >= before - 1e-9
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_slowing_a_segment_never_lowers_the_best_time(instc, data):
+    segment = data.draw(st.sampled_from(sorted(instc.segments.index)))
+    factor = data.draw(st.floats(min_value=0.1, max_value=1.0))
+    segments = instc.segments.copy()
+    segments.loc[segment, "speed_kmh"] *= factor
+    slower = dataclasses.replace(instc, segments=segments)
+    before = best_route(instc, "jnpt", "moscow", by="time_h").totals["time_h"]
+    after = best_route(slower, "jnpt", "moscow", by="time_h").totals["time_h"]
+    assert after >= before - 1e-9
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_route_invariants_between_any_two_places(instc, data):
+    places = sorted(instc.places.index)
+    origin = data.draw(st.sampled_from(places))
+    destination = data.draw(st.sampled_from([p for p in places if p != origin]))
+    by = data.draw(st.sampled_from(["time_h", "cost_usd", "distance_km", "co2e_kg", "generalised_cost_usd"]))
+    route = best_route(instc, origin, destination, by=by)
+    legs = route.legs
+    for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg"):
+        assert np.all(np.diff(legs[f"cum_{metric}"]) >= -1e-9)
+        assert legs[f"cum_{metric}"].iloc[-1] == pytest.approx(route.totals[metric])
+    assert legs["from_place"].iloc[0] == origin and legs["to_place"].iloc[-1] == destination
+    joined = legs["to_place"].iloc[:-1].to_numpy() == legs["from_place"].iloc[1:].to_numpy()
+    assert joined.all()
+    assert pd.Series(route.elements).is_unique  # without `via` a cheapest route never repeats an element
