@@ -33,6 +33,7 @@ __all__ = [
     "alternatives",
     "named_routes",
     "compare_routes",
+    "sensitivity",
 ]
 
 Criterion = Literal["generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"]
@@ -400,6 +401,55 @@ def compare_routes(
         ]
     )  # fmt: skip
     return Comparison(table=table, assumptions=assumptions)
+
+
+def sensitivity(
+    corridor: Corridor,
+    origin: str,
+    destination: str,
+    *,
+    parameter: str,
+    values: Sequence[Any],
+    metric: str = "generalised_cost_usd",
+    by: Criterion = "generalised_cost_usd",
+    parameters: CostParameters | None = None,
+    as_of: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """One total of each named route as one assumption takes each of `values`.
+
+    Parameters
+    ----------
+    parameter : str
+        A :class:`CostParameters` field (``empty_return_share``, ``value_of_time_pct_per_day``, ...) or
+        ``"as_of"`` to vary the date.
+    values : sequence
+    metric : str
+        A column of :attr:`Route.totals` (``time_h``, ``cost_usd``, ``co2e_kg``, ...).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the values of `parameter`, one column per named route; NaN where the route does not
+        exist. ``.rank(axis=1)`` gives the ranking.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> table = sensitivity(corridor.load_instc(), "jnpt", "moscow", parameter="empty_return_share",
+    ...                     values=[0.0, 1.0], metric="cost_usd")
+    >>> list(table.columns), table.index.name
+    (['western', 'trans_caspian', 'eastern', 'suez'], 'empty_return_share')
+    """
+    base = parameters or CostParameters.default()
+    rows = {}
+    for value in values:
+        if parameter == "as_of":
+            found = named_routes(corridor, origin, destination, by=by, parameters=base, as_of=value)
+        else:
+            found = named_routes(corridor, origin, destination, by=by, parameters=base.replace(**{parameter: value}),
+                                 as_of=as_of)  # fmt: skip
+        rows[value] = {k: r.totals[metric] if isinstance(r, Route) else np.nan for k, r in found.items()}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(parameter)
 
 
 # --- machinery ---------------------------------------------------------------------------------------------

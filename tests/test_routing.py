@@ -227,3 +227,27 @@ def test_route_invariants_between_any_two_places(instc, data):
     joined = legs["to_place"].iloc[:-1].to_numpy() == legs["from_place"].iloc[1:].to_numpy()
     assert joined.all()
     assert pd.Series(route.elements).is_unique  # without `via` a cheapest route never repeats an element
+
+
+def test_sensitivity_to_empty_returns_moves_cost_not_time(instc):
+    from corridor.routing import sensitivity
+
+    cost = sensitivity(
+        instc, "jnpt", "moscow", parameter="empty_return_share", values=[0.0, 0.5, 1.0], metric="cost_usd"
+    )
+    assert (cost.diff().iloc[1:] > 0).all().all()  # every route costs more with more empties
+    time = sensitivity(
+        instc, "jnpt", "moscow", parameter="empty_return_share", values=[0.0, 1.0], metric="time_h", by="time_h"
+    )
+    assert (time.iloc[0] == time.iloc[1]).all()
+
+
+def test_sensitivity_over_dates_marks_missing_routes(instc):
+    from corridor.routing import sensitivity
+
+    table = sensitivity(
+        instc, "jnpt", "moscow", parameter="as_of", values=["2025-05-01", "2026-05-01"], metric="time_h"
+    )
+    assert table.loc["2025-05-01"].notna().all()
+    assert table.loc["2026-05-01", "western"] != table.loc["2026-05-01", "western"]  # NaN: cut by Hormuz
+    assert table.loc["2026-05-01", "suez"] > 0
