@@ -325,11 +325,10 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFram
         return
     reached = set(pd.concat(_model.segment_terminals(segments)))
     ends = _model.transfer_terminals(transfers)
-    joined = pd.concat(ends)
+    uses = pd.concat(ends).value_counts()  # a terminal only this transfer end touches leads nowhere
     for side, labels in zip(("from", "to"), ends, strict=True):
         for key, label in labels.items():
-            others = joined.drop(key)
-            if label not in reached and label not in set(others):
+            if label not in reached and uses[label] == 1:
                 place, mode, gauge, country = label.split("|")
                 problems.append(
                     f"transfers[{key!r}]: no segment or other transfer reaches its {side} terminal at {place!r} "

@@ -87,7 +87,7 @@ class CostParameters:
     emission_basis: str = "TTW"
 
     @classmethod
-    def default(cls, *, cargo_unit: CargoUnit = "teu", price_year: int = 2022, **changes: Any) -> CostParameters:
+    def default(cls, *, cargo_unit: CargoUnit = "teu", **changes: Any) -> CostParameters:
         """Parameters from ``data/parameters.csv`` for `cargo_unit`, with `changes` applied."""
         if cargo_unit not in CARGO_UNITS:
             raise ValueError(
@@ -98,7 +98,7 @@ class CostParameters:
         value = table["value"].astype(float)
         sources = {name: (row.unit, row.source, row.confidence) for name, row in table.iterrows()}
         sources = {
-            **{k: sources[k] for k in _SCALARS},
+            **{k: sources[k] for k in ("price_year", *_SCALARS)},
             "tonnes_per_unit": sources[f"cargo_unit.{cargo_unit}.tonnes"],
             "teu_per_unit": sources[f"cargo_unit.{cargo_unit}.teu"],
             **{k: v for k, v in sources.items() if k.startswith("co2e_kg_per_tkm.")},
@@ -108,7 +108,7 @@ class CostParameters:
             cargo_unit=cargo_unit,
             tonnes_per_unit=float(value[f"cargo_unit.{cargo_unit}.tonnes"]),
             teu_per_unit=float(value[f"cargo_unit.{cargo_unit}.teu"]),
-            price_year=price_year,
+            price_year=int(value["price_year"]),
             co2e_kg_per_tkm=factors,
             sources=sources,
             **{k: float(value[k]) for k in _SCALARS},
@@ -150,13 +150,12 @@ class CostParameters:
         """
         rows = {
             "cargo_unit": (self.cargo_unit, "", "explicit argument", "-"),
-            "price_year": (self.price_year, "", "nominal US$ of this year", "-"),
             "emission_basis": (self.emission_basis, "", "tank-to-wheel factors (DESNZ/DEFRA 2025)", "-"),
             "value_of_time_usd_per_h": (
                 round(self.value_of_time_usd_per_h, 2), "USD per unit-hour", "derived: value x share / 24", "-"
             ),
         }  # fmt: skip
-        for name in ("tonnes_per_unit", "teu_per_unit", *_SCALARS):
+        for name in ("price_year", "tonnes_per_unit", "teu_per_unit", *_SCALARS):
             rows[name] = (getattr(self, name), *self.sources.get(name, ("", "", "")))
         for key, factor in sorted(self.co2e_kg_per_tkm.items()):
             rows[f"co2e_kg_per_tkm.{key}"] = (factor, *self.sources.get(f"co2e_kg_per_tkm.{key}", ("", "", "")))

@@ -64,7 +64,7 @@ def _instc() -> Corridor:
 
 
 def load_instc() -> Corridor:
-    """The International North-South Transport Corridor as shipped, validated on first load.
+    """The International North-South Transport Corridor as shipped: a fresh copy, validated on first load.
 
     Russia - Azerbaijan - Iran - India by rail, road and sea, with the trans-Caspian and eastern
     (Kazakhstan - Turkmenistan) branches and the all-water Suez route from the Baltic. Figures describe the
@@ -77,7 +77,7 @@ def load_instc() -> Corridor:
     >>> c.segments.loc["astara_ir_rasht_rail", ["mode", "status", "length_km_published"]].to_dict()
     {'mode': 'rail', 'status': 'missing_link', 'length_km_published': 162.0}
     """
-    return _instc()
+    return _instc().copy()
 
 
 def basemap(layer: str = "countries") -> gpd.GeoDataFrame:

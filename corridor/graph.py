@@ -52,14 +52,6 @@ class Graph:
     target: np.ndarray
     edges: pd.DataFrame
 
-    def node(self, label: str) -> int:
-        """Position of a node label."""
-        return int(self._index.get_loc(label))
-
-    @property
-    def _index(self) -> pd.Index:
-        return pd.Index(self.nodes)
-
     def terminals(self, place_id: str) -> np.ndarray:
         """Positions of the terminals of `place_id`."""
         mask = np.char.startswith(self.nodes.astype(str), f"{place_id}|") & ~np.isin(

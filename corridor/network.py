@@ -21,6 +21,7 @@ with layers of the same names.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import pathlib
@@ -74,6 +75,14 @@ class Corridor:
         return (
             f"<Corridor {name!r}{as_of}: {len(self.places)} places, {len(self.segments)} segments, "
             f"{len(self.transfers)} transfers, {len(self.events.index.unique(0))} events, {len(self.routes)} routes>"
+        )
+
+    def copy(self) -> Corridor:
+        """A deep copy: changing its tables leaves this corridor as it was."""
+        return dataclasses.replace(
+            self,
+            **{t: getattr(self, t).copy() for t in ("places", "segments", "transfers", "events", "routes")},
+            metadata=copy.deepcopy(self.metadata),
         )
 
     def select(

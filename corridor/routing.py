@@ -39,6 +39,10 @@ __all__ = [
 Criterion = Literal["generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"]
 _METRICS = ["distance_km", "time_h", "moving_time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"]
 _RANK = {"H": 2, "M": 1, "L": 0}
+_RATIOS = {
+    "distance_km": "distance_ratio", "time_h": "time_ratio", "cost_usd": "cost_ratio", "co2e_kg": "co2e_ratio",
+    "generalised_cost_usd": "generalised_cost_ratio",
+}  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,7 +249,10 @@ def best_route(
     >>> best_route(toy, "a", "d", by="time_h", parameters=p).totals["time_h"]
     np.float64(12.0)
     """
-    constraints = _constraints(via, avoid_places, avoid_countries, avoid_modes, avoid_passages, modes, branches)
+    constraints = _constraints(
+        via=via, avoid_places=avoid_places, avoid_countries=avoid_countries, avoid_modes=avoid_modes,
+        avoid_passages=avoid_passages, modes=modes, branches=branches,
+    )  # fmt: skip
     routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=1, name=name,
                      constraints=constraints)  # fmt: skip
     return routes[0]
@@ -275,19 +282,10 @@ def alternatives(
     """
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"`k` was {k!r}; expected a whole number of routes >= 1.")
-    unknown = set(constraints) - {
-        "via",
-        "avoid_places",
-        "avoid_countries",
-        "avoid_modes",
-        "avoid_passages",
-        "modes",
-        "branches",
-    }
+    unknown = set(constraints) - {f.name for f in dataclasses.fields(Constraints)}
     if unknown:
         raise TypeError(f"unknown constraint(s) {sorted(unknown)}; see `best_route` for the constraints.")
-    c = _constraints(**{"via": (), "avoid_places": (), "avoid_countries": (), "avoid_modes": (), "avoid_passages": (),
-                        "modes": None, "branches": None, **constraints})  # fmt: skip
+    c = _constraints(**constraints)
     routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=k, constraints=c)
     return [dataclasses.replace(r, name=f"alternative {i + 1}") for i, r in enumerate(routes)]
 
@@ -386,9 +384,8 @@ def compare_routes(
             "note": "",
         }
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("route")
-    for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"):
-        ratio = metric.rsplit("_", 1)[0] if metric != "generalised_cost_usd" else "generalised_cost"
-        table[f"{ratio.removesuffix('_usd')}_ratio"] = table[metric] / table.loc[reference, metric]
+    for metric, ratio in _RATIOS.items():
+        table[ratio] = table[metric] / table.loc[reference, metric]
     ref = available[reference]
     assumptions = pd.concat(
         [
@@ -455,7 +452,9 @@ def sensitivity(
 # --- machinery ---------------------------------------------------------------------------------------------
 
 
-def _constraints(via, avoid_places, avoid_countries, avoid_modes, avoid_passages, modes, branches) -> Constraints:
+def _constraints(
+    *, via=(), avoid_places=(), avoid_countries=(), avoid_modes=(), avoid_passages=(), modes=None, branches=None
+) -> Constraints:
     def as_set(values):
         return frozenset([values] if isinstance(values, str) else values)
 
@@ -603,7 +602,7 @@ def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) 
     culprits = [
         f"`{arg}={sorted(value) if isinstance(value, frozenset) else list(value)}`"
         for arg, value in c.active().items()
-        if feasible(network, dataclasses.replace(c, **{arg: Constraints().__getattribute__(arg)}))
+        if feasible(network, dataclasses.replace(c, **{arg: getattr(Constraints(), arg)}))
     ]
     reasons = []
     if as_of is None and feasible(corridor, c):

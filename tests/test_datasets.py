@@ -34,9 +34,14 @@ def test_basemap_layer_is_checked():
         datasets.basemap("rivers")
 
 
-def test_load_instc_is_cached_and_valid(instc):
-    assert corridor.load_instc() is instc
+def test_load_instc_is_valid_and_a_fresh_copy_each_time(instc):
     corridor.validate(instc)
+    mine = corridor.load_instc()
+    mine.segments.loc["rasht_qazvin_rail", "speed_kmh"] = 1.0
+    assert (
+        corridor.load_instc().segments.loc["rasht_qazvin_rail", "speed_kmh"]
+        == instc.segments.loc["rasht_qazvin_rail", "speed_kmh"]
+    )
 
 
 def test_every_facts_node_is_a_place(instc):
