@@ -22,6 +22,7 @@ _DATASETS = {
     "countries": "basemap/countries_ne10m.geojson",
     "lakes": "basemap/lakes_ne10m.geojson",
     "parameters": "parameters.csv",
+    "trade": "trade",
 }
 
 
@@ -37,7 +38,7 @@ def available() -> list[str]:
     --------
     >>> import corridor
     >>> corridor.datasets.available()
-    ['countries', 'instc', 'lakes', 'parameters', 'toy']
+    ['countries', 'instc', 'lakes', 'parameters', 'toy', 'trade']
     """
     return sorted(_DATASETS)
 
