@@ -37,6 +37,7 @@ __all__ = [
     "read_imf_dots",
     "claims_vs_data",
     "latest",
+    "directional_flows",
     "split_turnover",
     "value_to_tonnes",
     "od_freight",
@@ -402,6 +403,35 @@ def latest(trade: pd.DataFrame, *, flows: Iterable[str] = ("exports", "imports")
     rows = rows.assign(_rank=rows["flow"].map({"exports": 0, "turnover": 1, "imports": 2}))
     rows = rows.sort_values(["exporter", "importer", "year", "_rank"], ascending=[True, True, False, True])
     return rows.drop_duplicates(["exporter", "importer"]).drop(columns="_rank").reset_index(drop=True)
+
+
+def directional_flows(trade: pd.DataFrame, *, turnover_shares: float | Mapping[tuple[str, str], float]) -> pd.DataFrame:
+    """The latest full-year flow in each direction of every pair, ready for :func:`value_to_tonnes`.
+
+    Pairs with a directional figure (``exports`` or ``imports``) use their latest one; pairs known only by
+    their turnover use their latest turnover, split by `turnover_shares` (an assumption, so explicit).
+
+    Parameters
+    ----------
+    turnover_shares : float or mapping of (exporter, importer) to float
+        Share of a turnover-only pair's trade that flows from the alphabetically first country to the other;
+        one number for every such pair, or one per pair.
+
+    Examples
+    --------
+    >>> from corridor import trade
+    >>> flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
+    >>> flows.query("exporter == 'AZE' and importer == 'RUS'")[["period", "value_usd", "note"]].values.tolist()
+    [['CY2023', 2200000000.0, 'split from turnover at an assumed share of 0.5']]
+    """
+    directional = latest(trade)
+    known = {frozenset(p) for p in zip(directional["exporter"], directional["importer"], strict=True)}
+    turnover = latest(trade, flows=["turnover"])
+    pairs = [frozenset(p) for p in zip(turnover["exporter"], turnover["importer"], strict=True)]
+    turnover = turnover[[p not in known for p in pairs]]
+    if not isinstance(turnover_shares, Mapping):
+        turnover_shares = dict.fromkeys(zip(turnover["exporter"], turnover["importer"], strict=True), turnover_shares)
+    return pd.concat([directional, split_turnover(turnover, turnover_shares)], ignore_index=True)
 
 
 def split_turnover(trade: pd.DataFrame, shares: Mapping[tuple[str, str], float]) -> pd.DataFrame:

@@ -214,3 +214,17 @@ def test_totals_are_conserved_for_any_flows(values, share):
     tonnes = trade.value_to_tonnes(split, trade.load_value_per_tonne())
     od = trade.od_freight(tonnes, trade.load_gateways())
     assert od["tonnes_per_year"].sum() == pytest.approx(sum(values) / 877.0)
+
+
+def test_directional_flows_use_direction_where_known_and_split_the_rest():
+    t = trade.load_trade()
+    flows = trade.directional_flows(t, turnover_shares={("AZE", "RUS"): 0.3, ("AZE", "IRN"): 0.5, ("KAZ", "RUS"): 0.5,
+                                                        ("IRN", "KAZ"): 0.5, ("IRN", "TKM"): 0.5})  # fmt: skip
+    assert set(flows["flow"]) <= {"exports", "imports"}
+    aze_rus = flows.query("exporter == 'AZE' and importer == 'RUS'")["value_usd"].item()
+    rus_aze = flows.query("exporter == 'RUS' and importer == 'AZE'")["value_usd"].item()
+    assert (aze_rus, rus_aze) == (pytest.approx(0.3 * 4.4e9), pytest.approx(0.7 * 4.4e9))
+    ind_rus = flows.query("exporter == 'IND' and importer == 'RUS'").iloc[0]
+    assert ind_rus["period"] == "FY2024-25" and ind_rus["value_usd"] == 4.9e9  # reported direction, not a split
+    with pytest.raises(ValueError, match=r"no export share for the turnover of \[\('AZE', 'IRN'\)"):
+        trade.directional_flows(t, turnover_shares={("AZE", "RUS"): 0.3})
