@@ -458,17 +458,12 @@ def split_turnover(trade: pd.DataFrame, shares: Mapping[tuple[str, str], float])
     if bad:
         raise ValueError(f"`shares` must lie between 0 and 1; got {bad}.")
     parts = []
-    for exporter, importer, flip in (("exporter", "importer", False), ("importer", "exporter", True)):
-        part = turnover.rename(columns={exporter: "exporter", importer: "importer"}).copy() if not flip else (
-            turnover.rename(columns={"exporter": "importer", "importer": "exporter"}).copy()
-        )  # fmt: skip
-        share = [
+    for part in (turnover.copy(), turnover.rename(columns={"exporter": "importer", "importer": "exporter"})):
+        share = np.array([
             shares[(e, i)] if (e, i) in shares else 1.0 - shares[(i, e)]
             for e, i in zip(part["exporter"], part["importer"], strict=True)
-        ]
-        part["value_usd"] = part["value_usd"] * np.asarray(share)
-        part["tonnes"] = part["tonnes"] * np.asarray(share)
-        part["flow"] = "exports"
+        ])  # fmt: skip
+        part = part.assign(value_usd=part["value_usd"] * share, tonnes=part["tonnes"] * share, flow="exports")
         part["note"] = [f"split from turnover at an assumed share of {s:g}" for s in share]
         parts.append(part[list(TRADE_COLUMNS)])
     return pd.concat([trade[trade["flow"].ne("turnover")], *parts], ignore_index=True)
@@ -599,7 +594,7 @@ def _check_trade(frame: pd.DataFrame, source: Any) -> pd.DataFrame:
             problems.append(f"`{column}` has {odd}, which are not ISO3 country codes")
     if (frame["value_usd"] < 0).any() or (frame["tonnes"] < 0).any():
         problems.append("`value_usd` and `tonnes` cannot be negative")
-    if frame["source"].isna().any() or ~frame["confidence"].isin(["H", "M", "L"]).all():
+    if frame["source"].isna().any() or not frame["confidence"].isin(["H", "M", "L"]).all():
         problems.append("every row needs a `source` and a `confidence` of H, M or L")
     if problems:
         raise ValueError(f"{source}: " + "; ".join(problems) + ".")
