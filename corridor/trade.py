@@ -197,24 +197,18 @@ def read_comtrade(path: str | pathlib.Path, *, drop_world: bool = False) -> pd.D
     reporter = pd.Series(to_iso3(raw["reporterISO"], argument="reporterISO"), index=raw.index)
     partner = pd.Series(to_iso3(raw["partnerISO"], argument="partnerISO"), index=raw.index)
     is_export = raw["flowCode"].isin(["X", "RX"])
-    out = pd.DataFrame(
-        {
-            "year": raw["refYear"].astype(int),
-            "period": "CY" + raw["refYear"].astype(str),
-            "months": 12,
-            "exporter": reporter.where(is_export, partner),
-            "importer": partner.where(is_export, reporter),
-            "flow": raw["flowCode"].map(_COMTRADE_FLOWS),
-            "commodity": raw["cmdCode"],
-            "classification": raw["classificationCode"],
-            "value_usd": raw["primaryValue"].astype(float),
-            "tonnes": raw["netWgt"].astype(float) / 1000.0,
-            "reporter": reporter,
-            "source": f"UN Comtrade ({pathlib.Path(path).name})",
-            "confidence": "H",
-            "used": True,
-            "note": np.where(raw["flowCode"].str.startswith("R"), "re-" + raw["flowCode"].map(_COMTRADE_FLOWS), ""),
-        }
+    out = _annual(
+        raw["refYear"],
+        exporter=reporter.where(is_export, partner),
+        importer=partner.where(is_export, reporter),
+        flow=raw["flowCode"].map(_COMTRADE_FLOWS),
+        commodity=raw["cmdCode"],
+        classification=raw["classificationCode"],
+        value_usd=raw["primaryValue"].astype(float),
+        tonnes=raw["netWgt"].astype(float) / 1000.0,
+        reporter=reporter,
+        source=f"UN Comtrade ({pathlib.Path(path).name})",
+        note=np.where(raw["flowCode"].str.startswith("R"), "re-" + raw["flowCode"].map(_COMTRADE_FLOWS), ""),
     )
     return _check_trade(out, path)
 
@@ -263,24 +257,17 @@ def read_baci(
         shown = "; ".join(f"{c} ({code_to_iso.get(c, 'not in the code file')})" for c in not_iso)
         raise UnknownCountryError(f"{path}: BACI codes without an ISO3 country: {shown}. Filter them with `countries`.")
     iso = {c: _one_iso3(code_to_iso[c]) for c in used_codes}
-    out = pd.DataFrame(
-        {
-            "year": raw["t"].astype(int),
-            "period": "CY" + raw["t"].astype(str),
-            "months": 12,
-            "exporter": raw["i"].astype(str).map(iso),
-            "importer": raw["j"].astype(str).map(iso),
-            "flow": "exports",
-            "commodity": raw["k"].astype(str).str.zfill(6),
-            "classification": classification,
-            "value_usd": pd.to_numeric(raw["v"], errors="coerce") * 1000.0,
-            "tonnes": pd.to_numeric(raw["q"], errors="coerce"),
-            "reporter": "",
-            "source": f"CEPII BACI ({pathlib.Path(path).name}; reconciled mirror flows)",
-            "confidence": "H",
-            "used": True,
-            "note": "",
-        }
+    out = _annual(
+        raw["t"],
+        exporter=raw["i"].astype(str).map(iso),
+        importer=raw["j"].astype(str).map(iso),
+        flow="exports",
+        commodity=raw["k"].astype(str).str.zfill(6),
+        classification=classification,
+        value_usd=pd.to_numeric(raw["v"], errors="coerce") * 1000.0,
+        tonnes=pd.to_numeric(raw["q"], errors="coerce"),
+        reporter="",
+        source=f"CEPII BACI ({pathlib.Path(path).name}; reconciled mirror flows)",
     )
     return _check_trade(out, path)
 
@@ -334,24 +321,17 @@ def read_imf_dots(path: str | pathlib.Path, *, scale: float) -> pd.DataFrame:
     )
     flow = long["Indicator Code"].map(_IMF_FLOWS)
     exports = flow.eq("exports")
-    out = pd.DataFrame(
-        {
-            "year": long["year"].astype(int),
-            "period": "CY" + long["year"].astype(str),
-            "months": 12,
-            "exporter": country.where(exports, partner),
-            "importer": partner.where(exports, country),
-            "flow": flow,
-            "commodity": "TOTAL",
-            "classification": "",
-            "value_usd": long["value"].astype(float) * scale,
-            "tonnes": np.nan,
-            "reporter": country,
-            "source": f"IMF DOTS ({pathlib.Path(path).name}; {'/'.join(sorted(set(long['Indicator Code'])))})",
-            "confidence": "H",
-            "used": True,
-            "note": "",
-        }
+    out = _annual(
+        long["year"],
+        exporter=country.where(exports, partner),
+        importer=partner.where(exports, country),
+        flow=flow,
+        commodity="TOTAL",
+        classification="",
+        value_usd=long["value"].astype(float) * scale,
+        tonnes=np.nan,
+        reporter=country,
+        source=f"IMF DOTS ({pathlib.Path(path).name}; {'/'.join(sorted(set(long['Indicator Code'])))})",
     )
     return _check_trade(out, path)
 
@@ -567,6 +547,15 @@ def od_freight(flows: pd.DataFrame, gateways: pd.DataFrame) -> pd.DataFrame:
     spread["tonnes_per_year"] = spread["tonnes"] * share
     spread["value_usd_per_year"] = spread["value_usd"] * share
     return spread.groupby(["origin", "destination"])[["tonnes_per_year", "value_usd_per_year"]].sum()
+
+
+def _annual(year: pd.Series, **columns: Any) -> pd.DataFrame:
+    """A tidy table of official calendar-year figures read from a statistics download (confidence H, all used)."""
+    year = year.astype(int)
+    columns.setdefault("note", "")
+    return pd.DataFrame(
+        {"year": year, "period": "CY" + year.astype(str), "months": 12, **columns, "confidence": "H", "used": True}
+    )
 
 
 # --- checks ------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import strategies as st
 
 import corridor
 
@@ -38,3 +39,11 @@ def toy() -> corridor.Corridor:
 @pytest.fixture(scope="session")
 def instc() -> corridor.Corridor:
     return corridor.load_instc()
+
+
+@st.composite
+def place_pairs(draw, corridor: corridor.Corridor) -> tuple[str, str]:
+    """Two different places of `corridor`, for property tests over origin-destination pairs."""
+    places = sorted(corridor.places.index)
+    origin = draw(st.sampled_from(places))
+    return origin, draw(st.sampled_from([p for p in places if p != origin]))

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from corridor.costs import CostParameters
 from corridor.indicators import border_crossings, cpmm_indicators, section_costs, speeds, time_cost_distance
 from corridor.routing import best_route
+from tests.conftest import place_pairs
 
 
 @pytest.fixture
@@ -47,8 +48,6 @@ def test_cpmm_summary(road_route):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_speed_with_delay_never_exceeds_speed_without(instc, data):
-    places = sorted(instc.places.index)
-    origin = data.draw(st.sampled_from(places))
-    destination = data.draw(st.sampled_from([p for p in places if p != origin]))
+    origin, destination = data.draw(place_pairs(instc))
     s = speeds(best_route(instc, origin, destination, by="time_h"))
     assert s["swd_kmh"] <= s["swod_kmh"] + 1e-9
