@@ -194,8 +194,7 @@ def read_comtrade(path: str | pathlib.Path, *, drop_world: bool = False) -> pd.D
     bad = sorted(set(raw["flowCode"]) - set(_COMTRADE_FLOWS))
     if bad:
         raise ValueError(f"{path}: `flowCode` has {bad}; expected one of {sorted(_COMTRADE_FLOWS)}.")
-    reporter = pd.Series(to_iso3(raw["reporterISO"], argument="reporterISO"), index=raw.index)
-    partner = pd.Series(to_iso3(raw["partnerISO"], argument="partnerISO"), index=raw.index)
+    reporter, partner = _iso3_columns(raw, "reporterISO", "partnerISO")
     is_export = raw["flowCode"].isin(["X", "RX"])
     out = _annual(
         raw["refYear"],
@@ -315,10 +314,7 @@ def read_imf_dots(path: str | pathlib.Path, *, scale: float) -> pd.DataFrame:
     rows = raw[raw["Attribute"].eq("Value") & raw["Indicator Code"].isin(_IMF_FLOWS)]
     long = rows.melt(id_vars=list(_IMF_COLUMNS), value_vars=years, var_name="year", value_name="value")
     long = long[long["value"].notna() & long["value"].str.strip().ne("")]
-    country = pd.Series(to_iso3(long["Country Name"], argument="Country Name"), index=long.index)
-    partner = pd.Series(
-        to_iso3(long["Counterpart Country Name"], argument="Counterpart Country Name"), index=long.index
-    )
+    country, partner = _iso3_columns(long, "Country Name", "Counterpart Country Name")
     flow = long["Indicator Code"].map(_IMF_FLOWS)
     exports = flow.eq("exports")
     out = _annual(
@@ -547,6 +543,12 @@ def od_freight(flows: pd.DataFrame, gateways: pd.DataFrame) -> pd.DataFrame:
     spread["tonnes_per_year"] = spread["tonnes"] * share
     spread["value_usd_per_year"] = spread["value_usd"] * share
     return spread.groupby(["origin", "destination"])[["tonnes_per_year", "value_usd_per_year"]].sum()
+
+
+def _iso3_columns(frame: pd.DataFrame, first: str, second: str) -> tuple[pd.Series, pd.Series]:
+    """Both country columns in ISO3, with every unmapped value of either listed in one error."""
+    both = to_iso3(pd.concat([frame[first], frame[second]]), argument=f"{first} / {second}")
+    return pd.Series(both[: len(frame)], index=frame.index), pd.Series(both[len(frame) :], index=frame.index)
 
 
 def _annual(year: pd.Series, **columns: Any) -> pd.DataFrame:
