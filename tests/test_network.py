@@ -116,6 +116,7 @@ def test_round_trip_to_file(toy, tmp_path, name):
     assert_geodataframe_equal(back.segments, toy.segments, check_dtype=False, check_less_precise=True)
     pd.testing.assert_frame_equal(back.transfers, toy.transfers, check_dtype=False)
     pd.testing.assert_frame_equal(back.events, toy.events, check_dtype=False)
+    pd.testing.assert_frame_equal(back.routes, toy.routes, check_dtype=False)
     assert back.metadata == toy.metadata
 
 

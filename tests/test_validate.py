@@ -250,3 +250,11 @@ def test_missing_places_file_is_named(toy_dir):
 def test_path_that_is_neither_folder_nor_gpkg(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"expected an existing corridor folder"):
         corridor.read_corridor(tmp_path / "nothing.shp")
+
+
+def test_named_route_with_unknown_branch(edit):
+    path = edit("routes", set_cell("overland", "branches", "land;seaa", id_column="route_id"))
+    assert (
+        "routes['overland']: branch 'seaa' is not a `branch` of any segment (did you mean 'sea'?); "
+        "expected ';'-separated values from ['land', 'sea']."
+    ) in problems_of(path)
