@@ -45,12 +45,15 @@ class Graph:
         One row per edge: ``element_type`` (segment, transfer, access), ``element_id``, ``forward`` (a
         segment run from ``from_place`` to ``to_place``), ``from_place``, ``to_place``, and one column of
         weights per criterion in :data:`CRITERIA` (distance km, time h, money US$, CO2e kg per cargo unit).
+    costs : DataFrame
+        :func:`corridor.costs.element_costs` of the compiled corridor, indexed by (element_type, element_id).
     """
 
     nodes: np.ndarray
     source: np.ndarray
     target: np.ndarray
     edges: pd.DataFrame
+    costs: pd.DataFrame
 
     def terminals(self, place_id: str) -> np.ndarray:
         """Positions of the terminals of `place_id`."""
@@ -116,7 +119,7 @@ def compile_graph(corridor: Corridor, parameters: CostParameters) -> Graph:
     index = pd.Index(nodes)
     source = index.get_indexer(edges.pop("from_node"))
     target = index.get_indexer(edges.pop("to_node"))
-    return Graph(nodes=nodes, source=source, target=target, edges=edges)
+    return Graph(nodes=nodes, source=source, target=target, edges=edges, costs=costs)
 
 
 def _edges(kind, ids, start, end, forward, from_place, to_place, weights) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import shapely
 
 from corridor import _model
 from corridor._validate import nearest
-from corridor.costs import CostParameters, element_costs
+from corridor.costs import CostParameters
 from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
 from corridor.graph import CRITERIA, Graph, compile_graph, k_shortest_paths, layered
 from corridor.network import Corridor
@@ -575,10 +575,9 @@ def _search(corridor, origin, destination, *, by, parameters, as_of, k, constrai
     paths = _paths(network, graph, origin, destination, c, by, k)
     if not paths:
         raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters))
-    costs = element_costs(network, parameters)
     as_of_text = network.metadata.get("as_of")
     return [
-        Route(_legs(network, graph, path, costs, parameters), origin, destination, by, parameters, as_of_text, name)
+        Route(_legs(network, graph, path, parameters), origin, destination, by, parameters, as_of_text, name)
         for path in paths
     ]
 
@@ -625,15 +624,13 @@ def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) 
     return f"{head}: " + "; ".join(reasons) + "."
 
 
-def _legs(
-    corridor: Corridor, graph: Graph, path: list[int], costs: pd.DataFrame, p: CostParameters
-) -> gpd.GeoDataFrame:
+def _legs(corridor: Corridor, graph: Graph, path: list[int], p: CostParameters) -> gpd.GeoDataFrame:
     edges = graph.edges.iloc[path]
     edges = edges[edges["element_type"].ne("access")].reset_index(drop=True)
     seg, tr, places = corridor.segments, corridor.transfers, corridor.places
     rows, geometries = [], []
     for edge in edges.itertuples():
-        metrics = costs.loc[(edge.element_type, edge.element_id)]
+        metrics = graph.costs.loc[(edge.element_type, edge.element_id)]
         if edge.element_type == "segment":
             s = seg.loc[edge.element_id]
             factor_key = f"co2e_kg_per_tkm.{s['mode']}.{s['branch']}"

@@ -48,7 +48,7 @@ def test_layered_graph_forces_the_via_node():
 
 
 def layered_graph_via(node):
-    class Stub:
+    class Stub:  # only what `layered` reads
         nodes = np.arange(4)
 
     Stub.source, Stub.target = SOURCE, TARGET
