@@ -320,12 +320,14 @@ def named_routes(
                 f"`routes` has {route_id!r}, which is not a named route{nearest(route_id, table.index)}; "
                 f"expected some of {list(table.index)}."
             )
+    parameters = parameters or CostParameters.default()
+    compiled = _compile(corridor, as_of, parameters)  # the named routes differ only in the branches they may use
     found: dict[str, Route | NoRoute] = {}
     for route_id in wanted:
-        branches = table.loc[route_id, "branches"].split(";")
+        branches = _constraints(branches=table.loc[route_id, "branches"].split(";"))
         try:
-            found[route_id] = best_route(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of,
-                                         branches=branches, name=route_id)  # fmt: skip
+            [found[route_id]] = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of,
+                                        k=1, constraints=branches, name=route_id, compiled=compiled)  # fmt: skip
         except NoRouteError as error:
             found[route_id] = NoRoute(route_id, str(error))
     return found
@@ -565,13 +567,22 @@ def _paths(corridor: Corridor, graph: Graph, origin: str, destination: str, c: C
     return [[int(edge_of[e]) for e in path if edge_of[e] >= 0] for _, path in found]
 
 
-def _search(corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None) -> list[Route]:
+def _compile(
+    corridor: Corridor, as_of: str | pd.Timestamp | None, parameters: CostParameters
+) -> tuple[Corridor, Graph]:
+    """The corridor in service and its graph: compiled once, searched under any constraints."""
+    network = _in_service(corridor, as_of)
+    return network, compile_graph(network, parameters)
+
+
+def _search(
+    corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None, compiled=None
+) -> list[Route]:
     parameters = parameters or CostParameters.default()
     origin = _resolve_place(corridor, origin, "origin")
     destination = _resolve_place(corridor, destination, "destination")
     c = _check_constraints(corridor, origin, destination, constraints, by)
-    network = _in_service(corridor, as_of)
-    graph = compile_graph(network, parameters)
+    network, graph = compiled or _compile(corridor, as_of, parameters)
     paths = _paths(network, graph, origin, destination, c, by, k)
     if not paths:
         raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters))
