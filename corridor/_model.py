@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 CRS = "EPSG:4326"
+TABLES = ("places", "segments", "transfers", "events", "routes")
 MODES = ("rail", "road", "sea", "inland_water")
 WATER_MODES = ("sea", "inland_water")
 STATUSES = ("operational", "under_construction", "planned", "missing_link")

@@ -89,7 +89,7 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     """Every problem of a typed corridor, as messages that name the table, the id, the value and the fix."""
     problems: list[str] = []
     tables = {}
-    for table in ("places", "segments", "transfers", "events", "routes"):
+    for table in _model.TABLES:
         frame = getattr(corridor, table)
         _check_index(table, frame, problems)
         tables[table] = frame = frame[~frame.index.duplicated()]  # report duplicates once, check the rest

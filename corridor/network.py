@@ -81,7 +81,7 @@ class Corridor:
         """A deep copy: changing its tables leaves this corridor as it was."""
         return dataclasses.replace(
             self,
-            **{t: getattr(self, t).copy() for t in ("places", "segments", "transfers", "events", "routes")},
+            **{table: getattr(self, table).copy() for table in _model.TABLES},
             metadata=copy.deepcopy(self.metadata),
         )
 
