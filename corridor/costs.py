@@ -8,6 +8,7 @@ range; :meth:`CostParameters.to_frame` prints them beside any result.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
@@ -94,7 +95,7 @@ class CostParameters:
                 f"`cargo_unit` was {cargo_unit!r}; expected one of {list(CARGO_UNITS)}"
                 f"{nearest(cargo_unit, CARGO_UNITS)}."
             )
-        table = pd.read_csv(datasets.get_path("parameters"), index_col="parameter")
+        table = _parameter_table()
         value = table["value"].astype(float)
         sources = {name: (row.unit, row.source, row.confidence) for name, row in table.iterrows()}
         sources = {
@@ -132,6 +133,16 @@ class CostParameters:
         if "co2e_kg_per_tkm" in changes:
             changes["co2e_kg_per_tkm"] = {**self.co2e_kg_per_tkm, **changes["co2e_kg_per_tkm"]}
         return dataclasses.replace(self, **changes, sources=sources)._checked()
+
+    @functools.cached_property
+    def key(self) -> tuple:
+        """Every value that changes a cost, as a hashable tuple (sources left out): equal keys, equal costs."""
+        return tuple(
+            tuple(sorted(value.items())) if isinstance(value, Mapping) else value
+            for field in dataclasses.fields(self)
+            if field.name != "sources"
+            for value in [getattr(self, field.name)]
+        )
 
     @property
     def value_of_time_usd_per_h(self) -> float:
@@ -189,6 +200,11 @@ class CostParameters:
         if problems:
             raise ValueError("invalid cost parameters: " + " ".join(problems))
         return self
+
+
+@functools.cache
+def _parameter_table() -> pd.DataFrame:
+    return pd.read_csv(datasets.get_path("parameters"), index_col="parameter")
 
 
 def _lookup(table: Mapping[str, float], first: pd.Series, second: pd.Series) -> pd.Series:

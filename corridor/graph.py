@@ -6,15 +6,19 @@ at one place (both ways unless ``directed``). Every place also gets an origin no
 its terminals, and a destination node, with edges from each; a route therefore starts and ends at a place
 but can change mode only through a transfer.
 
-Compile once per corridor (or ``as_of`` date) and cost parameters; the weights of every criterion are
-columns of ``Graph.weights`` so a search only picks a column and a mask.
+The graph's *shape* (nodes, edges, the CSR structure) depends on the corridor and the date only: it is
+compiled once (:func:`compiled` keeps it on the corridor, per date) and reused. Its *weights* depend on the
+cost parameters: :meth:`Graph.weights` computes them in one vectorised pass from the element costs of
+:func:`corridor.costs.element_costs` and keeps the last few parameter sets.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,117 +29,68 @@ from corridor import _model
 from corridor.costs import CostParameters, element_costs
 from corridor.network import Corridor
 
-__all__ = ["CRITERIA", "Graph", "compile_graph", "shortest_path", "k_shortest_paths"]
+__all__ = ["CRITERIA", "METRICS", "Graph", "compile_graph", "compiled", "shortest_path", "k_shortest_paths"]
 
 CRITERIA = ("generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg")
-_EPSILON = 1e-9  # csgraph drops explicit zeros; access and layer edges cost this instead
+METRICS = ("distance_km", "time_h", "moving_time_h", "cost_usd", "co2e_kg", "generalised_cost_usd")
+MAX_K = 50  # Yen's algorithm runs one search per node of every path found; more routes than this is a sweep
+_EPSILON = 1e-9  # added to every edge so that, of equal routes, the one with fewer steps wins
+_WEIGHT_SETS = 8  # parameter sets whose weights a graph keeps
 
 
-@dataclasses.dataclass(frozen=True)
-class Graph:
-    """Directed edges of a compiled corridor.
+class _Adjacency:
+    """The CSR structure of a directed multigraph, built once; weights are supplied per search.
 
-    Attributes
-    ----------
-    nodes : ndarray of str
-        Terminal labels ``place|mode|gauge|country``, then ``place|origin`` and ``place|destination``.
-    source, target : ndarray of int
-        Edge ends (positions in `nodes`).
-    edges : DataFrame
-        One row per edge: ``element_type`` (segment, transfer, access), ``element_id``, ``forward`` (a
-        segment run from ``from_place`` to ``to_place``), ``from_place``, ``to_place``, and one column of
-        weights per criterion in :data:`CRITERIA` (distance km, time h, money US$, CO2e kg per cargo unit).
-    costs : DataFrame
-        :func:`corridor.costs.element_costs` of the compiled corridor, indexed by (element_type, element_id).
+    Parallel edges (same two nodes) share one CSR entry that takes the cheapest of them, so a search costs
+    one ``reduceat`` and one csgraph call, and a path's steps map back to edges with one ``searchsorted``.
     """
 
-    nodes: np.ndarray
-    source: np.ndarray
-    target: np.ndarray
-    edges: pd.DataFrame
-    costs: pd.DataFrame
+    def __init__(self, n_nodes: int, source: np.ndarray, target: np.ndarray) -> None:
+        source, target = np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)
+        self.n_nodes = n_nodes
+        self.order = np.lexsort((target, source))
+        pair = source[self.order] * n_nodes + target[self.order]
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        self.starts = np.flatnonzero(first)
+        self.group = np.cumsum(first) - 1  # group of each sorted edge
+        self.pair = pair[self.starts]
+        self.indices = target[self.order][self.starts].astype(np.int32)
+        self.indptr = np.searchsorted(source[self.order][self.starts], np.arange(n_nodes + 1)).astype(np.int32)
+        self.parallel = len(self.starts) < len(pair)
 
-    def terminals(self, place_id: str) -> np.ndarray:
-        """Positions of the terminals of `place_id`."""
-        mask = np.char.startswith(self.nodes.astype(str), f"{place_id}|") & ~np.isin(
-            self.nodes, [f"{place_id}|origin", f"{place_id}|destination"]
-        )
-        return np.flatnonzero(mask)
+    def reduce(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cheapest weight of each node pair and the edge that has it."""
+        w = weight[self.order]
+        w = np.where(np.isnan(w), np.inf, w)
+        if not self.parallel:
+            return w, self.order
+        best = np.minimum.reduceat(w, self.starts)
+        winners = np.flatnonzero(w == best[self.group])  # in sorted order, so the first of each group leads
+        keep = np.ones(len(winners), dtype=bool)
+        keep[1:] = self.group[winners[1:]] != self.group[winners[:-1]]
+        return best, self.order[winners[keep]]
 
+    def matrix(self, best: np.ndarray) -> csr_array:
+        """The csgraph input for pair weights `best` (infinite weights are never taken)."""
+        return csr_array((best + _EPSILON, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
 
-def compile_graph(corridor: Corridor, parameters: CostParameters) -> Graph:
-    """Compile `corridor` with the costs of `parameters` into a :class:`Graph`.
+    def edges(self, best_edge: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The edge taken for each step ``u -> v`` (arrays of equal shape)."""
+        return best_edge[np.searchsorted(self.pair, u.astype(np.int64) * self.n_nodes + v)]
 
-    Raises
-    ------
-    ValueError
-        If a segment or transfer lacks a figure a criterion needs (a speed, a rate), naming each one.
-
-    Examples
-    --------
-    >>> import corridor
-    >>> from corridor.costs import CostParameters
-    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
-    >>> g = compile_graph(toy, CostParameters.default())
-    >>> g.edges["element_type"].value_counts().to_dict()
-    {'access': 16, 'segment': 8, 'transfer': 8}
-    """
-    costs = element_costs(corridor, parameters)
-    missing = costs[list(CRITERIA)].isna().any(axis=1)
-    if missing.any():
-        names = [f"{t} {i!r}" for t, i in costs.index[missing]]
-        raise ValueError(
-            f"cannot cost {', '.join(names)}: a speed, a length or a rate (`cost_usd_per_tkm`) is missing; "
-            "fill it in the data or give `rate_usd_per_tkm` in the cost parameters."
-        )
-    seg, tr = corridor.segments, corridor.transfers
-    seg_from, seg_to = _model.segment_terminals(seg)
-    tr_from, tr_to = _model.transfer_terminals(tr)
-
-    parts = [
-        _edges("segment", seg.index, seg_from, seg_to, True, seg["from_place"], seg["to_place"], costs.loc["segment"]),
-        _edges("segment", seg.index, seg_to, seg_from, False, seg["to_place"], seg["from_place"], costs.loc["segment"]),
-        _edges("transfer", tr.index, tr_from, tr_to, True, tr["place_id"], tr["place_id"], costs.loc["transfer"]),
-    ]
-    both_ways = ~tr["directed"]
-    parts.append(
-        _edges(
-            "transfer", tr.index[both_ways], tr_to[both_ways], tr_from[both_ways], False,
-            tr["place_id"][both_ways], tr["place_id"][both_ways], costs.loc["transfer"],
-        )
-    )  # fmt: skip
-    terminals = pd.unique(pd.concat([seg_from, seg_to, tr_from, tr_to]).to_numpy())
-    place_of = pd.Series(terminals).str.split("|").str[0].to_numpy()
-    zero = pd.DataFrame(0.0, index=range(len(terminals)), columns=list(CRITERIA))
-    parts.append(
-        _edges("access", [None] * len(terminals), place_of + "|origin", terminals, True, place_of, place_of, zero)
-    )
-    parts.append(
-        _edges("access", [None] * len(terminals), terminals, place_of + "|destination", True, place_of, place_of, zero)
-    )
-    edges = pd.concat(parts, ignore_index=True)
-    places = corridor.places.index.to_numpy(dtype=object)
-    nodes = np.concatenate([terminals, places + "|origin", places + "|destination"]).astype(object)
-    index = pd.Index(nodes)
-    source = index.get_indexer(edges.pop("from_node"))
-    target = index.get_indexer(edges.pop("to_node"))
-    return Graph(nodes=nodes, source=source, target=target, edges=edges, costs=costs)
-
-
-def _edges(kind, ids, start, end, forward, from_place, to_place, weights) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "element_type": kind,
-            "element_id": np.asarray(ids, dtype=object),
-            "forward": forward,
-            "from_node": np.asarray(start, dtype=object),
-            "to_node": np.asarray(end, dtype=object),
-            "from_place": np.asarray(from_place, dtype=object),
-            "to_place": np.asarray(to_place, dtype=object),
-        }
-    )
-    values = weights.loc[ids, list(CRITERIA)].to_numpy() if kind != "access" else weights.to_numpy()
-    return pd.concat([frame, pd.DataFrame(values, columns=list(CRITERIA))], axis=1)
+    def path(self, weight: np.ndarray, start: int, end: int) -> tuple[float, list[int]]:
+        """Cheapest path from `start` to `end`: its weight and its edges in order, or ``(inf, [])``."""
+        best, best_edge = self.reduce(weight)
+        distance, predecessor = dijkstra(self.matrix(best), indices=start, return_predecessors=True)
+        if not np.isfinite(distance[end]):
+            return float("inf"), []
+        nodes = [end]
+        while nodes[-1] != start:
+            nodes.append(int(predecessor[nodes[-1]]))
+        nodes = np.array(nodes[::-1])
+        path = self.edges(best_edge, nodes[:-1], nodes[1:])
+        return float(weight[path].sum()), path.tolist()
 
 
 def shortest_path(
@@ -145,36 +100,38 @@ def shortest_path(
 
     Parallel edges keep the cheapest. Returns the path's total weight and its edge positions in order,
     or ``(inf, [])`` if `end` cannot be reached. Edges with a NaN or infinite weight are skipped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shortest_path(3, np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([1.0, 1.0, 5.0]), 0, 2)
+    (2.0, [0, 1])
     """
-    usable = np.isfinite(weight)
-    edge_ids = np.flatnonzero(usable)
-    order = np.lexsort((weight[edge_ids], target[edge_ids], source[edge_ids]))
-    edge_ids = edge_ids[order]
-    pairs = source[edge_ids].astype(np.int64) * n_nodes + target[edge_ids]
-    first = np.concatenate([[True], pairs[1:] != pairs[:-1]])
-    edge_ids = edge_ids[first]
-    s, t = source[edge_ids], target[edge_ids]
-    matrix = csr_array((weight[edge_ids] + _EPSILON, (s, t)), shape=(n_nodes, n_nodes))
-    distance, predecessor = dijkstra(matrix, indices=start, return_predecessors=True)
-    if not np.isfinite(distance[end]):
-        return float("inf"), []
-    lookup = dict(zip(zip(s.tolist(), t.tolist(), strict=True), edge_ids.tolist(), strict=True))
-    path, node = [], end
-    while node != start:
-        previous = int(predecessor[node])
-        path.append(lookup[(previous, node)])
-        node = previous
-    path.reverse()
-    return float(weight[path].sum()), path
+    return _Adjacency(n_nodes, source, target).path(np.asarray(weight, dtype=float), start, end)
 
 
 def k_shortest_paths(
-    n_nodes: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray, start: int, end: int, k: int
+    n_nodes: int,
+    source: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray,
+    start: int,
+    end: int,
+    k: int,
+    *,
+    adjacency: _Adjacency | None = None,
 ) -> list[tuple[float, list[int]]]:
-    """Up to `k` cheapest loopless paths from `start` to `end`, cheapest first (Yen's algorithm)."""
-    best = shortest_path(n_nodes, source, target, weight, start, end)
-    if not best[1]:
-        return []
+    """Up to `k` cheapest loopless paths from `start` to `end`, cheapest first (Yen's algorithm).
+
+    `adjacency` is the structure of (`source`, `target`) if the caller already has it.
+    """
+    if not isinstance(k, int | np.integer) or not 1 <= k <= MAX_K:
+        raise ValueError(f"`k` was {k!r}; expected a whole number of routes from 1 to {MAX_K}.")
+    adjacency = adjacency or _Adjacency(n_nodes, source, target)
+    weight = np.asarray(weight, dtype=float)
+    best = adjacency.path(weight, start, end)
+    if not best[1] or k == 1:
+        return [best] if best[1] else []
     found, candidates, seen = [best], [], {tuple(best[1])}
     while len(found) < k:
         _, previous = found[-1]
@@ -187,7 +144,7 @@ def k_shortest_paths(
                     blocked[path[j]] = np.inf
             root_nodes = np.array(nodes[:j], dtype=int)
             blocked[np.isin(source, root_nodes) | np.isin(target, root_nodes)] = np.inf
-            cost, spur = shortest_path(n_nodes, source, target, blocked, nodes[j], end)
+            cost, spur = adjacency.path(blocked, nodes[j], end)
             if spur and tuple(root + spur) not in seen:
                 seen.add(tuple(root + spur))
                 heapq.heappush(candidates, (float(weight[root].sum()) + cost, root + spur))
@@ -197,7 +154,234 @@ def k_shortest_paths(
     return found
 
 
-def layered(graph: Graph, via_terminals: Sequence[np.ndarray]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class Graph:
+    """Directed edges of a compiled corridor, and the costs of its elements per parameter set.
+
+    Attributes
+    ----------
+    network : Corridor
+        The corridor that was compiled (the elements in service on the date it was taken at).
+    nodes : ndarray of str
+        Terminal labels ``place|mode|gauge|country``, then ``place|origin`` and ``place|destination``.
+    source, target : ndarray of int
+        Edge ends (positions in `nodes`).
+    edges : DataFrame
+        One row per edge: ``element_type`` (segment, transfer, access), ``element_id``, ``forward`` (a
+        segment run from ``from_place`` to ``to_place``), ``from_place``, ``to_place``.
+    element : ndarray of int
+        Each edge's row in the element table (the corridor's segments, then its transfers); -1 for access
+        edges, which cost nothing.
+    """
+
+    network: Corridor
+    nodes: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+    edges: pd.DataFrame
+    element: np.ndarray
+    _weights: dict[Any, tuple[pd.DataFrame, np.ndarray]] = dataclasses.field(default_factory=dict, init=False)
+
+    def __repr__(self) -> str:
+        return f"<Graph {len(self.nodes)} nodes, {len(self.source)} edges of {self.network!r}>"
+
+    @functools.cached_property
+    def adjacency(self) -> _Adjacency:
+        """The CSR structure, built on first use."""
+        return _Adjacency(len(self.nodes), self.source, self.target)
+
+    @functools.cached_property
+    def node_index(self) -> pd.Index:
+        """Node labels to positions."""
+        return pd.Index(self.nodes)
+
+    @functools.cached_property
+    def edge_place(self) -> np.ndarray:
+        """Each edge's ``from_place`` as an integer code into ``network.places.index``."""
+        return self.network.places.index.get_indexer(self.edges["from_place"])
+
+    @functools.cached_property
+    def is_transfer(self) -> np.ndarray:
+        """Which edges are transfers."""
+        return self.edges["element_type"].eq("transfer").to_numpy()
+
+    @functools.cached_property
+    def is_access(self) -> np.ndarray:
+        """Which edges join a place's origin or destination node to its terminals."""
+        return self.edges["element_type"].eq("access").to_numpy()
+
+    @functools.cached_property
+    def edge_kind(self) -> np.ndarray:
+        """Each edge's mode (segments) or kind (transfers); None for access edges."""
+        kinds = np.concatenate([self.network.segments["mode"].to_numpy(dtype=object),
+                                self.network.transfers["kind"].to_numpy(dtype=object), [None]])  # fmt: skip
+        return kinds[self.element]
+
+    @functools.cached_property
+    def element_table(self) -> pd.DataFrame:
+        """What a route's legs say about each element (segments, then transfers), in element-row order."""
+        seg, tr, places = self.network.segments, self.network.transfers, self.network.places
+        segments = pd.DataFrame(
+            {
+                "element_type": "segment",
+                "element_id": seg.index.to_numpy(dtype=object),
+                "kind": seg["mode"].to_numpy(dtype=object),
+                "mode": seg["mode"].to_numpy(dtype=object),
+                "country": seg["country"].to_numpy(dtype=object),
+                "time_source": seg["speed_source"].to_numpy(dtype=object),
+                "time_confidence": seg["speed_confidence"].to_numpy(dtype=object),
+                "cost_source": seg["cost_source"].to_numpy(dtype=object),
+                "cost_confidence": seg["cost_confidence"].to_numpy(dtype=object),
+                "co2e_factor": ("co2e_kg_per_tkm." + seg["mode"].astype(str) + "." + seg["branch"].fillna(""))
+                .astype(str).to_numpy(dtype=object),
+                "geometry": seg.geometry.to_numpy(),
+            }
+        )  # fmt: skip
+        transfers = pd.DataFrame(
+            {
+                "element_type": "transfer",
+                "element_id": tr.index.to_numpy(dtype=object),
+                "kind": tr["kind"].to_numpy(dtype=object),
+                "mode": pd.NA,
+                "country": places["country"].reindex(tr["place_id"]).to_numpy(dtype=object),
+                "time_source": tr["time_source"].to_numpy(dtype=object),
+                "time_confidence": tr["time_confidence"].to_numpy(dtype=object),
+                "cost_source": tr["cost_source"].to_numpy(dtype=object),
+                "cost_confidence": tr["cost_confidence"].to_numpy(dtype=object),
+                "co2e_factor": "",
+                "geometry": places.geometry.reindex(tr["place_id"]).to_numpy(),
+            }
+        )
+        return pd.concat([segments, transfers], ignore_index=True)
+
+    def terminals(self, place_id: str) -> np.ndarray:
+        """Positions of the terminals of `place_id`."""
+        access = self.edges["element_type"].eq("access").to_numpy() & self.edges["from_place"].eq(place_id).to_numpy()
+        return np.unique(self.target[access & (self.source == self.node_index.get_loc(f"{place_id}|origin"))])
+
+    def costs(self, parameters: CostParameters) -> pd.DataFrame:
+        """:func:`corridor.costs.element_costs` of the network, indexed by (element_type, element_id)."""
+        return self._evaluate(parameters)[0]
+
+    def weights(self, parameters: CostParameters) -> np.ndarray:
+        """Edge weights, shape ``(n_edges, len(METRICS))``, columns in the order of :data:`METRICS`.
+
+        Computed in one vectorised pass from the element costs and kept for the last few parameter sets.
+
+        Raises
+        ------
+        ValueError
+            If a segment or transfer lacks a figure a criterion needs (a speed, a rate), naming each one.
+        """
+        return self._evaluate(parameters)[1]
+
+    def _evaluate(self, parameters: CostParameters) -> tuple[pd.DataFrame, np.ndarray]:
+        key = parameters.key
+        if key not in self._weights:
+            costs = element_costs(self.network, parameters)
+            missing = costs[list(CRITERIA)].isna().any(axis=1)
+            if missing.any():
+                names = [f"{t} {i!r}" for t, i in costs.index[missing]]
+                raise ValueError(
+                    f"cannot cost {', '.join(names)}: a speed, a length or a rate (`cost_usd_per_tkm`) is missing; "
+                    "fill it in the data or give `rate_usd_per_tkm` in the cost parameters."
+                )
+            values = np.vstack([costs[list(METRICS)].to_numpy(dtype=float), np.zeros(len(METRICS))])
+            weights = values[self.element]  # access edges take the appended row of zeros
+            weights.flags.writeable = False
+            if len(self._weights) >= _WEIGHT_SETS:
+                self._weights.pop(next(iter(self._weights)))
+            self._weights[key] = (costs, weights)
+        return self._weights[key]
+
+
+def compile_graph(corridor: Corridor, parameters: CostParameters | None = None) -> Graph:
+    """Compile `corridor` into a :class:`Graph`; with `parameters`, cost it too (and fail early).
+
+    Raises
+    ------
+    ValueError
+        If `parameters` is given and a segment or transfer lacks a figure a criterion needs, naming each one.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.costs import CostParameters
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> g = compile_graph(toy, CostParameters.default())
+    >>> g.edges["element_type"].value_counts().to_dict()
+    {'access': 16, 'segment': 8, 'transfer': 8}
+    """
+    seg, tr = corridor.segments, corridor.transfers
+    seg_from, seg_to = (t.to_numpy() for t in _model.segment_terminals(seg))
+    tr_from, tr_to = (t.to_numpy() for t in _model.transfer_terminals(tr))
+    n_seg = len(seg)
+    both_ways = ~tr["directed"].to_numpy(dtype=bool)
+    seg_rows, tr_rows = np.arange(n_seg), n_seg + np.arange(len(tr))
+    seg_a, seg_b = seg["from_place"].to_numpy(dtype=object), seg["to_place"].to_numpy(dtype=object)
+    tr_place = tr["place_id"].to_numpy(dtype=object)
+    codes, terminals = pd.factorize(np.concatenate([seg_from, seg_to, tr_from, tr_to]))
+    _, first = np.unique(codes, return_index=True)
+    place_of = np.concatenate([seg_a, seg_b, tr_place, tr_place])[first]
+    terminals = np.asarray(terminals, dtype=object)
+    n_terminals = len(terminals)
+    parts = [  # (kind, element row, forward, from node, to node, from place, to place)
+        ("segment", seg_rows, True, seg_from, seg_to, seg_a, seg_b),
+        ("segment", seg_rows, False, seg_to, seg_from, seg_b, seg_a),
+        ("transfer", tr_rows, True, tr_from, tr_to, tr_place, tr_place),
+        ("transfer", tr_rows[both_ways], False, tr_to[both_ways], tr_from[both_ways],
+         tr_place[both_ways], tr_place[both_ways]),
+        ("access", np.full(n_terminals, -1), True, place_of + "|origin", terminals, place_of, place_of),
+        ("access", np.full(n_terminals, -1), True, terminals, place_of + "|destination", place_of, place_of),
+    ]  # fmt: skip
+    element_ids = np.concatenate([seg.index.to_numpy(dtype=object), tr.index.to_numpy(dtype=object), [None]])
+    element = np.concatenate([p[1] for p in parts])
+    edges = pd.DataFrame(
+        {
+            "element_type": np.concatenate([np.full(len(p[1]), p[0], dtype=object) for p in parts]),
+            "element_id": element_ids[element],
+            "forward": np.concatenate([np.full(len(p[1]), p[2]) for p in parts]),
+            "from_place": np.concatenate([p[5] for p in parts]),
+            "to_place": np.concatenate([p[6] for p in parts]),
+        }
+    )
+    places = corridor.places.index.to_numpy(dtype=object)
+    nodes = np.concatenate([terminals, places + "|origin", places + "|destination"]).astype(object)
+    index = pd.Index(nodes)
+    source = index.get_indexer(np.concatenate([p[3] for p in parts]))
+    target = index.get_indexer(np.concatenate([p[4] for p in parts]))
+    element = np.where(element < 0, n_seg + len(tr), element)  # access edges point at the zero row
+    graph = Graph(corridor, nodes, source, target, edges, element)
+    if parameters is not None:
+        graph.weights(parameters)
+    return graph
+
+
+def compiled(corridor: Corridor, as_of: str | pd.Timestamp | None = None) -> Graph:
+    """The graph of `corridor` on `as_of` (its operational baseline if None), compiled once and kept.
+
+    The graph is kept on the corridor, one per date; an edit of the corridor's tables (even in place, such as
+    ``corridor.segments.loc[...] = ...``) is noticed and compiles it again. Pass ``as_of="all"`` for every
+    element whatever its status, with no events.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> compiled(toy) is compiled(toy)
+    True
+    """
+    key = "all" if isinstance(as_of, str) and as_of == "all" else None if as_of is None else pd.Timestamp(as_of)
+    return corridor._cached(("graph", key), lambda: compile_graph(_in_service(corridor, key)))
+
+
+def _in_service(corridor: Corridor, as_of: pd.Timestamp | str | None) -> Corridor:
+    if isinstance(as_of, str):
+        return corridor
+    return corridor.as_of(as_of) if as_of is not None else corridor.select(statuses=["operational"])
+
+
+def layered(graph: Any, via_terminals: Sequence[np.ndarray]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Stack ``len(via) + 1`` copies of the graph, joined at the terminals of each via place.
 
     A path from layer 0 to the last layer passes every via place in order and changes mode there only

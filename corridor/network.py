@@ -26,7 +26,7 @@ import dataclasses
 import json
 import pathlib
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import geopandas as gpd
@@ -68,6 +68,9 @@ class Corridor:
     events: pd.DataFrame
     routes: pd.DataFrame = dataclasses.field(default_factory=lambda: _empty("routes"))
     metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
+    _cache: dict[Any, tuple[tuple[Any, ...], tuple[pd.DataFrame, ...], Any]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __repr__(self) -> str:
         name = self.metadata.get("name", "unnamed")
@@ -76,6 +79,20 @@ class Corridor:
             f"<Corridor {name!r}{as_of}: {len(self.places)} places, {len(self.segments)} segments, "
             f"{len(self.transfers)} transfers, {len(self.events.index.unique(0))} events, {len(self.routes)} routes>"
         )
+
+    def _cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()`` once per `key`, made again after any edit of the tables, even one in place.
+
+        With pandas' copy-on-write, a table edited in place while a shallow copy of it is kept gets new
+        column arrays; the identities of those arrays are the tables' signature.
+        """
+        tables = tuple(getattr(self, table) for table in _model.TABLES)
+        signature = _signature(tables)
+        hit = self._cache.get(key)
+        if hit is None or hit[0] != signature:
+            kept = tuple(table.copy(deep=False) for table in tables)  # keeps the arrays shared, so edits copy
+            hit = self._cache[key] = (signature, kept, make())
+        return hit[2]
 
     def copy(self) -> Corridor:
         """A deep copy: changing its tables leaves this corridor as it was."""
@@ -472,6 +489,14 @@ def _check_values(argument: str, values: Iterable[str], allowed: Iterable[str]) 
         hints = "".join(_validate.nearest(v, allowed) for v in bad)
         raise ValueError(f"`{argument}` has {bad!r}{hints}; expected values from {sorted(allowed)}.")
     return values
+
+
+def _signature(tables: Iterable[pd.DataFrame]) -> tuple[Any, ...]:
+    """Identities of every column array and index of `tables` (pandas internals; empty if unavailable)."""
+    try:
+        return tuple(id(a) for t in tables for a in (t.index, t.columns, *t._mgr.arrays))
+    except AttributeError:  # a pandas without block managers: never trust the cache
+        return (object(),)
 
 
 def _as_date(date: str | pd.Timestamp) -> pd.Timestamp:

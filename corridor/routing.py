@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -21,7 +22,7 @@ from corridor import _model
 from corridor._validate import nearest
 from corridor.costs import CostParameters
 from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
-from corridor.graph import CRITERIA, Graph, compile_graph, k_shortest_paths, layered
+from corridor.graph import CRITERIA, METRICS, Graph, compiled, k_shortest_paths, layered
 from corridor.network import Corridor
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 Criterion = Literal["generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"]
-_METRICS = ["distance_km", "time_h", "moving_time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"]
 _RANK = {"H": 2, "M": 1, "L": 0}
 _RATIOS = {
     "distance_km": "distance_ratio", "time_h": "time_ratio", "cost_usd": "cost_ratio", "co2e_kg": "co2e_ratio",
@@ -66,7 +66,7 @@ class Constraints:
         }
 
 
-@dataclasses.dataclass(frozen=True, repr=False)
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class Route:
     """One route between two places, per cargo unit.
 
@@ -78,7 +78,7 @@ class Route:
         the metrics ``distance_km``, ``time_h``, ``moving_time_h``, ``cost_usd``, ``co2e_kg``,
         ``generalised_cost_usd``, their running totals ``cum_*``, and ``time_source``/``time_confidence``,
         ``cost_source``/``cost_confidence``, ``co2e_source``/``co2e_confidence``. Geometry: the segment
-        line in the direction travelled, or the transfer's place.
+        line in the direction travelled, or the transfer's place. Built on first use.
     origin, destination : str
     criterion : str
         What was minimised.
@@ -86,40 +86,50 @@ class Route:
     as_of : str or None
         The date the corridor was taken at, if any.
     name : str or None
+    graph : Graph
+        The compiled corridor the route was found on.
+    path : ndarray of int
+        The route's edges in `graph`, in order.
     """
 
-    legs: gpd.GeoDataFrame
     origin: str
     destination: str
     criterion: str
     parameters: CostParameters
-    as_of: str | None = None
-    name: str | None = None
+    as_of: str | None
+    name: str | None
+    graph: Graph
+    path: np.ndarray
 
     def __repr__(self) -> str:
         t = self.totals
         label = f"{self.name}: " if self.name else ""
         return (
-            f"<Route {label}{self.origin} -> {self.destination}, {len(self.legs)} legs, {t['distance_km']:,.0f} km, "
+            f"<Route {label}{self.origin} -> {self.destination}, {len(self.path)} legs, {t['distance_km']:,.0f} km, "
             f"{t['time_h'] / 24:.1f} days, US${t['cost_usd']:,.0f} per {self.parameters.cargo_unit}, "
             f"{t['co2e_kg']:,.0f} kg CO2e>"
         )
 
+    @functools.cached_property
+    def legs(self) -> gpd.GeoDataFrame:  # noqa: D102 (documented with the class)
+        return _legs(self.graph, self.path, self.parameters)
+
     @property
     def totals(self) -> pd.Series:
         """Sums over the legs, the time spent stopped, and the number of transfers by kind."""
-        legs = self.legs
-        totals = legs[_METRICS].sum()
+        sums = self.graph.weights(self.parameters)[self.path].sum(axis=0)
+        totals = pd.Series(sums, index=list(METRICS), name=self.name)
         totals["stopped_time_h"] = totals["time_h"] - totals["moving_time_h"]
         totals["share_time_stopped"] = totals["stopped_time_h"] / totals["time_h"] if totals["time_h"] else 0.0
+        kinds = self.graph.edge_kind[self.path]
         for kind in _model.TRANSFER_KINDS:
-            totals[f"n_{kind}"] = int(legs["kind"].eq(kind).sum())
-        return totals.rename(self.name)
+            totals[f"n_{kind}"] = int(np.count_nonzero(kinds == kind))
+        return totals
 
     @property
     def elements(self) -> list[str]:
         """Element ids in order."""
-        return self.legs["element_id"].tolist()
+        return self.graph.edges["element_id"].to_numpy()[self.path].tolist()
 
     def weakest(self, figure: Literal["time", "cost", "co2e"]) -> str:
         """The lowest-confidence figure `figure` depends on, e.g. ``'L: astara_ir_rail_road (assumption: ...)'``.
@@ -321,13 +331,12 @@ def named_routes(
                 f"expected some of {list(table.index)}."
             )
     parameters = parameters or CostParameters.default()
-    compiled = _compile(corridor, as_of, parameters)  # the named routes differ only in the branches they may use
     found: dict[str, Route | NoRoute] = {}
     for route_id in wanted:
         branches = _constraints(branches=table.loc[route_id, "branches"].split(";"))
         try:
             [found[route_id]] = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of,
-                                        k=1, constraints=branches, name=route_id, compiled=compiled)  # fmt: skip
+                                        k=1, constraints=branches, name=route_id)  # fmt: skip
         except NoRouteError as error:
             found[route_id] = NoRoute(route_id, str(error))
     return found
@@ -483,6 +492,22 @@ def _resolve_place(corridor: Corridor, value: str, argument: str) -> str:
     raise UnknownPlaceError(f"`{argument}` {value!r} is not a place of this corridor{match}; see `corridor.places`.")
 
 
+def _choices(corridor: Corridor) -> dict[str, set[str]]:
+    """The values each constraint may take in `corridor`, worked out once per corridor."""
+
+    def make() -> dict[str, set[str]]:
+        seg = corridor.segments
+        return {
+            "avoid_countries": set(corridor.places["country"]),
+            "avoid_modes": set(_model.MODES),
+            "modes": set(_model.MODES),
+            "avoid_passages": set(seg["passages"].dropna().str.split(";").explode()),
+            "branches": set(seg["branch"].dropna()),
+        }
+
+    return corridor._cached(("choices",), make)
+
+
 def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Constraints, by: str) -> Constraints:
     """Resolve names and refuse contradictory or unknown constraints, reporting them all at once."""
     if by not in CRITERIA:
@@ -490,16 +515,15 @@ def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Con
     problems = []
     via = tuple(_resolve_place(corridor, v, "via") for v in c.via)
     avoid = frozenset(_resolve_place(corridor, p, "avoid_places") for p in c.avoid_places)
-    countries = set(corridor.places["country"])
-    passages = set(corridor.segments["passages"].dropna().str.split(";").explode())
-    branch_names = set(corridor.segments["branch"].dropna())
-    for argument, values, allowed in (
-        ("avoid_countries", c.avoid_countries, countries),
-        ("avoid_modes", c.avoid_modes, _model.MODES),
-        ("modes", c.modes or (), _model.MODES),
-        ("avoid_passages", c.avoid_passages, passages),
-        ("branches", c.branches or (), branch_names),
+    choices = _choices(corridor)
+    for argument, values in (
+        ("avoid_countries", c.avoid_countries),
+        ("avoid_modes", c.avoid_modes),
+        ("modes", c.modes or ()),
+        ("avoid_passages", c.avoid_passages),
+        ("branches", c.branches or ()),
     ):
+        allowed = choices[argument]
         for value in sorted(values):
             if value not in allowed:
                 problems.append(
@@ -508,12 +532,12 @@ def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Con
     if origin == destination:
         problems.append(f"`origin` and `destination` are both {origin!r}.")
     ends = {"origin": origin, "destination": destination, **{f"via[{i}]": v for i, v in enumerate(via)}}
+    country_of = corridor.places["country"]
     for label, place in ends.items():
         if place in avoid:
             problems.append(f"`{label}` {place!r} is also in `avoid_places`.")
-        country = corridor.places.loc[place, "country"]
-        if country in c.avoid_countries:
-            problems.append(f"`{label}` {place!r} lies in {country}, which `avoid_countries` excludes.")
+        if c.avoid_countries and country_of[place] in c.avoid_countries:
+            problems.append(f"`{label}` {place!r} lies in {country_of[place]}, which `avoid_countries` excludes.")
     for i, place in enumerate(via):
         if place in (origin, destination):
             problems.append(f"`via[{i}]` {place!r} is the origin or the destination.")
@@ -526,99 +550,90 @@ def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Con
     return dataclasses.replace(c, via=via, avoid_places=avoid)
 
 
-def _blocked(corridor: Corridor, graph: Graph, c: Constraints) -> np.ndarray:
-    """Edges the constraints forbid."""
-    edges = graph.edges
-    seg, tr, places = corridor.segments, corridor.transfers, corridor.places
-    bad_segments = pd.Series(False, index=seg.index)
-    bad_segments |= seg["mode"].isin(c.avoid_modes)
+def _blocked(graph: Graph, c: Constraints) -> np.ndarray | None:
+    """Edges the constraints forbid (None if they forbid nothing)."""
+    if not (c.avoid_modes or c.modes is not None or c.branches is not None or c.avoid_places or c.avoid_countries
+            or c.avoid_passages):  # fmt: skip
+        return None
+    network = graph.network
+    seg, tr, places = network.segments, network.transfers, network.places
+    bad_segments = seg["mode"].isin(c.avoid_modes)
     if c.modes is not None:
         bad_segments |= ~seg["mode"].isin(c.modes)
     if c.branches is not None:
         bad_segments |= ~seg["branch"].isin(c.branches)
-    bad_segments |= seg["from_place"].isin(c.avoid_places) | seg["to_place"].isin(c.avoid_places)
-    in_avoided = places.index[places["country"].isin(c.avoid_countries)]
+    avoided = c.avoid_places | set(places.index[places["country"].isin(c.avoid_countries)])
+    bad_segments |= seg["from_place"].isin(avoided) | seg["to_place"].isin(avoided)
     bad_segments |= seg["country"].isin(c.avoid_countries)
-    bad_segments |= seg["from_place"].isin(in_avoided) | seg["to_place"].isin(in_avoided)
     if c.avoid_passages:
         crossed = seg["passages"].fillna("").str.split(";")
         bad_segments |= crossed.map(lambda p: bool(c.avoid_passages.intersection(p)))
-    bad_transfers = tr["place_id"].isin(c.avoid_places) | tr["place_id"].isin(in_avoided)
-    blocked = np.zeros(len(edges), dtype=bool)
-    is_seg, is_tr = edges["element_type"].eq("segment").to_numpy(), edges["element_type"].eq("transfer").to_numpy()
-    blocked[is_seg] = bad_segments.reindex(edges.loc[is_seg, "element_id"]).to_numpy()
-    blocked[is_tr] = bad_transfers.reindex(edges.loc[is_tr, "element_id"]).to_numpy()
-    return blocked
+    bad_transfers = tr["place_id"].isin(avoided)
+    bad = np.concatenate([bad_segments.to_numpy(dtype=bool), bad_transfers.to_numpy(dtype=bool), [False]])
+    return bad[graph.element]
 
 
-def _paths(corridor: Corridor, graph: Graph, origin: str, destination: str, c: Constraints, by: str, k: int):
-    weight = graph.edges[by].to_numpy(dtype=float).copy()
-    weight[_blocked(corridor, graph, c)] = np.inf
+def _paths(graph: Graph, origin: str, destination: str, c: Constraints, by: str, k: int, parameters) -> list:
+    """Up to `k` cheapest paths by `by`, as arrays of edge positions in `graph` (access edges left out)."""
+    weight = graph.weights(parameters)[:, METRICS.index(by)].copy()
+    blocked = _blocked(graph, c)
+    if blocked is not None:
+        weight[blocked] = np.inf
     # a route runs from its first departure to its last arrival: no transfer at either end
-    at_ends = graph.edges["element_type"].eq("transfer") & graph.edges["from_place"].isin([origin, destination])
-    weight[at_ends.to_numpy()] = np.inf
+    ends = graph.network.places.index.get_indexer([origin, destination])
+    weight[graph.is_transfer & np.isin(graph.edge_place, ends)] = np.inf
+    start = graph.node_index.get_loc(f"{origin}|origin")
+    end = graph.node_index.get_loc(f"{destination}|destination")
+    if not c.via:
+        found = k_shortest_paths(len(graph.nodes), graph.source, graph.target, weight, start, end, k,
+                                 adjacency=graph.adjacency)  # fmt: skip
+        return [np.array([e for e in path if not graph.is_access[e]], dtype=np.int64) for _, path in found]
     via_terminals = [graph.terminals(v) for v in c.via]
     n_nodes, source, target, edge_of = layered(graph, via_terminals)
     stacked = np.where(edge_of >= 0, weight[np.maximum(edge_of, 0)], 0.0)
-    index = pd.Index(graph.nodes)
-    start = index.get_loc(f"{origin}|origin")
-    end = index.get_loc(f"{destination}|destination") + len(via_terminals) * len(graph.nodes)
+    end += len(via_terminals) * len(graph.nodes)
     found = k_shortest_paths(n_nodes, source, target, stacked, start, end, k)
-    return [[int(edge_of[e]) for e in path if edge_of[e] >= 0] for _, path in found]
+    return [
+        np.array([edge_of[e] for e in path if edge_of[e] >= 0 and not graph.is_access[edge_of[e]]], dtype=np.int64)
+        for _, path in found
+    ]
 
 
-def _compile(
-    corridor: Corridor, as_of: str | pd.Timestamp | None, parameters: CostParameters
-) -> tuple[Corridor, Graph]:
-    """The corridor in service and its graph: compiled once, searched under any constraints."""
-    network = _in_service(corridor, as_of)
-    return network, compile_graph(network, parameters)
-
-
-def _search(
-    corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None, compiled=None
-) -> list[Route]:
+def _search(corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None) -> list[Route]:
     parameters = parameters or CostParameters.default()
     origin = _resolve_place(corridor, origin, "origin")
     destination = _resolve_place(corridor, destination, "destination")
     c = _check_constraints(corridor, origin, destination, constraints, by)
-    network, graph = compiled or _compile(corridor, as_of, parameters)
-    paths = _paths(network, graph, origin, destination, c, by, k)
+    graph = compiled(corridor, as_of)
+    paths = _paths(graph, origin, destination, c, by, k, parameters)
     if not paths:
         raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters))
-    as_of_text = network.metadata.get("as_of")
-    return [
-        Route(_legs(network, graph, path, parameters), origin, destination, by, parameters, as_of_text, name)
-        for path in paths
-    ]
-
-
-def _in_service(corridor: Corridor, as_of: str | pd.Timestamp | None) -> Corridor:
-    """The corridor taken as of a date, or its operational baseline (no events) when `as_of` is None."""
-    return corridor.as_of(as_of) if as_of is not None else corridor.select(statuses=["operational"])
+    as_of_text = graph.network.metadata.get("as_of")
+    return [Route(origin, destination, by, parameters, as_of_text, name, graph, path) for path in paths]
 
 
 def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) -> str:
     """Say which constraint, or which unavailable element, cut every route."""
     head = f"no route from {origin!r} to {destination!r}"
 
-    def feasible(network, constraints) -> bool:
-        graph = compile_graph(network, parameters)
-        return bool(_paths(network, graph, origin, destination, constraints, "distance_km", 1))
+    everything, in_service = compiled(corridor, "all"), compiled(corridor, as_of)
+    network = in_service.network
 
-    if not feasible(corridor, Constraints()):
+    def feasible(graph, constraints) -> bool:
+        return bool(_paths(graph, origin, destination, constraints, "distance_km", 1, parameters))
+
+    if not feasible(everything, Constraints()):
         return f"{head}: the corridor does not connect them at all, even with planned links."
-    network = _in_service(corridor, as_of)
     culprits = [
         f"`{arg}={sorted(value) if isinstance(value, frozenset) else list(value)}`"
         for arg, value in c.active().items()
-        if feasible(network, dataclasses.replace(c, **{arg: getattr(Constraints(), arg)}))
+        if feasible(in_service, dataclasses.replace(c, **{arg: getattr(Constraints(), arg)}))
     ]
     reasons = []
-    if as_of is None and feasible(corridor, c):
+    if as_of is None and feasible(everything, c):
         unbuilt = corridor.segments.index[corridor.segments["status"].ne("operational")]
         reasons.append(f"only links not yet operational would connect them ({', '.join(unbuilt)})")
-    if as_of is not None and feasible(corridor, c):
+    if as_of is not None and feasible(everything, c):
         events = corridor.events_on(as_of)
         closed = events[events["effect"].eq("closed")].reset_index()
         shown = ", ".join(f"{e} ({t})" for e, t in zip(closed["event_id"], closed["target"], strict=True))
@@ -635,40 +650,26 @@ def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) 
     return f"{head}: " + "; ".join(reasons) + "."
 
 
-def _legs(corridor: Corridor, graph: Graph, path: list[int], p: CostParameters) -> gpd.GeoDataFrame:
-    edges = graph.edges.iloc[path]
-    edges = edges[edges["element_type"].ne("access")].reset_index(drop=True)
-    seg, tr, places = corridor.segments, corridor.transfers, corridor.places
-    rows, geometries = [], []
-    for edge in edges.itertuples():
-        metrics = graph.costs.loc[(edge.element_type, edge.element_id)]
-        if edge.element_type == "segment":
-            s = seg.loc[edge.element_id]
-            factor_key = f"co2e_kg_per_tkm.{s['mode']}.{s['branch']}"
-            unit, source, confidence = p.sources.get(
-                factor_key, p.sources.get(f"co2e_kg_per_tkm.{s['mode']}", ("", "", ""))
-            )
-            line = s.geometry if edge.forward else shapely.reverse(s.geometry)
-            rows.append({
-                "element_type": "segment", "element_id": edge.element_id, "kind": s["mode"], "mode": s["mode"],
-                "from_place": edge.from_place, "to_place": edge.to_place, "country": s["country"],
-                "time_source": s["speed_source"], "time_confidence": s["speed_confidence"],
-                "cost_source": s["cost_source"], "cost_confidence": s["cost_confidence"],
-                "co2e_source": source, "co2e_confidence": confidence,
-            })  # fmt: skip
-            geometries.append(line)
-        else:
-            t = tr.loc[edge.element_id]
-            rows.append({
-                "element_type": "transfer", "element_id": edge.element_id, "kind": t["kind"], "mode": pd.NA,
-                "from_place": t["place_id"], "to_place": t["place_id"], "country": places.loc[t["place_id"], "country"],
-                "time_source": t["time_source"], "time_confidence": t["time_confidence"],
-                "cost_source": t["cost_source"], "cost_confidence": t["cost_confidence"],
-                "co2e_source": "hub emissions not counted", "co2e_confidence": pd.NA,
-            })  # fmt: skip
-            geometries.append(places.geometry[t["place_id"]])
-        rows[-1].update(metrics[_METRICS].to_dict())
-    legs = pd.DataFrame(rows)
+def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame:
+    """The legs table of `path`: one positional take from the graph's element table, metrics and sums."""
+    edges = graph.edges.take(path)
+    legs = graph.element_table.take(graph.element[path]).reset_index(drop=True)
+    legs.insert(4, "from_place", edges["from_place"].to_numpy())
+    legs.insert(5, "to_place", edges["to_place"].to_numpy())
+    factor = legs.pop("co2e_factor")
+    general = "co2e_kg_per_tkm." + legs["mode"].astype(object).fillna("").astype(str)
+    found = [p.sources.get(key) or p.sources.get(fallback) for key, fallback in zip(factor, general, strict=True)]
+    hub = legs["element_type"].eq("transfer").to_numpy()
+    legs["co2e_source"] = [
+        "hub emissions not counted" if is_hub else (f[1] if f else "") for f, is_hub in zip(found, hub, strict=True)
+    ]
+    legs["co2e_confidence"] = [pd.NA if is_hub else (f[2] if f else "") for f, is_hub in zip(found, hub, strict=True)]
+    metrics = graph.weights(p)[path]
+    for column, metric in enumerate(METRICS):
+        legs[metric] = metrics[:, column]
     for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"):
         legs[f"cum_{metric}"] = legs[metric].cumsum()
-    return gpd.GeoDataFrame(legs, geometry=geometries, crs=_model.CRS).rename_axis("leg")
+    geometry = legs.pop("geometry").to_numpy().copy()
+    backward = ~edges["forward"].to_numpy(dtype=bool)
+    geometry[backward] = shapely.reverse(geometry[backward])
+    return gpd.GeoDataFrame(legs, geometry=geometry, crs=_model.CRS).rename_axis("leg")
