@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse.csgraph import dijkstra
 
 from corridor import _model
 from corridor._validate import nearest
@@ -35,6 +36,7 @@ __all__ = [
     "named_routes",
     "compare_routes",
     "sensitivity",
+    "skim",
 ]
 
 Criterion = Literal["generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"]
@@ -460,6 +462,116 @@ def sensitivity(
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(parameter)
 
 
+def skim(
+    corridor: Corridor,
+    origins: Iterable[str] | None = None,
+    destinations: Iterable[str] | None = None,
+    *,
+    by: Criterion = "generalised_cost_usd",
+    parameters: CostParameters | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    batch_size: int = 64,
+    **constraints: Any,
+) -> pd.DataFrame:
+    """Every metric of the best route by `by` between each origin and each destination: the skim matrices.
+
+    One csgraph call serves a batch of origins; the metrics along each shortest-path tree are summed with
+    array operations (pointer doubling), so the cost grows with the network, not with the number of pairs.
+
+    Parameters
+    ----------
+    corridor : Corridor
+    origins, destinations : iterable of str, optional
+        ``place_id`` values (names work too); every place if omitted.
+    by : {"generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"}
+        What the routes minimise, per cargo unit.
+    parameters : CostParameters, optional
+    as_of : date, optional
+        As in :func:`best_route`.
+    batch_size : int, default 64
+        Origins per csgraph call (memory grows with batch size x nodes).
+    **constraints
+        ``avoid_places``, ``avoid_countries``, ``avoid_modes``, ``avoid_passages``, ``modes``, ``branches``
+        as in :func:`best_route` (``via`` is not supported).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``origin``, ``destination``), one row per pair of different places, with ``distance_km``,
+        ``time_h``, ``moving_time_h``, ``cost_usd``, ``co2e_kg`` and ``generalised_cost_usd`` of the route;
+        NaN where no route exists. ``.attrs`` holds the criterion, date and assumptions; ``skim(...)
+        ["time_h"].unstack()`` is the origin x destination matrix.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> table = skim(toy, ["a"], ["c", "d"], by="time_h")
+    >>> table["time_h"].tolist()
+    [8.0, 12.0]
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"`batch_size` was {batch_size!r}; expected a whole number of origins >= 1.")
+    unknown = set(constraints) - ({f.name for f in dataclasses.fields(Constraints)} - {"via"})
+    if unknown:
+        raise TypeError(f"unknown constraint(s) {sorted(unknown)}; `skim` takes those of `best_route` but `via`.")
+    parameters = parameters or CostParameters.default()
+    every = corridor.places.index
+    origins = every if origins is None else pd.Index([_resolve_place(corridor, o, "origins") for o in origins])
+    destinations = (
+        every if destinations is None else pd.Index([_resolve_place(corridor, d, "destinations") for d in destinations])
+    )
+    ends = {**{f"origins[{i}]": o for i, o in enumerate(origins)},
+            **{f"destinations[{i}]": d for i, d in enumerate(destinations)}}  # fmt: skip
+    c = _check_constraints(corridor, None, None, _constraints(**constraints), by, ends=ends)
+    graph = compiled(corridor, as_of)
+    weights = graph.weights(parameters)
+    weight = weights[:, METRICS.index(by)].copy()
+    blocked = _blocked(graph, c)
+    if blocked is not None:
+        weight[blocked] = np.inf
+    adjacency = graph.adjacency
+    best, best_edge = adjacency.reduce(weight)
+    matrix = adjacency.matrix(best)
+    start = graph.node_index.get_indexer(origins + "|origin")
+    end = graph.node_index.get_indexer(destinations + "|destination")
+    blocks = []
+    for first in range(0, len(start), batch_size):
+        rows = start[first : first + batch_size]
+        _, predecessor = dijkstra(matrix, indices=rows, return_predecessors=True)
+        blocks.append(_tree_sums(adjacency, best_edge, weights, predecessor, rows)[:, end])
+    values = np.concatenate(blocks).reshape(len(origins) * len(destinations), len(METRICS))
+    index = pd.MultiIndex.from_product([origins, destinations], names=["origin", "destination"])
+    table = pd.DataFrame(values, index=index, columns=list(METRICS))
+    table = table[index.get_level_values(0) != index.get_level_values(1)]
+    table.attrs = {"criterion": by, "as_of": graph.network.metadata.get("as_of"), "cargo_unit": parameters.cargo_unit,
+                   "price_year": parameters.price_year, "constraints": c.active()}  # fmt: skip
+    return table
+
+
+def _tree_sums(adjacency, best_edge, weights, predecessor, roots) -> np.ndarray:
+    """Sum each metric from the root to every node of shortest-path trees; NaN where a node is not reached.
+
+    ``predecessor`` is csgraph's (trees x nodes); returns (trees x nodes x metrics). Pointer doubling:
+    after round r each node holds the sum over its 2^r nearest tree edges and points 2^r steps up.
+    """
+    trees, nodes = predecessor.shape
+    parent = predecessor.astype(np.int64)
+    reached = parent >= 0
+    row = np.arange(trees)[:, None]
+    edge = adjacency.edges(best_edge, np.where(reached, parent, 0), np.broadcast_to(np.arange(nodes), parent.shape))
+    total = np.where(reached[..., None], weights[edge], 0.0)
+    up = parent.copy()
+    while (up >= 0).any():
+        has = up >= 0
+        step = np.where(has, up, 0)
+        total = total + np.where(has[..., None], total[row, step], 0.0)
+        up = np.where(has, up[row, step], -1)
+    reached[np.arange(trees), roots] = True
+    total[~reached] = np.nan
+    return total
+
+
 # --- machinery ---------------------------------------------------------------------------------------------
 
 
@@ -508,8 +620,15 @@ def _choices(corridor: Corridor) -> dict[str, set[str]]:
     return corridor._cached(("choices",), make)
 
 
-def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Constraints, by: str) -> Constraints:
-    """Resolve names and refuse contradictory or unknown constraints, reporting them all at once."""
+def _check_constraints(
+    corridor: Corridor, origin: str | None, destination: str | None, c: Constraints, by: str,
+    *, ends: Mapping[str, str] | None = None,
+) -> Constraints:
+    """Resolve names and refuse contradictory or unknown constraints, reporting them all at once.
+
+    `ends` names the places a search starts or ends at (``{"origin": origin, "destination": destination}``
+    if omitted).
+    """  # fmt: skip
     if by not in CRITERIA:
         raise ConstraintError(f"`by` was {by!r}; expected one of {list(CRITERIA)}{nearest(by, CRITERIA)}.")
     problems = []
@@ -529,9 +648,11 @@ def _check_constraints(corridor: Corridor, origin: str, destination: str, c: Con
                 problems.append(
                     f"`{argument}` has {value!r}; expected values from {sorted(allowed)}{nearest(value, allowed)}."
                 )
-    if origin == destination:
-        problems.append(f"`origin` and `destination` are both {origin!r}.")
-    ends = {"origin": origin, "destination": destination, **{f"via[{i}]": v for i, v in enumerate(via)}}
+    if ends is None:
+        ends = {"origin": origin, "destination": destination}
+        if origin == destination:
+            problems.append(f"`origin` and `destination` are both {origin!r}.")
+    ends = {**ends, **{f"via[{i}]": v for i, v in enumerate(via)}}
     country_of = corridor.places["country"]
     for label, place in ends.items():
         if place in avoid:
