@@ -5,6 +5,7 @@ Private: the public contract is written in the docstrings of :mod:`corridor.netw
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 CRS = "EPSG:4326"
@@ -85,11 +86,18 @@ def terminal_keys(place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, countr
 
     A place holds one terminal per mode, gauge and side of a border; water terminals have no country.
     """
-    on_land = ~mode.isin(WATER_MODES)
-    gauge = gauge_mm.astype("Float64").round().astype("Int64").astype("string")
-    side = country.astype("string").where(on_land, "")
-    parts = [part.astype("string").fillna("") for part in (place, mode, gauge, side)]
-    return (parts[0] + "|" + parts[1] + "|" + parts[2] + "|" + parts[3]).astype(object)
+    on_land = ~mode.isin(WATER_MODES).to_numpy()
+    gauge = pd.to_numeric(gauge_mm, errors="coerce").round()
+    parts = [_text(place), _text(mode), _text(gauge.astype("Int64")), np.where(on_land, _text(country), "")]
+    label = parts[0] + "|" + parts[1] + "|" + parts[2] + "|" + parts[3]
+    return pd.Series(label, index=place.index, dtype=object)
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """Each value as text, '' where missing, formatting each distinct value once (an object array)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([str(u) for u in uniques] + [""], dtype=object)
+    return texts[codes]  # the sentinel -1 takes the appended ''
 
 
 def segment_terminals(segments: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

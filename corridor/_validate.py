@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +18,9 @@ from scipy.sparse.csgraph import connected_components
 from corridor import _model
 
 GEOD = Geod(ellps="WGS84")
+_TYPE_IDS = {"Point": 0, "LineString": 1}
+_SEPARATOR = "\x1f"  # ASCII unit separator: not in any cell of a text table
+_EDGE_SPACE = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
 
 
 def nearest(value: object, choices: Iterable[object]) -> str:
@@ -31,7 +35,23 @@ def _label(table: str, key: object) -> str:
 
 def _blank(values: pd.Series) -> pd.Series:
     """Missing or whitespace-only cells."""
-    return values.isna() | values.astype(str).str.strip().eq("")
+    return pd.Series(pd.isna(_stripped(values.to_numpy(dtype=object))), index=values.index)
+
+
+def _stripped(values: np.ndarray) -> np.ndarray:
+    """Text without surrounding whitespace, and None for missing or blank cells (an object array)."""
+    out = np.array(values, dtype=object)
+    missing = pd.isna(out)
+    present = out[~missing]
+    try:
+        needs_strip = _EDGE_SPACE.search(_SEPARATOR.join(present)) is not None  # one C pass over the column
+    except TypeError:  # not all text
+        needs_strip = True
+    out[missing] = None
+    if needs_strip:
+        out[~missing] = [v.strip() if isinstance(v, str) else v for v in present]
+    out[out == ""] = None
+    return out
 
 
 # --- coercion: raw text cells to typed columns ------------------------------------------------------------
@@ -46,10 +66,11 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
     missing = [c for c in _model.REQUIRED[table] if c not in frame.columns and c not in frame.index.names]
     for column in missing:
         problems.append(f"{table}: required column `{column}` is missing{nearest(column, frame.columns)}.")
+    numeric = set(_model.NUMERIC[table])
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            text = frame[column].astype("string").str.strip()
-            frame[column] = text.mask(text.eq(""))
+            text = _stripped(frame[column].to_numpy(dtype=object))
+            frame[column] = text if column in numeric else pd.array(text, dtype="string")
     all_columns = {
         "places": _model.PLACE_COLUMNS,
         "segments": _model.SEGMENT_COLUMNS,
@@ -112,24 +133,25 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
     if isinstance(frame.index, pd.MultiIndex):
         return
     name = frame.index.name or "id"
-    for key in frame.index:
-        if not isinstance(key, str) or not key or not key.replace("_", "").isalnum() or key != key.lower():
-            problems.append(f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores.")
+    keys = pd.Series(frame.index, dtype=object)
+    is_slug = keys.map(type).eq(str) & keys.astype(str).str.fullmatch(r"[a-z0-9_]*[a-z0-9][a-z0-9_]*")
+    for key in keys[~is_slug.to_numpy(dtype=bool)]:
+        problems.append(f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores.")
 
 
 def _check_choice(
     table: str, frame: pd.DataFrame, column: str, choices: Iterable[str], problems: list[str], *, required: bool
 ) -> None:
     choices = tuple(choices)
-    for key, value in frame[column].items():
-        if pd.isna(value):
-            if required:
-                problems.append(f"{_label(table, key)}: `{column}` is missing; expected one of {list(choices)}.")
-        elif value not in choices:
-            problems.append(
-                f"{_label(table, key)}: `{column}` is {value!r}; expected one of {list(choices)}"
-                f"{nearest(value, choices)}."
-            )
+    values = frame[column]
+    missing = values.isna()
+    if required:
+        for key in frame.index[missing]:
+            problems.append(f"{_label(table, key)}: `{column}` is missing; expected one of {list(choices)}.")
+    for key, value in values[~missing & ~values.isin(choices)].items():
+        problems.append(
+            f"{_label(table, key)}: `{column}` is {value!r}; expected one of {list(choices)}{nearest(value, choices)}."
+        )
 
 
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
@@ -175,23 +197,33 @@ def _check_crs(table: str, frame: Any, problems: list[str]) -> None:
 
 
 def _check_geometry(table: str, frame: Any, kind: str, problems: list[str]) -> None:
-    geometry = frame.geometry
-    for key, geom in geometry.items():
-        if geom is None or geom.is_empty:
+    geometry = np.asarray(frame.geometry.array, dtype=object)
+    missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+    wrong = ~missing & (shapely.get_type_id(geometry) != _TYPE_IDS[kind])
+    invalid = ~missing & ~wrong & ~shapely.is_valid(geometry)
+    bounds = shapely.bounds(geometry)
+    outside = ~missing & ~wrong & ~invalid & ((np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
+                                              | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1))  # fmt: skip
+    keys = frame.index
+    for i in np.flatnonzero(missing | wrong | invalid | outside):
+        key, geom = keys[i], geometry[i]
+        if missing[i]:
             problems.append(f"{_label(table, key)}: the geometry is missing; expected a {kind}.")
-        elif geom.geom_type != kind:
+        elif wrong[i]:
             problems.append(f"{_label(table, key)}: the geometry is a {geom.geom_type}; expected a {kind}.")
-        elif not geom.is_valid:
+        elif invalid[i]:
             problems.append(f"{_label(table, key)}: the geometry is invalid ({shapely.is_valid_reason(geom)}).")
-        elif not np.all(np.abs(shapely.get_coordinates(geom)) <= [180, 90]):
+        else:
             problems.append(f"{_label(table, key)}: coordinates lie outside lon -180..180, lat -90..90.")
 
 
 def _check_country(table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series) -> None:
-    for key, code in frame.loc[where, column].items():
+    codes = frame.loc[where, column]
+    known = {code: pycountry.countries.get(alpha_3=code) is not None for code in codes.dropna().unique()}
+    for key, code in codes[codes.isna() | ~codes.map(known).fillna(False).astype(bool)].items():
         if pd.isna(code):
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected an ISO 3166 alpha-3 code.")
-        elif pycountry.countries.get(alpha_3=code) is None:
+        else:
             try:
                 hint = f" (did you mean {pycountry.countries.lookup(code).alpha_3!r}?)"
             except LookupError:
@@ -209,10 +241,11 @@ def _check_places(places: Any, problems: list[str]) -> None:
 
 
 def _check_reference(table: str, frame: pd.DataFrame, column: str, ids: pd.Index, problems: list[str]) -> None:
-    for key, value in frame[column].items():
+    values = frame[column]
+    for key, value in values[~values.isin(ids)].items():
         if pd.isna(value):
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected a place_id.")
-        elif value not in ids:
+        else:
             problems.append(f"{_label(table, key)}: `{column}` {value!r} is not a known place{nearest(value, ids)}.")
 
 
@@ -280,12 +313,13 @@ def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: flo
     for end, points, column in (("start", first, "from_place"), ("end", last, "to_place")):
         target = places.geometry.reindex(segments.loc[usable, column]).array
         _, _, metres = GEOD.inv(shapely.get_x(points), shapely.get_y(points), target.x, target.y)
-        for key, place, km in zip(lines.index, segments.loc[usable, column], metres / 1000.0, strict=True):
-            if km > max_gap_km:
-                problems.append(
-                    f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
-                    f"(allowed {max_gap_km:g} km); move the end point or the place."
-                )
+        far = metres / 1000.0 > max_gap_km
+        found = zip(lines.index[far], segments.loc[usable, column][far], metres[far] / 1000.0, strict=True)
+        for key, place, km in found:
+            problems.append(
+                f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
+                f"(allowed {max_gap_km:g} km); move the end point or the place."
+            )
 
 
 def _check_lengths(segments: pd.DataFrame, problems: list[str], tolerance: float) -> None:
@@ -323,18 +357,18 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFram
         problems.append(f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country.")
     if problems:
         return
-    reached = set(pd.concat(_model.segment_terminals(segments)))
+    reached = pd.concat(_model.segment_terminals(segments))
     ends = _model.transfer_terminals(transfers)
     uses = pd.concat(ends).value_counts()  # a terminal only this transfer end touches leads nowhere
     for side, labels in zip(("from", "to"), ends, strict=True):
-        for key, label in labels.items():
-            if label not in reached and uses[label] == 1:
-                place, mode, gauge, country = label.split("|")
-                problems.append(
-                    f"transfers[{key!r}]: no segment or other transfer reaches its {side} terminal at {place!r} "
-                    f"({mode}{' ' + gauge + ' mm' if gauge else ''}{', ' + country if country else ''}); "
-                    "check its mode, gauge and country against the segments there."
-                )
+        dead = ~labels.isin(reached) & labels.map(uses).eq(1)
+        for key, label in labels[dead].items():
+            place, mode, gauge, country = label.split("|")
+            problems.append(
+                f"transfers[{key!r}]: no segment or other transfer reaches its {side} terminal at {place!r} "
+                f"({mode}{' ' + gauge + ' mm' if gauge else ''}{', ' + country if country else ''}); "
+                "check its mode, gauge and country against the segments there."
+            )
 
 
 def _check_events(
@@ -385,7 +419,8 @@ def _check_connected(segments: pd.DataFrame, transfers: pd.DataFrame, problems: 
     tr_from, tr_to = _model.transfer_terminals(transfers)
     start = pd.concat([seg_from, tr_from], ignore_index=True)
     end = pd.concat([seg_to, tr_to], ignore_index=True)
-    labels, codes = np.unique(np.concatenate([start, end]), return_inverse=True)
+    codes, labels = pd.factorize(np.concatenate([start, end]))
+    labels = np.asarray(labels, dtype=object)
     n = len(labels)
     graph = coo_array((np.ones(len(start)), (codes[: len(start)], codes[len(start) :])), shape=(n, n))
     count, component = connected_components(graph, directed=False)

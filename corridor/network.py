@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -455,10 +456,7 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
         for key in segments.index[wkt.notna() & pd.isna(lines)]:
             problems.append(f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... is not valid WKT.")
         segments = gpd.GeoDataFrame(segments.drop(columns="geometry"), geometry=lines, crs=_model.CRS)
-    segments["length_km_geodesic"] = [
-        _GEOD.geometry_length(line) / 1000.0 if line is not None and not line.is_empty else float("nan")
-        for line in segments.geometry
-    ]
+    segments["length_km_geodesic"] = _geodesic_km(segments.geometry.array)
     segments["length_km"] = segments["length_km_published"].fillna(segments["length_km_geodesic"])
 
     transfers = tables["transfers"]
@@ -472,6 +470,16 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
     if problems:
         raise CorridorValidationError(problems, source=source)
     return Corridor(places, segments, transfers, events, routes, metadata)
+
+
+def _geodesic_km(lines: Any) -> np.ndarray:
+    """Geodesic length (km, WGS84) of each line, from one array of all their vertices; NaN if missing."""
+    lines = np.asarray(lines, dtype=object)
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    same = owner[1:] == owner[:-1]
+    _, _, metres = _GEOD.inv(coords[:-1, 0][same], coords[:-1, 1][same], coords[1:, 0][same], coords[1:, 1][same])
+    km = np.bincount(owner[1:][same], weights=metres / 1000.0, minlength=len(lines))
+    return np.where(shapely.is_missing(lines) | shapely.is_empty(lines), np.nan, km)
 
 
 def _empty(table: str) -> pd.DataFrame:
