@@ -129,7 +129,8 @@ def synthetic_corridor(n_segments: int = 1_000, *, seed: int = 0) -> Corridor:
     places = gpd.GeoDataFrame(
         {"name": ids, "country": country, "kind": np.where(border, "border_post", "junction"), "locode": None,
          "source": made_up, "confidence": "H"},
-        geometry=gpd.points_from_xy(60 + col * 0.1, 40 + row * 0.1), crs=_model.CRS, index=pd.Index(ids, name="place_id"),
+        geometry=gpd.points_from_xy(60 + col * 0.1, 40 + row * 0.1), crs=_model.CRS,
+        index=pd.Index(ids, name="place_id"),
     )  # fmt: skip
     right = np.flatnonzero(col < side - 1)
     down = np.flatnonzero(row < side - 1)
