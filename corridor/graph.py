@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import heapq
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,6 +59,7 @@ class _Adjacency:
         self.indices = target[self.order][self.starts].astype(np.int32)
         self.indptr = np.searchsorted(source[self.order][self.starts], np.arange(n_nodes + 1)).astype(np.int32)
         self.parallel = len(self.starts) < len(pair)
+        self._local = threading.local()
 
     def reduce(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cheapest weight of each node pair and the edge that has it."""
@@ -72,8 +74,18 @@ class _Adjacency:
         return best, self.order[winners[keep]]
 
     def matrix(self, best: np.ndarray) -> csr_array:
-        """The csgraph input for pair weights `best` (infinite weights are never taken)."""
-        return csr_array((best + _EPSILON, self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes))
+        """The csgraph input for pair weights `best` (infinite weights are never taken).
+
+        One matrix per thread is built once and takes new weights in place, which spares scipy's format
+        checks on every search; use it before asking for the next one.
+        """
+        matrix = getattr(self._local, "matrix", None)
+        if matrix is None:
+            matrix = self._local.matrix = csr_array(
+                (np.ones(len(self.indices)), self.indices, self.indptr), shape=(self.n_nodes, self.n_nodes)
+            )
+        matrix.data = best + _EPSILON
+        return matrix
 
     def edges(self, best_edge: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """The edge taken for each step ``u -> v`` (arrays of equal shape)."""

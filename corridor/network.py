@@ -85,7 +85,7 @@ class Corridor:
         """``make()`` once per `key`, made again after any edit of the tables, even one in place.
 
         With pandas' copy-on-write, a table edited in place while a shallow copy of it is kept gets new
-        column arrays; the identities of those arrays are the tables' signature.
+        blocks of column data; the identities of the blocks and indexes are the tables' signature.
         """
         tables = tuple(getattr(self, table) for table in _model.TABLES)
         signature = _signature(tables)
@@ -500,9 +500,9 @@ def _check_values(argument: str, values: Iterable[str], allowed: Iterable[str]) 
 
 
 def _signature(tables: Iterable[pd.DataFrame]) -> tuple[Any, ...]:
-    """Identities of every column array and index of `tables` (pandas internals; empty if unavailable)."""
+    """Identities of the column blocks and indexes of `tables` (pandas internals; a fresh object if unavailable)."""
     try:
-        return tuple(id(a) for t in tables for a in (t.index, t.columns, *t._mgr.arrays))
+        return tuple(id(a) for t in tables for a in (t.index, t.columns, *t._mgr.blocks))
     except AttributeError:  # a pandas without block managers: never trust the cache
         return (object(),)
 

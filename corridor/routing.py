@@ -575,6 +575,9 @@ def _tree_sums(adjacency, best_edge, weights, predecessor, roots) -> np.ndarray:
 # --- machinery ---------------------------------------------------------------------------------------------
 
 
+_NONE = Constraints()
+
+
 def _constraints(
     *, via=(), avoid_places=(), avoid_countries=(), avoid_modes=(), avoid_passages=(), modes=None, branches=None
 ) -> Constraints:
@@ -631,10 +634,12 @@ def _check_constraints(
     """  # fmt: skip
     if by not in CRITERIA:
         raise ConstraintError(f"`by` was {by!r}; expected one of {list(CRITERIA)}{nearest(by, CRITERIA)}.")
+    if c == _NONE and ends is None and origin != destination:
+        return c
     problems = []
     via = tuple(_resolve_place(corridor, v, "via") for v in c.via)
     avoid = frozenset(_resolve_place(corridor, p, "avoid_places") for p in c.avoid_places)
-    choices = _choices(corridor)
+    choices = _choices(corridor) if c.active() else {}
     for argument, values in (
         ("avoid_countries", c.avoid_countries),
         ("avoid_modes", c.avoid_modes),
@@ -642,7 +647,7 @@ def _check_constraints(
         ("avoid_passages", c.avoid_passages),
         ("branches", c.branches or ()),
     ):
-        allowed = choices[argument]
+        allowed = choices.get(argument, ())
         for value in sorted(values):
             if value not in allowed:
                 problems.append(
@@ -653,7 +658,7 @@ def _check_constraints(
         if origin == destination:
             problems.append(f"`origin` and `destination` are both {origin!r}.")
     ends = {**ends, **{f"via[{i}]": v for i, v in enumerate(via)}}
-    country_of = corridor.places["country"]
+    country_of = corridor.places["country"] if c.avoid_countries else {}
     for label, place in ends.items():
         if place in avoid:
             problems.append(f"`{label}` {place!r} is also in `avoid_places`.")
@@ -701,10 +706,14 @@ def _paths(graph: Graph, origin: str, destination: str, c: Constraints, by: str,
     if blocked is not None:
         weight[blocked] = np.inf
     # a route runs from its first departure to its last arrival: no transfer at either end
-    ends = graph.network.places.index.get_indexer([origin, destination])
-    weight[graph.is_transfer & np.isin(graph.edge_place, ends)] = np.inf
+    places = graph.network.places.index
+    at_ends = (graph.edge_place == places.get_loc(origin)) | (graph.edge_place == places.get_loc(destination))
+    weight[graph.is_transfer & at_ends] = np.inf
     start = graph.node_index.get_loc(f"{origin}|origin")
     end = graph.node_index.get_loc(f"{destination}|destination")
+    if not c.via and k == 1:
+        cost, path = graph.adjacency.path(weight, start, end)
+        return [np.asarray(path, dtype=np.int64)[~graph.is_access[path]]] if path else []
     if not c.via:
         found = k_shortest_paths(len(graph.nodes), graph.source, graph.target, weight, start, end, k,
                                  adjacency=graph.adjacency)  # fmt: skip
