@@ -99,7 +99,8 @@ def load_claims() -> pd.DataFrame:
     before its year ended covers fewer than 12 months (``Jan-Sep 2025``) and is never set beside a
     full year's figure. Set them beside the data with :func:`claims_vs_data`.
     """
-    claims = pd.read_csv(_trade_path("claims.csv"), index_col="claim_id", parse_dates=["date"])
+    claims = pd.read_csv(_trade_path("claims.csv"), index_col="claim_id")
+    claims["date"] = pd.to_datetime(claims["date"], format="ISO8601")  # a date known to the month is its first day
     return _check_claims(claims.astype({"year": "Int64", "months": "Int64"}), "claims.csv")
 
 
