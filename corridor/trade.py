@@ -8,12 +8,23 @@ Every trade table here is tidy, one row per reported figure:
 ``value_usd``, ``tonnes`` (where known), ``reporter`` (ISO3), ``source``, ``confidence`` (H/M/L), ``used``
 (the row the model uses where sources disagree) and ``note``. A ``turnover`` row's exporter and importer
 are the pair in alphabetical order.
+
+Periods: ``CY2023`` is a calendar year, ``FY2022-23`` India's fiscal year (April-March; ``year`` is the year it
+starts in), ``IY1401`` an Iranian year (21 March-20 March; ``year`` 2022). A full-year label always has
+``months`` 12; any other period (``H1-2024``, ``Jan-Oct 2023``, ``Apr2022-Feb2023``) has fewer and says which
+months it covers. A figure stated before its period ended is not that period's figure.
+
+The shipped table also carries ``growth_pct`` (the growth the source states, %), ``growth_base`` (the
+``period`` of the row in the same table it is computed from, or ``not in this table: ...`` naming the
+source's own base) and ``published`` (date of the statement, ``YYYY-MM-DD`` or ``YYYY-MM``).
 """
 
 from __future__ import annotations
 
 import functools
 import pathlib
+import re
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -47,7 +58,9 @@ TRADE_COLUMNS = (
     "year", "period", "months", "exporter", "importer", "flow", "commodity", "classification", "value_usd",
     "tonnes", "reporter", "source", "confidence", "used", "note",
 )  # fmt: skip
+OPTIONAL_COLUMNS = ("growth_pct", "growth_base", "published")
 FLOWS = ("exports", "imports", "turnover")
+FULL_YEAR = re.compile(r"^(CY\d{4}|FY\d{4}-\d{2}|IY\d{4})$")
 WORLD = ("W00", "World", "WLD", "0")
 
 
@@ -82,10 +95,13 @@ def load_trade() -> pd.DataFrame:
 def load_claims() -> pd.DataFrame:
     """Published claims about corridor trade and transport: the claim, its number and unit, who said it, where, when.
 
-    Indexed by ``claim_id``. Set them beside the data with :func:`claims_vs_data`.
+    Indexed by ``claim_id``. ``period`` and ``months`` say what a trade claim covers: a statement made
+    before its year ended covers fewer than 12 months (``Jan-Sep 2025``) and is never set beside a
+    full year's figure. Set them beside the data with :func:`claims_vs_data`.
     """
-    claims = pd.read_csv(_trade_path("claims.csv"), index_col="claim_id", parse_dates=["date"])
-    return claims.astype({"year": "Int64"})
+    claims = pd.read_csv(_trade_path("claims.csv"), index_col="claim_id")
+    claims["date"] = pd.to_datetime(claims["date"], format="ISO8601")  # a date known to the month is its first day
+    return _check_claims(claims.astype({"year": "Int64", "months": "Int64"}), "claims.csv")
 
 
 def load_value_per_tonne() -> pd.DataFrame:
@@ -336,10 +352,11 @@ def read_imf_dots(path: str | pathlib.Path, *, scale: float) -> pd.DataFrame:
 
 
 def claims_vs_data(claims: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
-    """Each trade claim with a value beside the used full-year figure for the same pair, year and flow.
+    """Each full-year trade claim beside the used calendar-year turnover for the same pair and year.
 
-    Returns the claims that name a pair, a year and a value, with ``data_value_usd``, ``data_source``,
-    ``claim_to_data`` (ratio) and, where the data has the previous year, ``data_growth_pct``.
+    Returns the claims that name a pair and a year and cover 12 months (``months``), with
+    ``data_value_usd``, ``data_source``, ``claim_to_data`` (ratio) and, where the data has the previous
+    year, ``data_growth_pct``.
 
     Examples
     --------
@@ -353,7 +370,10 @@ def claims_vs_data(claims: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
     ]
     pair = full.assign(pair=[frozenset(p) for p in zip(full["exporter"], full["importer"], strict=True)])
     lookup = pair.set_index(["pair", "year"])
-    rows = claims[claims["subject"].eq("trade") & claims["year"].notna() & claims["importer"].notna()].copy()
+    annual = claims["months"].eq(12) if "months" in claims else pd.Series(True, index=claims.index)
+    rows = claims[
+        claims["subject"].eq("trade") & claims["year"].notna() & claims["importer"].notna() & annual.fillna(False)
+    ].copy()
     keys = [frozenset((e, i)) for e, i in zip(rows["exporter"], rows["importer"], strict=True)]
     rows["data_value_usd"] = [_get(lookup, (k, int(y)), "value_usd") for k, y in zip(keys, rows["year"], strict=True)]
     rows["data_source"] = [_get(lookup, (k, int(y)), "source") for k, y in zip(keys, rows["year"], strict=True)]
@@ -372,26 +392,47 @@ def _get(table: pd.DataFrame, key: tuple, column: str) -> Any:
 def latest(trade: pd.DataFrame, *, flows: Iterable[str] = ("exports", "imports")) -> pd.DataFrame:
     """The most recent used, full-year figure of each exporter-importer pair among `flows`.
 
-    Where a pair has both an exports and an imports figure for its latest year (the two sides of one
-    flow), the exporter's report is kept.
+    "Most recent" is by the end of the period: India's ``FY2022-23`` (to March 2023) is later than
+    ``CY2022``. Where a pair has both an exports and an imports figure for its latest period (the two
+    sides of one flow), the exporter's report is kept. Each direction is taken on its own; use
+    :func:`directional_flows` for both directions of a pair from one period.
     """
     rows = trade[trade["used"] & trade["months"].eq(12) & trade["flow"].isin(list(flows))]
-    rows = rows.assign(_rank=rows["flow"].map({"exports": 0, "turnover": 1, "imports": 2}))
-    rows = rows.sort_values(["exporter", "importer", "year", "_rank"], ascending=[True, True, False, True])
-    return rows.drop_duplicates(["exporter", "importer"]).drop(columns="_rank").reset_index(drop=True)
+    rows = rows.assign(
+        _end=_period_end(rows["period"], rows["year"]),
+        _rank=rows["flow"].map({"exports": 0, "turnover": 1, "imports": 2}),
+    )
+    rows = rows.sort_values(["exporter", "importer", "_end", "_rank"], ascending=[True, True, False, True])
+    return rows.drop_duplicates(["exporter", "importer"]).drop(columns=["_end", "_rank"]).reset_index(drop=True)
 
 
 def directional_flows(trade: pd.DataFrame, *, turnover_shares: float | Mapping[tuple[str, str], float]) -> pd.DataFrame:
-    """The latest full-year flow in each direction of every pair, ready for :func:`value_to_tonnes`.
+    """Both directions of every pair from one full-year period, ready for :func:`value_to_tonnes`.
 
-    Pairs with a directional figure (``exports`` or ``imports``) use their latest one; pairs known only by
-    their turnover use their latest turnover, split by `turnover_shares` (an assumption, so explicit).
+    Pairs with directional figures (``exports`` or ``imports``) use the latest full-year period in which
+    both directions have a used figure, so the two directions are comparable; where the two directions
+    share no period, each direction's latest figure is used and a warning names the pair and both
+    periods. Pairs known only by their turnover use their latest turnover, split by `turnover_shares` (an
+    assumption, so explicit).
 
     Parameters
     ----------
+    trade : DataFrame
+        A tidy trade table (see the module docstring), such as :func:`load_trade` returns.
     turnover_shares : float or mapping of (exporter, importer) to float
         Share of a turnover-only pair's trade that flows from the alphabetically first country to the other;
         one number for every such pair, or one per pair.
+
+    Returns
+    -------
+    DataFrame
+        One ``exports`` or ``imports`` row per direction, with ``pair_period``: the period both directions
+        come from, or ``'FY2022-23 / CY2021'`` (this direction's, then the other's) where they differ.
+
+    Warns
+    -----
+    UserWarning
+        For each pair whose two directions have no full-year period in common (or only one direction).
 
     Examples
     --------
@@ -399,15 +440,55 @@ def directional_flows(trade: pd.DataFrame, *, turnover_shares: float | Mapping[t
     >>> flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
     >>> flows.query("exporter == 'AZE' and importer == 'RUS'")[["period", "value_usd", "note"]].values.tolist()
     [['CY2023', 2200000000.0, 'split from turnover at an assumed share of 0.5']]
+    >>> flows.query("exporter == 'IND' and importer == 'IRN'")[["period", "pair_period"]].values.tolist()
+    [['FY2022-23', 'FY2022-23']]
     """
-    directional = latest(trade)
-    known = {frozenset(p) for p in zip(directional["exporter"], directional["importer"], strict=True)}
+    full = trade[trade["used"] & trade["months"].eq(12) & trade["flow"].isin(["exports", "imports"])]
+    full = full.assign(
+        _end=_period_end(full["period"], full["year"]),
+        _rank=full["flow"].map({"exports": 0, "imports": 1}),
+        _pair=["|".join(sorted(p)) for p in zip(full["exporter"], full["importer"], strict=True)],
+    ).sort_values(["_end", "_rank"], ascending=[False, True], kind="stable")
+    chosen = []
+    for pair, rows in full.groupby("_pair", sort=True):
+        first, second = pair.split("|")
+        ways = [rows[rows["exporter"].eq(first)], rows[rows["exporter"].eq(second)]]
+        common = [p for p in pd.unique(ways[0]["period"]) if p in set(ways[1]["period"])]
+        if common:
+            for way in ways:
+                chosen.append(way[way["period"].eq(common[0])].iloc[[0]].assign(pair_period=common[0]))
+            continue
+        periods = [way["period"].iloc[0] if len(way) else "none" for way in ways]
+        warnings.warn(
+            f"directional_flows: {first}->{second} and {second}->{first} have no full-year period in common; "
+            f"using {first}->{second} from {periods[0]} and {second}->{first} from {periods[1]}. Add figures for "
+            "one period to compare like with like.",
+            UserWarning,
+            stacklevel=2,
+        )
+        for way, mine, other in ((ways[0], *periods), (ways[1], *periods[::-1])):
+            if len(way):
+                chosen.append(way.iloc[[0]].assign(pair_period=f"{mine} / {other}"))
+    columns = [*trade.columns, "pair_period"]
+    directional = pd.concat(chosen, ignore_index=True)[columns] if chosen else pd.DataFrame(columns=columns)
+    known = set(full["_pair"])
     turnover = latest(trade, flows=["turnover"])
-    pairs = [frozenset(p) for p in zip(turnover["exporter"], turnover["importer"], strict=True)]
+    pairs = ["|".join(sorted(p)) for p in zip(turnover["exporter"], turnover["importer"], strict=True)]
     turnover = turnover[[p not in known for p in pairs]]
     if not isinstance(turnover_shares, Mapping):
         turnover_shares = dict.fromkeys(zip(turnover["exporter"], turnover["importer"], strict=True), turnover_shares)
-    return pd.concat([directional, split_turnover(turnover, turnover_shares)], ignore_index=True)
+    split = split_turnover(turnover, turnover_shares)
+    return pd.concat([directional, split.assign(pair_period=split["period"])], ignore_index=True)
+
+
+def _period_end(period: pd.Series, year: pd.Series) -> pd.Series:
+    """Months since year 0 at which each full-year period ends, for ordering.
+
+    A calendar year ends in December of `year`, India's fiscal year and the Iranian year in March of
+    `year` + 1.
+    """
+    ends_in_march = period.astype(str).str.match(r"(FY|IY)\d")
+    return pd.Series(year.astype(int) * 12 + np.where(ends_in_march, 15, 12), index=period.index)
 
 
 def split_turnover(trade: pd.DataFrame, shares: Mapping[tuple[str, str], float]) -> pd.DataFrame:
@@ -587,10 +668,49 @@ def _check_trade(frame: pd.DataFrame, source: Any) -> pd.DataFrame:
         problems.append("`value_usd` and `tonnes` cannot be negative")
     if frame["source"].isna().any() or not frame["confidence"].isin(["H", "M", "L"]).all():
         problems.append("every row needs a `source` and a `confidence` of H, M or L")
+    months = pd.to_numeric(frame["months"], errors="coerce")
+    bad_months = sorted(set(frame.loc[~months.between(1, 12), "months"].astype(str)))
+    if bad_months:
+        problems.append(f"`months` has {bad_months}; expected the length of the period, 1 to 12")
+    full_label = frame["period"].astype(str).str.match(FULL_YEAR)
+    short = frame.loc[full_label & months.ne(12), "period"]
+    if len(short):
+        problems.append(
+            f"periods {sorted(set(short))} name a full year but have `months` < 12; label a part of a year by "
+            "the months it covers (e.g. 'Jan-Oct 2023') or set `months` to 12"
+        )
+    if "growth_pct" in frame and "growth_base" in frame:
+        unbased = frame.index[frame["growth_pct"].notna() & frame["growth_base"].isna()]
+        if len(unbased):
+            problems.append(
+                f"rows {list(unbased)} give `growth_pct` without `growth_base`; name the base period in this "
+                "table or write 'not in this table: ...'"
+            )
     if problems:
         raise ValueError(f"{source}: " + "; ".join(problems) + ".")
     types = {"year": int, "months": int, "value_usd": float, "tonnes": float, "used": bool}
-    return frame[list(TRADE_COLUMNS)].astype(types).reset_index(drop=True)
+    columns = [*TRADE_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in frame.columns)]
+    if "growth_pct" in frame.columns:
+        types["growth_pct"] = float
+    return frame[columns].astype(types).reset_index(drop=True)
+
+
+def _check_claims(claims: pd.DataFrame, source: Any) -> pd.DataFrame:
+    """Refuse claims without who, outlet and confidence, or whose ``months`` is not a period's length."""
+    problems = []
+    graded = claims["confidence"].isin(["H", "M", "L"])
+    unsourced = claims.index[claims["who"].isna() | claims["outlet"].isna() | ~graded]
+    if len(unsourced):
+        problems.append(f"claims {list(unsourced)} need `who`, `outlet` and a `confidence` of H, M or L")
+    bad = claims.index[claims["months"].notna() & ~claims["months"].between(1, 12)]
+    if len(bad):
+        problems.append(f"claims {list(bad)} have `months` outside 1 to 12")
+    short = claims.index[claims["period"].astype(str).str.match(FULL_YEAR) & claims["months"].ne(12)]
+    if len(short):
+        problems.append(f"claims {list(short)} name a full-year period but do not have `months` 12")
+    if problems:
+        raise ValueError(f"{source}: " + "; ".join(problems) + ".")
+    return claims
 
 
 def _check_gateways(gateways: pd.DataFrame) -> pd.DataFrame:

@@ -1,3 +1,6 @@
+import math
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +113,10 @@ def test_shipped_trade_is_sourced_and_marks_the_figure_used():
     assert t["source"].notna().all() and t["confidence"].isin(["H", "M", "L"]).all()
     pairs = {frozenset(p) for p in zip(t["exporter"], t["importer"], strict=True)}
     assert {frozenset(p) for p in [("AZE", "RUS"), ("IND", "RUS"), ("IRN", "RUS"), ("IND", "IRN"), ("AZE", "IRN"),
-                                   ("KAZ", "RUS"), ("IRN", "KAZ"), ("IRN", "TKM")]} <= pairs  # fmt: skip
+                                   ("KAZ", "RUS"), ("IRN", "KAZ")]} <= pairs  # fmt: skip
+    # Iran-Turkmenistan is known only from statements of a "current" level, which are claims, not data
+    assert frozenset(("IRN", "TKM")) not in pairs
+    assert trade.load_claims().query("exporter == 'IRN' and importer == 'TKM'").shape[0] == 3
     same = t.groupby(["year", "period", "exporter", "importer", "flow"])["used"]
     assert (same.sum() == 1).all()  # where sources disagree exactly one row is used
     kaz = t.query("year == 2022 and exporter == 'KAZ' and importer == 'RUS'")
@@ -119,7 +125,10 @@ def test_shipped_trade_is_sourced_and_marks_the_figure_used():
 
 def test_directional_rows_add_up_to_turnover():
     t = trade.load_trade()
-    for period, pair in [("FY2021-22", {"IND", "RUS"}), ("FY2022-23", {"IND", "IRN"}), ("CY2021", {"IRN", "RUS"})]:
+    checks = [("FY2021-22", {"IND", "RUS"}), ("FY2022-23", {"IND", "IRN"}), ("CY2021", {"IRN", "RUS"}),
+              ("Apr2022-Feb2023", {"IND", "RUS"}), ("FY2017-18", {"IND", "IRN"}),
+              ("CY2022", {"IND", "IRN"})]  # fmt: skip
+    for period, pair in checks:
         rows = t[t["period"].eq(period) & t["exporter"].isin(pair) & t["importer"].isin(pair)]
         turnover = rows.loc[rows["flow"].eq("turnover"), "value_usd"].item()
         assert rows.loc[rows["flow"].ne("turnover"), "value_usd"].sum() == pytest.approx(turnover, rel=0.01)
@@ -222,7 +231,7 @@ def test_totals_are_conserved_for_any_flows(values, share):
 def test_directional_flows_use_direction_where_known_and_split_the_rest():
     t = trade.load_trade()
     flows = trade.directional_flows(t, turnover_shares={("AZE", "RUS"): 0.3, ("AZE", "IRN"): 0.5, ("KAZ", "RUS"): 0.5,
-                                                        ("IRN", "KAZ"): 0.5, ("IRN", "TKM"): 0.5})  # fmt: skip
+                                                        ("IRN", "KAZ"): 0.5})  # fmt: skip
     assert set(flows["flow"]) <= {"exports", "imports"}
     aze_rus = flows.query("exporter == 'AZE' and importer == 'RUS'")["value_usd"].item()
     rus_aze = flows.query("exporter == 'RUS' and importer == 'AZE'")["value_usd"].item()
@@ -231,3 +240,160 @@ def test_directional_flows_use_direction_where_known_and_split_the_rest():
     assert ind_rus["period"] == "FY2024-25" and ind_rus["value_usd"] == 4.9e9  # reported direction, not a split
     with pytest.raises(ValueError, match=r"no export share for the turnover of \[\('AZE', 'IRN'\)"):
         trade.directional_flows(t, turnover_shares={("AZE", "RUS"): 0.3})
+
+
+# --- periods, growth and sources of the shipped rows ----------------------------------------------------------
+
+FULL_YEAR = re.compile(r"^(CY\d{4}|FY\d{4}-\d{2}|IY\d{4})$")
+
+
+def _period_end(period, year):
+    """Last day of a full-year period: December for a calendar year, 31 March for India's fiscal year,
+    20 March for the Iranian year (both of `year` + 1)."""
+    if period.startswith("FY"):
+        return pd.Timestamp(year + 1, 3, 31)
+    if period.startswith("IY"):
+        return pd.Timestamp(year + 1, 3, 20)
+    return pd.Timestamp(year, 12, 31)
+
+
+def _half_unit(value):
+    """Half a unit of the last significant digit a published figure was rounded to: 4.6e9 -> 5e7."""
+    digits = f"{abs(value):.0f}".rstrip("0")
+    return 0.5 * 10 ** (len(f"{abs(value):.0f}") - len(digits))
+
+
+def _growth_reproduces(growth_pct, value, base):
+    """Whether a stated growth (%) follows from two rounded figures: the range of growths their rounding
+    allows, widened by the rounding or truncation of the growth figure itself."""
+    decimals = len(str(growth_pct).split(".")[1].rstrip("0")) if "." in str(growth_pct) else 0
+    unit = 10.0**-decimals
+    low = ((value - _half_unit(value)) / (base + _half_unit(base)) - 1) * 100
+    high = ((value + _half_unit(value)) / (base - _half_unit(base)) - 1) * 100
+    rounded = (growth_pct - unit / 2, growth_pct + unit / 2)
+    truncated = (growth_pct, growth_pct + unit) if growth_pct >= 0 else (growth_pct - unit, growth_pct)
+    return any(lo <= high and low <= hi for lo, hi in (rounded, truncated))
+
+
+def test_growth_check_is_hand_checkable():
+    assert _half_unit(4.6e9) == 5e7 and _half_unit(4.17e9) == 5e6 and _half_unit(993e6) == 5e5
+    assert _growth_reproduces(15, 4.6e9, 4.042e9)  # 4.6 could be 4.65: +15.0 %
+    assert _growth_reproduces(-27, 993e6, 1373e6)  # -27.7 % truncated to -27
+    assert not _growth_reproduces(17, 4.4e9, 4.17e9)  # that gives +5.5 %
+    assert _growth_reproduces(81, 4.042e9, 2.22e9)  # +82.1 %, but 4.0415 / 2.225 = +81.6 % truncates to 81
+    assert not _growth_reproduces(-20, 993e6, 1373e6)
+
+
+def test_every_growth_reproduces_from_its_series_or_names_its_base():
+    t = trade.load_trade()
+    stated = t[t["growth_pct"].notna()]
+    assert len(stated) >= 10
+    checked = 0
+    for _, row in stated.iterrows():
+        base = row["growth_base"]
+        if base.startswith("not in this table: "):
+            assert len(base) > len("not in this table: ") + 3
+            continue
+        pair = t["exporter"].eq(row["exporter"]) & t["importer"].eq(row["importer"]) & t["flow"].eq(row["flow"])
+        same = t[t["used"] & pair & t["period"].eq(base) & t["months"].eq(row["months"])]
+        assert len(same) == 1, f"{row['period']} names {base!r} as its growth base, which is not one used row"
+        assert _growth_reproduces(row["growth_pct"], row["value_usd"], same["value_usd"].item()), row["period"]
+        checked += 1
+    assert checked >= 4  # IRN-RUS CY2021 and CY2022, IND-IRN FY2019-20 and H1-2023
+
+
+def test_every_full_year_row_has_twelve_months_and_every_other_row_fewer():
+    t = trade.load_trade()
+    full = t["period"].str.match(FULL_YEAR)
+    assert t.loc[full, "months"].eq(12).all()
+    assert t.loc[~full, "months"].lt(12).all(), t.loc[~full & t["months"].eq(12), "period"].tolist()
+    fiscal = t[t["period"].str.startswith("FY")]
+    assert fiscal["reporter"].eq("IND").all()
+    assert (fiscal["year"] == fiscal["period"].str[2:6].astype(int)).all()
+    iranian = t[t["period"].str.startswith("IY")]
+    assert (iranian["year"] == iranian["period"].str[2:6].astype(int) + 621).all()  # 1401 began in March 2022
+
+
+def test_no_full_year_figure_was_stated_before_its_period_ended():
+    t = trade.load_trade()
+    assert t["published"].notna().all()
+    for _, row in t[t["months"].eq(12)].iterrows():
+        stated = pd.Timestamp(row["published"])  # 'YYYY-MM' is read as the first of the month: the earliest
+        assert stated > _period_end(row["period"], row["year"]), (row["period"], row["source"][:60])
+
+
+def test_full_year_claims_were_stated_after_their_year_and_partial_ones_say_so():
+    claims = trade.load_claims()
+    annual = claims[claims["months"].eq(12) & claims["period"].notna()]
+    assert len(annual) >= 5
+    for _, row in annual.iterrows():
+        assert row["date"] > _period_end(row["period"], int(row["year"])), row["claim"]
+    partial = claims.loc[["rus_irn_2025_growth", "kaz_irn_2025_growth", "rus_irn_h1_2025_growth"]]
+    assert partial["months"].tolist() == [9, 10, 6]
+    table = trade.claims_vs_data(claims, trade.load_trade())
+    assert not set(partial.index) & set(table.index)  # never set beside a full year
+
+
+def test_every_row_has_a_followable_source_and_a_grade():
+    t = trade.load_trade()
+    assert t["confidence"].isin(["H", "M", "L"]).all()
+    for source in t["source"]:
+        assert re.search(r"\b(19|20)\d{2}\b", source), source  # a date
+        assert "http" in source or source.startswith("(calc)"), source  # a page to open, or the sum shown
+        assert not re.fullmatch(r"(?i).*instc[- ]facts?[^,;]*", source), source  # never only the fact sheet
+    claims = trade.load_claims()
+    assert claims[["who", "outlet"]].notna().all().all() and claims["confidence"].isin(["H", "M", "L"]).all()
+
+
+def test_check_trade_refuses_a_full_year_label_on_part_of_a_year():
+    rows = pd.read_csv(DATA / "trade_periods.csv")
+    rows.loc[0, "months"] = 10
+    with pytest.raises(ValueError, match=r"periods \['FY2023-24'\] name a full year but have `months` < 12; "
+                                         r"label a part of a year by the months it covers"):  # fmt: skip
+        trade._check_trade(rows, "trade_periods.csv")
+    rows.loc[0, "months"] = 13
+    with pytest.raises(ValueError, match=r"`months` has \['13'\]; expected the length of the period, 1 to 12"):
+        trade._check_trade(rows, "trade_periods.csv")
+
+
+# --- both directions of a pair from one period --------------------------------------------------------------
+
+
+def _fixture_flows():
+    rows = trade._check_trade(pd.read_csv(DATA / "trade_periods.csv", dtype={"commodity": str}), "trade_periods.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        flows = trade.directional_flows(rows, turnover_shares=0.25)
+    return flows.set_index(["exporter", "importer"]), [str(w.message) for w in caught]
+
+
+def test_directional_flows_takes_both_directions_from_their_common_period():
+    flows, _ = _fixture_flows()
+    # FY2024-25 has India's exports (20) but not Russia's side; FY2023-24 has both: 10 and 100
+    columns = ["period", "value_usd", "pair_period"]
+    assert flows.loc[("IND", "RUS"), columns].tolist() == ["FY2023-24", 10.0, "FY2023-24"]
+    assert flows.loc[("RUS", "IND"), columns].tolist() == ["FY2023-24", 100.0, "FY2023-24"]
+    assert flows.loc[("AZE", "RUS"), "value_usd"] == 10.0 and flows.loc[("RUS", "AZE"), "value_usd"] == 30.0
+    assert len(flows) == 6
+
+
+def test_directional_flows_names_the_pair_and_both_periods_when_they_differ():
+    flows, messages = _fixture_flows()
+    assert messages == [
+        "directional_flows: IRN->KAZ and KAZ->IRN have no full-year period in common; using IRN->KAZ from CY2021 "
+        "and KAZ->IRN from CY2022. Add figures for one period to compare like with like."
+    ]
+    assert flows.loc[("IRN", "KAZ"), "pair_period"] == "CY2021 / CY2022"
+    assert flows.loc[("KAZ", "IRN"), "pair_period"] == "CY2022 / CY2021"
+    with pytest.warns(UserWarning, match=r"IRN->KAZ and KAZ->IRN have no full-year period in common"):
+        trade.directional_flows(pd.read_csv(DATA / "trade_periods.csv"), turnover_shares=0.5)
+
+
+def test_shipped_directional_flows_pair_their_periods():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the shipped data needs no mixed pair
+        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
+    assert (flows["period"] == flows["pair_period"]).all()
+    ind_irn = flows[flows["exporter"].isin(["IND", "IRN"]) & flows["importer"].isin(["IND", "IRN"])]
+    assert set(ind_irn["period"]) == {"FY2022-23"}  # ends March 2023: later than CY2022
+    assert math.isclose(ind_irn["value_usd"].sum(), 2.33e9)
