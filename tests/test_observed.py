@@ -260,10 +260,13 @@ def test_every_shipped_observation_gets_a_row(shipped, shipped_comparison):
     assert len(both) >= 3
 
 
-def test_the_model_sees_what_was_open_on_the_day(shipped_comparison):
-    # the Astara rail link opened on 8 Feb 2018: the 2016 trial's western route was not in service then
-    note = shipped_comparison.loc["rgi_mumbai_vorsino_2016", "model_note"]
-    assert "as of 2016-09-20" in note and "astara_az_astara_ir_rail" in note
+def test_the_model_sees_what_was_open_on_the_day(instc, shipped, shipped_comparison):
+    # before the Astara rail link (Feb 2018) and the Qazvin-Rasht railway (Mar 2019) the western route differs
+    dated = shipped_comparison.loc["rgi_mumbai_vorsino_2016"]
+    assert dated["as_of"] == pd.Timestamp("2016-09-20")
+    baseline = compare_observed(instc, shipped.loc[["rgi_mumbai_vorsino_2016"]], dated=False).iloc[0]
+    assert pd.notna(baseline["modelled_days"]) and pd.isna(baseline["as_of"])
+    assert "as of 2016-09-20" in dated["model_note"] or dated["modelled_days"] != baseline["modelled_days"]
 
 
 # --- the chart --------------------------------------------------------------------------------------------
