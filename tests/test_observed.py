@@ -274,16 +274,20 @@ def test_the_model_sees_what_was_open_on_the_day(instc, shipped, shipped_compari
 
 def test_plot_observed_draws_one_point_per_routed_observation(shipped_comparison):
     from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_rgb
 
     from corridor.plot import ROUTE_COLORS, plot_observed
 
     ax = plot_observed(shipped_comparison)
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in points) == shipped_comparison["modelled_days"].notna().sum()
-    assert [c.get_label() for c in points] == ["western", "trans_caspian", "eastern", "suez"]
-    assert tuple(np.round(points[0].get_facecolors()[0][:3], 3)) == tuple(
-        np.round(plt.matplotlib.colors.to_rgb(ROUTE_COLORS[0]), 3)
-    )
+    assert [c.get_label() for c in points][:2] == ["western (trips)", "western (estimates)"]
+    western_trips, western_estimates = points[0], points[1]
+    assert len(western_trips.get_offsets()) == 2  # the 2021 block train, to Astara and to Nhava Sheva
+    assert tuple(np.round(western_trips.get_facecolors()[0][:3], 3)) == tuple(np.round(to_rgb(ROUTE_COLORS[0]), 3))
+    assert tuple(western_estimates.get_facecolors()[0][:3]) == (1.0, 1.0, 1.0)  # hollow
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["western", "trans_caspian", "eastern", "suez", "published estimate", "model = observed"]
     one_to_one = [line for line in ax.get_lines() if line.get_label() == "model = observed"]
     assert len(one_to_one) == 1
     x, y = one_to_one[0].get_data()
