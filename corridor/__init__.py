@@ -8,7 +8,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from corridor import datasets, network
+from corridor import datasets, network, observed
 from corridor.datasets import load_instc
 from corridor.errors import CorridorValidationError
 from corridor.network import Corridor, confidence_summary, length_summary, read_corridor, validate
@@ -26,6 +26,7 @@ __all__ = [
     "length_summary",
     "load_instc",
     "network",
+    "observed",
     "read_corridor",
     "validate",
 ]

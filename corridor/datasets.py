@@ -27,6 +27,7 @@ _DATASETS = {
     "lakes": "basemap/lakes_ne10m.geojson",
     "parameters": "parameters.csv",
     "trade": "trade",
+    "observations": "instc/observations.csv",
 }
 
 
@@ -42,13 +43,13 @@ def available() -> list[str]:
     --------
     >>> import corridor
     >>> corridor.datasets.available()
-    ['countries', 'instc', 'lakes', 'parameters', 'toy', 'trade']
+    ['countries', 'instc', 'lakes', 'observations', 'parameters', 'toy', 'trade']
     """
     return sorted(_DATASETS)
 
 
 def get_path(name: str) -> pathlib.Path:
-    """Path of a shipped dataset: a corridor folder or a GeoJSON file.
+    """Path of a shipped dataset: a corridor folder, or a GeoJSON or CSV file.
 
     Examples
     --------

@@ -32,6 +32,7 @@ __all__ = [
     "explore",
     "plot_corridor",
     "plot_events",
+    "plot_observed",
     "plot_routes",
     "plot_time_cost_distance",
     "region_crs",
@@ -413,3 +414,81 @@ def _printable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         elif pd.api.types.is_float_dtype(frame[column]):
             frame[column] = frame[column].round(3)
     return frame
+
+
+def plot_observed(
+    comparison: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    labels: bool = False,
+    figsize: tuple[float, float] = (7.0, 7.0),
+) -> Axes:
+    """Observed against modelled door-to-door days: one point per observation, coloured by route.
+
+    Points below the 1:1 line are observations the model makes faster than they were. Trips, timetables
+    and quotes are filled; published estimates (``kind == "study_estimate"``) are hollow. A published range
+    of days is drawn as a horizontal bar. Observations the model could not route are left out and counted
+    in the title.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        From :func:`corridor.observed.compare_observed`: ``route``, ``kind``, ``observed_days`` (with ``_min`` and
+        ``_max``) and ``modelled_days``, indexed by ``observation_id``.
+    ax : Axes, optional
+    labels : bool
+        Write each point's observation id beside it.
+    figsize : tuple of float
+        Size of a new figure (inches), when `ax` is not given.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.observed import compare_observed
+    >>> ax = plot_observed(compare_observed(corridor.load_instc()))
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('observed (days)', 'modelled (days)')
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    routed = comparison.dropna(subset=["observed_days", "modelled_days"])
+    order = [r for r in comparison.attrs.get("routes", []) if r in set(routed["route"])]
+    order += [r for r in pd.unique(routed["route"]) if r not in order]
+    handles: list[Line2D] = []
+    for number, route in enumerate(order):
+        color = ROUTE_COLORS[number % len(ROUTE_COLORS)]
+        rows = routed[routed["route"].eq(route)]
+        low = (rows["observed_days"] - rows["observed_days_min"]).fillna(0.0)
+        high = (rows["observed_days_max"] - rows["observed_days"]).fillna(0.0)
+        ax.errorbar(rows["observed_days"], rows["modelled_days"], xerr=[low, high], fmt="none", ecolor=color,
+                    elinewidth=1.2, alpha=0.7)  # fmt: skip
+        estimate = rows["kind"].eq("study_estimate")
+        for part, face, what in ((rows[~estimate], color, "trips"), (rows[estimate], "white", "estimates")):
+            ax.scatter(part["observed_days"], part["modelled_days"], s=50, facecolor=face, edgecolor=color,
+                       linewidth=1.6, zorder=3, label=f"{route} ({what})")  # fmt: skip
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=color,
+                              markeredgecolor=color, label=route))  # fmt: skip
+        if labels:
+            for observation_id, row in rows.iterrows():
+                ax.annotate(str(observation_id), (row["observed_days"], row["modelled_days"]), xytext=(4, 3),
+                            textcoords="offset points", fontsize=7, color=color)  # fmt: skip
+    top = float(np.nanmax([routed["observed_days_max"].max(), routed["observed_days"].max(),
+                           routed["modelled_days"].max(), 1.0])) * 1.08  # fmt: skip
+    (one_to_one,) = ax.plot([0.0, top], [0.0, top], color="#555555", linestyle="--", linewidth=1.0,
+                            label="model = observed")  # fmt: skip
+    hollow = Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor="white",
+                    markeredgecolor="#555555", label="published estimate")  # fmt: skip
+    ax.set_xlim(0.0, top)
+    ax.set_ylim(0.0, top)
+    ax.set_aspect("equal")
+    ax.set_xlabel("observed (days)")
+    ax.set_ylabel("modelled (days)")
+    ax.grid(alpha=0.3)
+    ax.legend(handles=[*handles, hollow, one_to_one], fontsize=8, loc="upper left", title="route (filled: trips)")
+    left_out = len(comparison) - len(routed)
+    ax.set_title(f"Documented shipments against the model ({len(routed)} shown, {left_out} not routed)")
+    return ax

@@ -20,7 +20,7 @@ FACTS_NODES = [
 
 
 def test_available_and_get_path():
-    assert datasets.available() == ["countries", "instc", "lakes", "parameters", "toy", "trade"]
+    assert datasets.available() == ["countries", "instc", "lakes", "observations", "parameters", "toy", "trade"]
     assert (datasets.get_path("instc") / "segments.csv").is_file()
 
 
