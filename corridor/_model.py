@@ -96,7 +96,7 @@ def terminal_keys(place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, countr
 def _text(values: pd.Series) -> np.ndarray:
     """Each value as text, '' where missing, formatting each distinct value once (an object array)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([str(u) for u in uniques] + [""], dtype=object)
+    texts = np.array([str(u) for u in np.asarray(uniques, dtype=object).tolist()] + [""], dtype=object)
     return texts[codes]  # the sentinel -1 takes the appended ''
 
 

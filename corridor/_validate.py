@@ -19,8 +19,9 @@ from corridor import _model
 
 GEOD = Geod(ellps="WGS84")
 _TYPE_IDS = {"Point": 0, "LineString": 1}
-_SEPARATOR = "\x1f"  # ASCII unit separator: not in any cell of a text table
-_EDGE_SPACE = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
+_SEPARATOR = "\x00"  # NUL: in no cell of a text table, and not whitespace
+_EDGE_SPACE = re.compile(r"\x00\s|\s\x00")
+_SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
 
 
 def nearest(value: object, choices: Iterable[object]) -> str:
@@ -42,13 +43,13 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     """Text without surrounding whitespace, and None for missing or blank cells (an object array)."""
     out = np.array(values, dtype=object)
     missing = pd.isna(out)
-    present = out[~missing]
-    try:
-        needs_strip = _EDGE_SPACE.search(_SEPARATOR.join(present)) is not None  # one C pass over the column
-    except TypeError:  # not all text
-        needs_strip = True
+    present = out[~missing].tolist()
     out[missing] = None
-    if needs_strip:
+    try:  # one C pass finds whether any cell starts or ends with whitespace
+        padded = _EDGE_SPACE.search(_SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR) is not None
+    except TypeError:  # not all text
+        padded = True
+    if padded:
         out[~missing] = [v.strip() if isinstance(v, str) else v for v in present]
     out[out == ""] = None
     return out
@@ -68,6 +69,8 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         problems.append(f"{table}: required column `{column}` is missing{nearest(column, frame.columns)}.")
     numeric = set(_model.NUMERIC[table])
     for column in frame.columns:
+        if column == "geometry":  # WKT: the parser takes surrounding spaces, and says what is not WKT
+            continue
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = _stripped(frame[column].to_numpy(dtype=object))
             frame[column] = text if column in numeric else pd.array(text, dtype="string")
@@ -118,11 +121,14 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     places, segments, transfers, events, routes = tables.values()
     _check_places(places, problems)
     _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
-    _check_transfers(transfers, places, segments, problems)
+    terminals = {}
+    if not problems:  # where elements meet: labelled once, used by the two checks that need it
+        terminals = {"segments": _model.segment_terminals(segments), "transfers": _model.transfer_terminals(transfers)}
+    _check_transfers(transfers, places, problems, terminals)
     _check_events(events, places, segments, transfers, problems)
     _check_routes(routes, segments, problems)
     if not problems:
-        _check_connected(segments, transfers, problems)
+        _check_connected(terminals, problems)
     return problems
 
 
@@ -134,6 +140,11 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
         return
     name = frame.index.name or "id"
     keys = pd.Series(frame.index, dtype=object)
+    try:  # one pass over all ids joined, then one per id only if something is off
+        if _SLUGS.fullmatch(_SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR):
+            return
+    except TypeError:  # an id that is not text
+        pass
     is_slug = keys.map(type).eq(str) & keys.astype(str).str.fullmatch(r"[a-z0-9_]*[a-z0-9][a-z0-9_]*")
     for key in keys[~is_slug.to_numpy(dtype=bool)]:
         problems.append(f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores.")
@@ -155,9 +166,12 @@ def _check_choice(
 
 
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
+    blank: dict[str, pd.Series] = {}
     for figure, (low, high, source, confidence) in _model.FIGURES.get(table, {}).items():
         has_value = frame[figure].notna() if figure != "geometry" else ~frame.geometry.isna()
-        for key in frame.index[has_value & _blank(frame[source])]:
+        if source not in blank:
+            blank[source] = _blank(frame[source])
+        for key in frame.index[has_value & blank[source]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` has no `{source}`; cite where it comes from, "
                 "or write 'assumption: ...' and give a range."
@@ -334,7 +348,7 @@ def _check_lengths(segments: pd.DataFrame, problems: list[str], tolerance: float
         )
 
 
-def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFrame, problems: list[str]) -> None:
+def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], terminals: dict[str, Any]) -> None:
     table = "transfers"
     _check_reference(table, transfers, "place_id", places.index, problems)
     _check_choice(table, transfers, "kind", _model.TRANSFER_KINDS, problems, required=True)
@@ -357,8 +371,8 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFram
         problems.append(f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country.")
     if problems:
         return
-    reached = pd.concat(_model.segment_terminals(segments))
-    ends = _model.transfer_terminals(transfers)
+    reached = pd.concat(terminals["segments"])
+    ends = terminals["transfers"]
     uses = pd.concat(ends).value_counts()  # a terminal only this transfer end touches leads nowhere
     for side, labels in zip(("from", "to"), ends, strict=True):
         dead = ~labels.isin(reached) & labels.map(uses).eq(1)
@@ -414,9 +428,8 @@ def event_targets(places: Any, segments: pd.DataFrame, transfers: pd.DataFrame) 
     }
 
 
-def _check_connected(segments: pd.DataFrame, transfers: pd.DataFrame, problems: list[str]) -> None:
-    seg_from, seg_to = _model.segment_terminals(segments)
-    tr_from, tr_to = _model.transfer_terminals(transfers)
+def _check_connected(terminals: dict[str, Any], problems: list[str]) -> None:
+    (seg_from, seg_to), (tr_from, tr_to) = terminals["segments"], terminals["transfers"]
     start = pd.concat([seg_from, tr_from], ignore_index=True)
     end = pd.concat([seg_to, tr_to], ignore_index=True)
     codes, labels = pd.factorize(np.concatenate([start, end]))

@@ -452,6 +452,7 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
             problems.append("segments: the `geometry` column (WKT LineStrings, lon lat) is missing.")
             segments["geometry"] = None
         wkt = segments["geometry"]
+        wkt = wkt.where(wkt.notna() & wkt.astype(str).ne(""))  # an empty cell is a missing geometry
         lines = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
         for key in segments.index[wkt.notna() & pd.isna(lines)]:
             problems.append(f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... is not valid WKT.")
