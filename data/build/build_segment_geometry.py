@@ -73,8 +73,10 @@ def _osm(graph, start: tuple[float, float], end: tuple[float, float]) -> list[tu
 
 
 def _osm_via(graph, points: list[tuple[float, float, bool]]) -> tuple[list[tuple[float, float]], float, bool]:
-    """Route through ``(lon, lat, straight)`` points; return the path, the largest snap (km) and whether any
-    leg is a straight stroke."""
+    """Route through ``(lon, lat, straight)`` points on `graph`.
+
+    Returns the path, the largest access leg to the network (km) and whether any leg is a straight stroke.
+    """
     path, snap, mixed = [points[0][:2]], 0.0, False
     for (x0, y0, _), (x1, y1, straight) in zip(points, points[1:], strict=False):
         if straight:
