@@ -183,7 +183,7 @@ def test_lengths_far_from_their_geometry_say_the_published_one_is_used(instc):
     long = seg["length_km_published"] >= 20
     flagged = seg.loc[off & long, "length_source"]
     assert flagged.str.contains("published length is used").all(), flagged.index.tolist()
-    assert {"baku_astara_az_rail", "bolashak_bereket_rail", "bafq_shahid_rajaee_rail"} <= set(flagged.index)
+    assert {"incheh_borun_gorgan_rail", "bolashak_bereket_rail", "bafq_shahid_rajaee_rail"} <= set(flagged.index)
 
 
 def test_kti_line_carries_its_published_sections(instc):

@@ -10,7 +10,8 @@ Build-time only; run by hand after adding a segment or changing an alignment, an
 - ``rail_osm``: shortest path on OpenStreetMap railways as packaged by ``scgraph-data`` 2.0.0 (ODbL 1.0,
   (c) OpenStreetMap contributors), from the ``from_place`` point to the ``to_place`` point, through the
   ``lat lon`` via points in ``waypoints`` if any; a via point written ``lat lon straight`` is reached by a
-  straight hand-placed stroke instead, for stretches the OSM extract lacks;
+  straight hand-placed stroke instead, for stretches the OSM extract lacks (a final ``straight`` token makes
+  the stroke to the end place hand-placed too);
 - ``road_osm``: the same on OpenStreetMap highways (``scgraph-data`` 2.0.0 ``world_highways``);
 - ``searoute``: shortest sea route on the ``searoute`` 1.6.0 lane network (Eurostat SeaRoute, after the ORNL
   Global Shipping Lane Network), with the ports appended as end points; the passages it traverses are kept;
@@ -79,6 +80,8 @@ def _osm_via(graph, points: list[tuple[float, float, bool]]) -> tuple[list[tuple
     """
     path, snap, mixed = [points[0][:2]], 0.0, False
     for (x0, y0, _), (x1, y1, straight) in zip(points, points[1:], strict=False):
+        if (x0, y0) == (x1, y1):
+            continue
         if straight:
             path.append((x1, y1))
             mixed = True
@@ -112,8 +115,10 @@ def main() -> None:
         via = [
             (float(p.split()[1]), float(p.split()[0]), p.split()[-1] == "straight")
             for p in waypoints.split(";")
-            if p.strip() and method != "searoute"
+            if p.strip() and p.strip() != "straight" and method != "searoute"
         ]
+        if waypoints.strip().endswith("; straight"):  # the last stroke, to the end place, is hand-placed too
+            via.append((*end, True))
         snap = 0.0
         if method in GRAPHS:
             path, snap, mixed = _osm_via(GRAPHS[method], [(*start, False), *via, (*end, False)])
