@@ -59,7 +59,7 @@ LENGTH_SOURCES = {
     "road_osm": ("geodesic length of the OSM road alignment (scgraph-data 2.0.0); no published length found", "M"),
     "searoute": ("geodesic length of the searoute 1.6.0 shortest lane; no published length found", "M"),
     "waypoints": ("geodesic length of the hand-placed alignment (+-5 km points); no published length found", "L"),
-    "mixed": ("geodesic length of an OSM rail alignment with hand-placed strokes; no published length found", "L"),
+    "mixed": ("geodesic length of the OSM rail alignment with hand-placed strokes; no published length found", "L"),
 }
 GRAPHS = {"rail_osm": world_railways_geograph, "road_osm": world_highways_geograph}
 
