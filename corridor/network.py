@@ -355,6 +355,9 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
     """How many figures of each table carry confidence H, M and L.
 
     Returns a DataFrame indexed by (table, figure) with columns ``H``, ``M``, ``L`` and ``share_low``.
+    Besides the recorded figures it has the row ``("segments", "length_km")``: every length routing uses,
+    published or taken from the geometry, counted by ``length_confidence``; a length without a confidence
+    counts in none of the columns.
 
     Examples
     --------
@@ -370,6 +373,9 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
             present = frame.geometry.notna() if figure == "geometry" else frame[figure].notna()
             counts = frame.loc[present, confidence].value_counts()
             rows[(table, figure)] = [int(counts.get(level, 0)) for level in _model.CONFIDENCES]
+    segments = corridor.segments
+    counts = segments.loc[segments["length_km"].notna(), "length_confidence"].value_counts()
+    rows[("segments", "length_km")] = [int(counts.get(level, 0)) for level in _model.CONFIDENCES]
     summary = pd.DataFrame.from_dict(rows, orient="index", columns=list(_model.CONFIDENCES))
     summary.index = pd.MultiIndex.from_tuples(summary.index, names=["table", "figure"])
     summary["share_low"] = summary["L"] / summary.sum(axis=1).where(lambda n: n > 0)
