@@ -20,7 +20,8 @@ from corridor import _model
 GEOD = Geod(ellps="WGS84")
 _TYPE_IDS = {"Point": 0, "LineString": 1}
 _SEPARATOR = "\x00"  # NUL: in no cell of a text table, and not whitespace
-_EDGE_SPACE = re.compile(r"\x00\s|\s\x00")
+_LEADING_SPACE = re.compile(r"\x00\s")  # a literal first character: re scans for it in C
+_EMPTY = re.compile(r"\x00\s*\x00")
 _SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
 
 
@@ -36,7 +37,13 @@ def _label(table: str, key: object) -> str:
 
 def _blank(values: pd.Series) -> pd.Series:
     """Missing or whitespace-only cells."""
-    return pd.Series(pd.isna(_stripped(values.to_numpy(dtype=object))), index=values.index)
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    try:  # one C pass: is any present cell empty or only whitespace?
+        padded = _EMPTY.search(_SEPARATOR + _SEPARATOR.join(cells[~missing]) + _SEPARATOR) is not None
+    except TypeError:  # not all text
+        padded = True
+    return pd.Series(pd.isna(_stripped(cells)) if padded else missing, index=values.index)
 
 
 def _stripped(values: np.ndarray) -> np.ndarray:
@@ -46,7 +53,8 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     present = out[~missing].tolist()
     out[missing] = None
     try:  # one C pass finds whether any cell starts or ends with whitespace
-        padded = _EDGE_SPACE.search(_SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR) is not None
+        joined = _SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR  # reversed, trailing space leads
+        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
     except TypeError:  # not all text
         padded = True
     if padded:
@@ -315,21 +323,22 @@ def _check_segments(
 
 
 def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: float) -> None:
-    lines = segments.geometry
-    usable = lines.notna() & ~lines.is_empty & lines.geom_type.eq("LineString")
-    usable &= segments["from_place"].isin(places.index) & segments["to_place"].isin(places.index)
-    usable &= places.geometry.reindex(segments["from_place"]).notna().to_numpy()
-    usable &= places.geometry.reindex(segments["to_place"]).notna().to_numpy()
-    if not usable.any():
-        return
-    lines = lines[usable]
-    first, last = shapely.get_point(lines.array, 0), shapely.get_point(lines.array, -1)
-    for end, points, column in (("start", first, "from_place"), ("end", last, "to_place")):
-        target = places.geometry.reindex(segments.loc[usable, column]).array
-        _, _, metres = GEOD.inv(shapely.get_x(points), shapely.get_y(points), target.x, target.y)
+    lines = np.asarray(segments.geometry.array, dtype=object)
+    usable = (shapely.get_type_id(lines) == _TYPE_IDS["LineString"]) & ~shapely.is_empty(lines)
+    px, py = shapely.get_x(places.geometry.array), shapely.get_y(places.geometry.array)  # NaN where missing
+    coords = shapely.get_coordinates(lines[usable])  # every vertex of every usable line, in order
+    last = np.cumsum(shapely.get_num_coordinates(lines[usable])) - 1
+    first = np.concatenate([[0], last[:-1] + 1])
+    for end, column, vertex in (("start", "from_place", first), ("end", "to_place", last)):
+        at = places.index.get_indexer(segments[column])
+        ok = usable & (at >= 0)
+        known = np.isfinite(px[at[usable]]) & (at[usable] >= 0)
+        ok[usable] = known
+        xy = coords[vertex[known]]
+        _, _, metres = GEOD.inv(xy[:, 0], xy[:, 1], px[at[ok]], py[at[ok]])
         far = metres / 1000.0 > max_gap_km
-        found = zip(lines.index[far], segments.loc[usable, column][far], metres[far] / 1000.0, strict=True)
-        for key, place, km in found:
+        keys, names = segments.index[ok][far], segments[column].to_numpy()[ok][far]
+        for key, place, km in zip(keys, names, metres[far] / 1000.0, strict=True):
             problems.append(
                 f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
                 f"(allowed {max_gap_km:g} km); move the end point or the place."

@@ -391,7 +391,17 @@ def _read_folder(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str,
         raise FileNotFoundError(f"corridor folder {str(path)!r} has no {', '.join(missing)}.")
 
     def read(name: str) -> pd.DataFrame:
-        return pd.read_csv(path / f"{name}.csv", dtype=str, keep_default_na=False)
+        file = path / f"{name}.csv"
+        numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
+        header = pd.read_csv(file, nrows=0).columns
+        numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
+        try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
+            return pd.read_csv(
+                file, dtype={**dict.fromkeys(text, str), **dict.fromkeys(numeric, "float64")},
+                keep_default_na=False, na_values=dict.fromkeys(numeric, [""]),
+            )  # fmt: skip
+        except ValueError:
+            return pd.read_csv(file, dtype=str, keep_default_na=False)
 
     raw = {name: read(name) for name in ("places", "segments", "transfers")}
     for name in ("events", "routes"):
