@@ -305,6 +305,13 @@ def _check_segments(
     _check_geometry(table, segments, "LineString", problems)
     _check_choice(table, segments, "mode", _model.MODES, problems, required=True)
     _check_choice(table, segments, "status", _model.STATUSES, problems, required=True)
+    water = segments["mode"].isin(_model.WATER_MODES)
+    _check_choice(table, segments[water], "service", _model.SERVICES, problems, required=False)
+    for key in segments.index[~water & segments["service"].notna()]:
+        problems.append(
+            f"{_label(table, key)}: `service` is {segments['service'][key]!r} on a {segments['mode'][key]} segment; "
+            "only sea and inland-water segments have a service, leave it empty."
+        )
     _check_reference(table, segments, "from_place", places.index, problems)
     _check_reference(table, segments, "to_place", places.index, problems)
     for key in segments.index[segments["from_place"].eq(segments["to_place"])]:
@@ -376,8 +383,17 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], 
         & transfers["from_gauge_mm"].fillna(0).eq(transfers["to_gauge_mm"].fillna(0))
         & transfers["from_country"].fillna("").eq(transfers["to_country"].fillna(""))
     )
-    for key in transfers.index[same]:
-        problems.append(f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country.")
+    stop = transfers["kind"].isin(_model.STOP_KINDS)
+    for key in transfers.index[same & ~stop]:
+        problems.append(
+            f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country "
+            f"(a stop that changes nothing has a kind from {list(_model.STOP_KINDS)})."
+        )
+    for key in transfers.index[stop & ~same]:
+        problems.append(
+            f"{_label(table, key)}: a {transfers['kind'][key]} stop changes nothing: give the same mode, gauge and "
+            "country on both sides (the terminal where it happens)."
+        )
     if problems:
         return
     reached = pd.concat(terminals["segments"])
