@@ -27,13 +27,13 @@ SEGMENT_COLUMNS = (
     "from_place", "to_place", "mode", "gauge_mm", "country", "branch", "status", "status_source",
     "status_confidence", "available_from", "available_until", "length_km_published", "length_source",
     "length_confidence", "speed_kmh_min", "speed_kmh", "speed_kmh_max", "speed_source", "speed_confidence",
-    "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "cost_source", "cost_confidence",
+    "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "cost_year", "cost_source", "cost_confidence",
     "capacity_mtpa", "capacity_source", "capacity_confidence", "passages", "service", "note", "geometry_source",
 )  # fmt: skip
 TRANSFER_COLUMNS = (
     "place_id", "kind", "from_mode", "from_gauge_mm", "from_country", "to_mode", "to_gauge_mm", "to_country",
     "directed", "time_h_min", "time_h_mode", "time_h_max", "time_source", "time_confidence",
-    "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "cost_source", "cost_confidence",
+    "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "cost_year", "cost_source", "cost_confidence",
     "capacity_mtpa", "capacity_source", "capacity_confidence", "available_from", "available_until", "note",
 )  # fmt: skip
 EVENT_COLUMNS = ("event_id", "target", "effect", "start", "end", "description", "source", "confidence")
@@ -50,11 +50,11 @@ NUMERIC = {
     "places": (),
     "segments": (
         "gauge_mm", "length_km_published", "speed_kmh_min", "speed_kmh", "speed_kmh_max",
-        "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "capacity_mtpa",
+        "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "cost_year", "capacity_mtpa",
     ),
     "transfers": (
         "from_gauge_mm", "to_gauge_mm", "time_h_min", "time_h_mode", "time_h_max",
-        "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "capacity_mtpa",
+        "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max", "cost_year", "capacity_mtpa",
     ),
     "events": (),
     "routes": (),

@@ -1,26 +1,50 @@
 """Cost parameters, and how each segment and transfer turns into time, money, CO2e and generalised cost.
 
 All results are per cargo unit (a loaded TEU, a loaded FEU or a tonne), which is always an explicit
-parameter. Defaults come from ``data/parameters.csv``, where every value has a source, a confidence and a
-range; :meth:`CostParameters.to_frame` prints them beside any result.
+parameter. Parameters come in named *assumption sets* (``data/assumptions/*.toml``, every value with a source,
+a confidence and a range): :meth:`CostParameters.load` reads one by name or path, :meth:`CostParameters.to_frame`
+prints it beside any result.
+
+Money is priced in the unit the market quotes it in: rail container tariffs per TEU-km or per container-km,
+truck rates per container-km, sea freight per TEU per leg, canal dues per TEU per passage, and bulk rates per
+tonne-km. Every money figure carries its price year and is converted to the parameters' ``price_year`` with
+the US CPI-U annual averages in ``data/cpi_u.csv``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import pathlib
+import tomllib
 from collections.abc import Mapping
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
+import numpy as np
 import pandas as pd
 
-from corridor import datasets
+from corridor import _model, datasets
 from corridor._validate import nearest
 
-__all__ = ["CargoUnit", "CostParameters", "segment_costs", "transfer_costs", "element_costs"]
+__all__ = [
+    "CargoUnit",
+    "Rate",
+    "CostParameters",
+    "assumption_sets",
+    "deflator",
+    "segment_costs",
+    "transfer_costs",
+    "element_costs",
+]
 
 CargoUnit = Literal["teu", "feu", "tonne"]
 CARGO_UNITS: tuple[str, ...] = get_args(CargoUnit)
+RATE_UNITS = {
+    "usd_per_teu_km": "US$ per TEU-km",
+    "usd_per_container_km": "US$ per container-km (one 20' or 40' box, as trucks and some railways quote)",
+    "usd_per_teu": "US$ per TEU per leg (sea freight) or per passage (canal dues)",
+    "usd_per_tkm": "US$ per tonne-km (bulk)",
+}
 _SCALARS = {
     "cargo_value_usd_per_tonne": "USD per t",
     "value_of_time_pct_per_day": "% of cargo value per day",
@@ -30,35 +54,57 @@ _SCALARS = {
     "carbon_price_usd_per_t": "USD per t CO2e",
 }
 _SHARES = ("empty_return_share", "empty_cost_ratio")
+_FIGURE_KEYS = ("value", "low", "high", "unit", "source", "confidence")
+
+
+class Rate(NamedTuple):
+    """A money rate as the market quotes it: its value, unit (one of ``RATE_UNITS``) and price year."""
+
+    value: float
+    unit: str
+    year: int
 
 
 @dataclasses.dataclass(frozen=True)
 class CostParameters:
     """Every assumption a comparison rests on, with its source.
 
-    Build with :meth:`default` and change with :meth:`replace`; both validate. Money is nominal US$ of
-    `price_year`; emission factors are tank-to-wheel (TTW) kg CO2e per tonne-km.
+    Load a named set with :meth:`load` (:meth:`default` is the ``baseline`` set) and change it with
+    :meth:`replace`; both validate. Results are nominal US$ of `price_year`; emission factors are
+    tank-to-wheel (TTW) kg CO2e per tonne-km.
 
     Attributes
     ----------
     cargo_unit : {"teu", "feu", "tonne"}
         What one unit of every result is: a loaded 20-ft container, a loaded 40-ft container or a tonne.
     tonnes_per_unit, teu_per_unit : float
-        Net cargo (t) and TEU in one cargo unit; transfer fees per TEU scale by ``teu_per_unit``.
+        Net cargo (t) and TEU in one cargo unit.
     price_year : int
+        The year whose US$ every money figure is converted to (US CPI-U).
     cargo_value_usd_per_tonne : float
     value_of_time_pct_per_day : float
         Cost of a day in transit as % of cargo value.
     empty_return_share, empty_cost_ratio : float
-        Share of loaded moves that need an empty container moved back, and what an empty move costs
-        relative to a loaded one; adds ``share * ratio`` to every segment's money cost.
+        Share of loaded boxes on a route that must come back empty (the trade imbalance of the pair; 0 for a
+        balanced trade) and what an empty move costs relative to a loaded one. Charged per route, by the
+        cheapest way back (see :class:`corridor.routing.Route`), not on every segment.
     sea_headway_h : float
-        Hours between sailings; a sea segment adds a mean wait of half of it.
+        Hours between sailings; a water segment adds a mean wait of half of it, unless `headway_h` gives
+        its service's own.
+    headway_h : mapping
+        Hours between sailings by water service (``mainline``, ``feeder``, ``regional``, ``caspian``, ``river``).
     carbon_price_usd_per_t : float
     co2e_kg_per_tkm : mapping
         Emission factors by ``mode`` or ``mode.branch`` (the more specific one wins).
+    rates : mapping of str to Rate
+        Money rates by key, the most specific first: ``segment.<id>``, ``<mode>.<service>`` (water) or
+        ``<mode>.<ISO3>`` (land), ``<mode>``; and canal dues ``passage.<name>`` per TEU per passage. A
+        segment's own ``cost_usd_per_tkm`` in the data wins over these defaults.
     rate_usd_per_tkm : mapping
-        Overrides of segments' ``cost_usd_per_tkm`` by ``mode`` or ``mode.country`` (ISO3).
+        Overrides of any segment's money rate by ``mode`` or ``mode.country`` (ISO3), in US$ per t-km of
+        `price_year`: the user's word beats the data and the set.
+    assumption_set : str
+        The name of the set the parameters came from.
     sources : mapping
         parameter -> (unit, source, confidence) for printing.
 
@@ -83,42 +129,79 @@ class CostParameters:
     sea_headway_h: float
     carbon_price_usd_per_t: float
     co2e_kg_per_tkm: Mapping[str, float]
+    rates: Mapping[str, Rate] = dataclasses.field(default_factory=dict)
+    headway_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
     rate_usd_per_tkm: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    assumption_set: str = "custom"
     sources: Mapping[str, tuple[str, str, str]] = dataclasses.field(default_factory=dict, repr=False)
     emission_basis: str = "TTW"
 
     @classmethod
     def default(cls, *, cargo_unit: CargoUnit = "teu", **changes: Any) -> CostParameters:
-        """Parameters from ``data/parameters.csv`` for `cargo_unit`, with `changes` applied."""
+        """The ``baseline`` assumption set for `cargo_unit`, with `changes` applied."""
+        return cls.load("baseline", cargo_unit=cargo_unit, **changes)
+
+    @classmethod
+    def load(
+        cls, name: str | pathlib.Path = "baseline", *, cargo_unit: CargoUnit = "teu", **changes: Any
+    ) -> CostParameters:
+        """A shipped assumption set by name (see :func:`assumption_sets`) or a TOML file by path.
+
+        Examples
+        --------
+        >>> from corridor.costs import CostParameters
+        >>> CostParameters.load("pre2020").price_year
+        2019
+        """
+        path = pathlib.Path(name)
+        if path.suffix != ".toml":
+            sets = assumption_sets()
+            if str(name) not in sets:
+                raise ValueError(
+                    f"assumption set {str(name)!r} is not shipped{nearest(str(name), sets)}; available: "
+                    f"{sorted(sets)}, or give the path of a .toml file."
+                )
+            path = sets[str(name)]
+        return cls.from_toml(path, cargo_unit=cargo_unit, **changes)
+
+    @classmethod
+    def from_toml(cls, path: str | pathlib.Path, *, cargo_unit: CargoUnit = "teu", **changes: Any) -> CostParameters:
+        """Parameters from an assumption-set file; errors name the file, the key and the value."""
         if cargo_unit not in CARGO_UNITS:
             raise ValueError(
                 f"`cargo_unit` was {cargo_unit!r}; expected one of {list(CARGO_UNITS)}"
                 f"{nearest(cargo_unit, CARGO_UNITS)}."
             )
-        table = _parameter_table()
-        value = table["value"].astype(float)
-        sources = {name: (row.unit, row.source, row.confidence) for name, row in table.iterrows()}
-        sources = {
-            **{k: sources[k] for k in ("price_year", *_SCALARS)},
-            "tonnes_per_unit": sources[f"cargo_unit.{cargo_unit}.tonnes"],
-            "teu_per_unit": sources[f"cargo_unit.{cargo_unit}.teu"],
-            **{k: v for k, v in sources.items() if k.startswith("co2e_kg_per_tkm.")},
-        }
-        factors = {k.removeprefix("co2e_kg_per_tkm."): v for k, v in value.items() if k.startswith("co2e_kg_per_tkm.")}
+        spec = _read_set(pathlib.Path(path))
+        figures, rates, name = spec["figures"], spec["rates"], spec["name"]
+        value = {key: f["value"] for key, f in figures.items()}
+        sources = {key: (f.get("unit", ""), f["source"], f["confidence"]) for key, f in figures.items()}
+        sources |= {f"rates.{key}": (RATE_UNITS[r["unit"]], r["source"], r["confidence"]) for key, r in rates.items()}
         base = cls(
             cargo_unit=cargo_unit,
             tonnes_per_unit=float(value[f"cargo_unit.{cargo_unit}.tonnes"]),
             teu_per_unit=float(value[f"cargo_unit.{cargo_unit}.teu"]),
             price_year=int(value["price_year"]),
-            co2e_kg_per_tkm=factors,
-            sources=sources,
+            co2e_kg_per_tkm=_prefixed(value, "co2e_kg_per_tkm."),
+            headway_h=_prefixed(value, "headway_h."),
+            rates={key: Rate(float(r["value"]), r["unit"], int(r["year"])) for key, r in rates.items()},
+            assumption_set=name,
+            sources={
+                **sources,
+                "tonnes_per_unit": sources[f"cargo_unit.{cargo_unit}.tonnes"],
+                "teu_per_unit": sources[f"cargo_unit.{cargo_unit}.teu"],
+            },
             **{k: float(value[k]) for k in _SCALARS},
         )
         return base.replace(**changes) if changes else base._checked()
 
     def replace(self, **changes: Any) -> CostParameters:
-        """A copy with `changes`; each changed value is recorded as set by the user."""
-        fields = {f.name for f in dataclasses.fields(self)} - {"sources", "cargo_unit"}
+        """A copy with `changes`; each changed value is recorded as set by the user.
+
+        Mappings (``rates``, ``co2e_kg_per_tkm``, ``headway_h``, ``rate_usd_per_tkm``) are merged into the
+        current ones; a rate may be given as a :class:`Rate` or a ``(value, unit, year)`` tuple.
+        """
+        fields = {f.name for f in dataclasses.fields(self)} - {"sources", "cargo_unit", "emission_basis"}
         unknown = [k for k in changes if k not in fields]
         if unknown:
             hints = "".join(nearest(k, fields) for k in unknown)
@@ -127,11 +210,13 @@ class CostParameters:
         for name, new in changes.items():
             if isinstance(new, Mapping):
                 for key in new:
-                    sources[f"{name}.{key}"] = (sources.get(f"{name}.{key}", ("",))[0], "set by the user", "-")
-            else:
+                    unit = sources.get(f"{name}.{key}", ("",))[0]
+                    sources[f"{name}.{key}"] = (unit, "set by the user", "-")
+                changes[name] = {**getattr(self, name), **new}
+            elif name != "assumption_set":
                 sources[name] = (sources.get(name, (_SCALARS.get(name, ""),))[0], "set by the user", "-")
-        if "co2e_kg_per_tkm" in changes:
-            changes["co2e_kg_per_tkm"] = {**self.co2e_kg_per_tkm, **changes["co2e_kg_per_tkm"]}
+        if "rates" in changes:
+            changes["rates"] = {k: Rate(*v) for k, v in changes["rates"].items()}
         return dataclasses.replace(self, **changes, sources=sources)._checked()
 
     @functools.cached_property
@@ -140,7 +225,7 @@ class CostParameters:
         return tuple(
             tuple(sorted(value.items())) if isinstance(value, Mapping) else value
             for field in dataclasses.fields(self)
-            if field.name != "sources"
+            if field.name not in ("sources", "assumption_set")
             for value in [getattr(self, field.name)]
         )
 
@@ -149,6 +234,11 @@ class CostParameters:
         """Value of one cargo unit's time, US$ per hour."""
         unit_value = self.cargo_value_usd_per_tonne * self.tonnes_per_unit
         return unit_value * self.value_of_time_pct_per_day / 100.0 / 24.0
+
+    @property
+    def containers_per_unit(self) -> float:
+        """Boxes in one cargo unit: one for a TEU or an FEU, a share of a 20-ft box for a tonne."""
+        return self.teu_per_unit if self.cargo_unit == "tonne" else 1.0
 
     def to_frame(self) -> pd.DataFrame:
         """Every assumption with its value, unit, source and confidence, indexed by parameter.
@@ -160,6 +250,7 @@ class CostParameters:
         'teu'
         """
         rows = {
+            "assumption_set": (self.assumption_set, "", "data/assumptions/ or a user file", "-"),
             "cargo_unit": (self.cargo_unit, "", "explicit argument", "-"),
             "emission_basis": (self.emission_basis, "", "tank-to-wheel factors (DESNZ/DEFRA 2025)", "-"),
             "value_of_time_usd_per_h": (
@@ -168,12 +259,30 @@ class CostParameters:
         }  # fmt: skip
         for name in ("price_year", "tonnes_per_unit", "teu_per_unit", *_SCALARS):
             rows[name] = (getattr(self, name), *self.sources.get(name, ("", "", "")))
-        for key, factor in sorted(self.co2e_kg_per_tkm.items()):
-            rows[f"co2e_kg_per_tkm.{key}"] = (factor, *self.sources.get(f"co2e_kg_per_tkm.{key}", ("", "", "")))
-        for key, rate in sorted(self.rate_usd_per_tkm.items()):
-            rows[f"rate_usd_per_tkm.{key}"] = (rate, "USD per t-km", "set by the user", "-")
+        for prefix in ("headway_h", "co2e_kg_per_tkm", "rate_usd_per_tkm"):
+            for key, value in sorted(getattr(self, prefix).items()):
+                rows[f"{prefix}.{key}"] = (value, *self.sources.get(f"{prefix}.{key}", ("", "", "")))
+        for key, rate in sorted(self.rates.items()):
+            unit, source, confidence = self.sources.get(f"rates.{key}", (RATE_UNITS.get(rate.unit, ""), "", ""))
+            rows[f"rates.{key}"] = (rate.value, f"{rate.unit} ({rate.year} US$)", source, confidence)
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "unit", "source", "confidence"])
         return frame.rename_axis("parameter")
+
+    def differences(self, other: CostParameters) -> pd.DataFrame:
+        """The parameters whose value differs from `other`'s: both values side by side.
+
+        Examples
+        --------
+        >>> from corridor.costs import CostParameters
+        >>> CostParameters.load("balanced").differences(CostParameters.load("baseline")).index.tolist()
+        ['assumption_set', 'empty_return_share']
+        """
+        mine, theirs = self.to_frame()["value"], other.to_frame()["value"]
+        both = pd.concat({self.assumption_set: mine, other.assumption_set: theirs}, axis=1)
+        if self.assumption_set == other.assumption_set:
+            both.columns = ["this", "other"]
+        differs = both.iloc[:, 0].astype(str).ne(both.iloc[:, 1].astype(str))
+        return both[differs & ~both.index.isin(["value_of_time_usd_per_h"])]
 
     def __str__(self) -> str:
         frame = self.to_frame()
@@ -188,23 +297,159 @@ class CostParameters:
             if not getattr(self, name) > 0:
                 problems.append(f"`{name}` is {getattr(self, name)}; it must be positive.")
         for name in ("value_of_time_pct_per_day", "carbon_price_usd_per_t"):
-            if getattr(self, name) < 0:
+            if not getattr(self, name) >= 0:
                 problems.append(f"`{name}` is {getattr(self, name)}; it cannot be negative.")
         for name in _SHARES:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"`{name}` is {getattr(self, name)}; expected a share between 0 and 1.")
-        for name in ("co2e_kg_per_tkm", "rate_usd_per_tkm"):
+        if self.price_year not in cpi_u().index:
+            years = cpi_u().index
+            problems.append(f"`price_year` is {self.price_year}; the price index covers {years.min()}-{years.max()}.")
+        for name in ("co2e_kg_per_tkm", "rate_usd_per_tkm", "headway_h"):
             problems += [
-                f"`{name}['{k}']` is {v}; it cannot be negative." for k, v in getattr(self, name).items() if v < 0
+                f"`{name}['{k}']` is {v}; it must be a number >= 0."
+                for k, v in getattr(self, name).items()
+                if not (isinstance(v, int | float) and np.isfinite(v) and v >= 0)
             ]
+        for key, rate in self.rates.items():
+            problems += _rate_problems(f"rates['{key}']", rate.value, rate.unit, rate.year)
         if problems:
             raise ValueError("invalid cost parameters: " + " ".join(problems))
         return self
 
 
+def assumption_sets() -> dict[str, pathlib.Path]:
+    """The shipped assumption sets by name.
+
+    Examples
+    --------
+    >>> from corridor.costs import assumption_sets
+    >>> sorted(assumption_sets())
+    ['balanced', 'baseline', 'pre2020']
+    """
+    folder = datasets.get_path("assumptions")
+    return {path.stem: path for path in sorted(folder.glob("*.toml"))}
+
+
 @functools.cache
-def _parameter_table() -> pd.DataFrame:
-    return pd.read_csv(datasets.get_path("parameters"), index_col="parameter")
+def cpi_u() -> pd.Series:
+    """US CPI-U annual averages (1982-84 = 100) by year, from ``data/cpi_u.csv`` (BLS series CUUR0000SA0)."""
+    table = pd.read_csv(datasets.get_path("cpi_u"), index_col="year")
+    return table["cpi_u"].astype(float)
+
+
+def deflator(from_year: Any, to_year: int) -> Any:
+    """Factor that turns US$ of `from_year` (a year or an array of years) into US$ of `to_year` (US CPI-U).
+
+    Examples
+    --------
+    >>> from corridor.costs import deflator
+    >>> round(deflator(2017, 2024), 3)
+    1.28
+    >>> deflator(2022, 2022)
+    1.0
+    """
+    index = cpi_u()
+    years = np.asarray(from_year)
+    unknown = sorted(set(np.unique(years[~pd.isna(years)]).astype(int).tolist()) - set(index.index))
+    if unknown or to_year not in index.index:
+        raise ValueError(
+            f"no price index for {unknown or [to_year]}; `data/cpi_u.csv` covers "
+            f"{index.index.min()}-{index.index.max()}."
+        )
+    factor = index[to_year] / index.reindex(years.ravel()).to_numpy().reshape(years.shape)
+    return float(factor) if np.ndim(factor) == 0 else factor
+
+
+def _rate_problems(label: str, value: Any, unit: Any, year: Any) -> list[str]:
+    problems = []
+    if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
+        problems.append(f"`{label}` has value {value!r}; expected a number >= 0.")
+    if unit not in RATE_UNITS:
+        problems.append(f"`{label}` has unit {unit!r}; expected one of {list(RATE_UNITS)}{nearest(unit, RATE_UNITS)}.")
+    if not (isinstance(year, int) and year in cpi_u().index):
+        problems.append(f"`{label}` has year {year!r}; expected a price year the CPI-U table covers.")
+    return problems
+
+
+def _prefixed(values: Mapping[str, Any], prefix: str) -> dict[str, float]:
+    return {k.removeprefix(prefix): float(v) for k, v in values.items() if k.startswith(prefix)}
+
+
+_REQUIRED = ("price_year", "cargo_unit.teu.tonnes", "cargo_unit.teu.teu", "cargo_unit.feu.tonnes",
+             "cargo_unit.feu.teu", "cargo_unit.tonne.tonnes", "cargo_unit.tonne.teu", *_SCALARS)  # fmt: skip
+
+
+@functools.cache
+def _read_set(path: pathlib.Path) -> dict[str, Any]:
+    """Read an assumption set (following ``extends``), checking every figure; one error lists every problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"assumption set {str(path)!r} does not exist.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"assumption set {str(path)!r} is not valid TOML: {error}.") from None
+    problems: list[str] = []
+    unknown = set(data) - {"name", "description", "extends", "parameters", "rates"}
+    problems += [f"unknown section or key `{k}`{nearest(k, ['parameters', 'rates', 'extends'])}" for k in unknown]
+    base = {"figures": {}, "rates": {}}
+    if "extends" in data:
+        parent = path.with_name(f"{data['extends']}.toml")
+        if parent == path or not parent.is_file():
+            problems.append(f"`extends` is {data['extends']!r}, which is not an assumption set beside this file")
+        else:
+            base = _read_set(parent)
+    figures = dict(base["figures"])
+    for key, figure in _flatten(data.get("parameters", {})).items():
+        problems += _figure_problems(f"parameters.{key}", figure, rate=False)
+        figures[key] = figure
+    rates = dict(base["rates"])
+    for key, figure in data.get("rates", {}).items():
+        problems += _figure_problems(f"rates.{key}", figure, rate=True)
+        rates[key] = figure
+    problems += [f"`parameters.{key}` is missing" for key in _REQUIRED if key not in figures]
+    if problems:
+        raise ValueError(f"assumption set {str(path)!r}: " + "; ".join(problems) + ".")
+    return {"name": data.get("name", path.stem), "figures": figures, "rates": rates}
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"cargo_unit": {"teu": {"tonnes": {...figure...}}}}`` -> ``{"cargo_unit.teu.tonnes": {...}}``."""
+    flat = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping) and "value" not in value:
+            flat |= _flatten(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _figure_problems(label: str, figure: Any, *, rate: bool) -> list[str]:
+    if not isinstance(figure, Mapping):
+        return [f"`{label}` is {figure!r}; expected a table with `value`, `source` and `confidence`"]
+    problems = []
+    allowed = (*_FIGURE_KEYS, "year") if rate else _FIGURE_KEYS
+    for key in set(figure) - set(allowed):
+        problems.append(f"`{label}` has an unknown key `{key}`{nearest(key, allowed)}")
+    for key in ("value", "source", "confidence", *(("unit", "year") if rate else ())):
+        if key not in figure:
+            problems.append(f"`{label}` has no `{key}`")
+    if figure.get("confidence") not in (*_model.CONFIDENCES, None):
+        problems.append(f"`{label}.confidence` is {figure['confidence']!r}; expected one of {list(_model.CONFIDENCES)}")
+    if figure.get("confidence") == "L" and not {"low", "high"} <= set(figure):
+        problems.append(f"`{label}` is low-confidence (L) but has no range; give `low` and `high`")
+    value = figure.get("value")
+    if rate and {"value", "unit", "year"} <= set(figure):
+        problems += [p.rstrip(".") for p in _rate_problems(label, value, figure["unit"], figure["year"])]
+    elif not rate and not isinstance(value, int | float | str):
+        problems.append(f"`{label}.value` is {value!r}; expected a number")
+    if (
+        isinstance(value, int | float)
+        and {"low", "high"} <= set(figure)
+        and not figure["low"] <= value <= figure["high"]
+    ):
+        problems.append(f"`{label}`: low <= value <= high does not hold ({figure['low']} / {value} / {figure['high']})")
+    return problems
 
 
 def _lookup(table: Mapping[str, float], first: pd.Series, second: pd.Series) -> pd.Series:
@@ -213,11 +458,30 @@ def _lookup(table: Mapping[str, float], first: pd.Series, second: pd.Series) -> 
     return specific.fillna(first.map(table)).astype(float)
 
 
-def segment_costs(segments: pd.DataFrame, parameters: CostParameters) -> pd.DataFrame:
+def _rate_for(segments: pd.DataFrame, p: CostParameters) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each segment's default rate from the set: value (in US$ of `p.price_year`), unit, key used."""
+    mode = segments["mode"].astype(str)
+    water = segments["mode"].isin(_model.WATER_MODES)
+    area = segments["service"].where(water, segments["country"]).astype(object).fillna("").astype(str)
+    candidates = [("segment." + segments.index.to_series().astype(str)), mode + "." + area, mode]
+    key = pd.Series(None, index=segments.index, dtype=object)
+    for candidate in candidates:
+        key = key.fillna(candidate.where(candidate.isin(list(p.rates))))
+    rates = [p.rates.get(k) if isinstance(k, str) else None for k in key]
+    value = np.array([r.value * deflator(r.year, p.price_year) if r else np.nan for r in rates])
+    unit = pd.Series([r.unit if r else None for r in rates], index=segments.index, dtype=object)
+    return pd.Series(value, index=segments.index), unit, key
+
+
+def segment_costs(segments: pd.DataFrame, parameters: CostParameters, *, data_year: int | None = None) -> pd.DataFrame:
     """Time (h), money (US$), CO2e (kg) and generalised cost (US$) of moving one cargo unit along each segment.
 
-    ``moving_time_h`` = length / speed; ``wait_h`` = half the sea headway on sea segments; money is
-    tonnes x length x rate (``cost_usd_per_tkm``, or an override) plus the empty-return share.
+    ``moving_time_h`` = length / speed; ``wait_h`` = half the headway of the segment's water service.
+    Money (``cost_usd``), in US$ of ``parameters.price_year``, from the first of: the user's
+    ``rate_usd_per_tkm``; the segment's own ``cost_usd_per_tkm`` (priced in ``cost_year``, else `data_year`);
+    the assumption set's rate for the segment, its mode and service or country, or its mode, in the unit the
+    market quotes (per TEU-km, per container-km, per TEU per leg, per tonne-km). Canal dues are added per TEU
+    for every passage with a ``passage.<name>`` rate. ``rate_source`` says which was used.
 
     Returns a DataFrame indexed like `segments`.
 
@@ -226,16 +490,32 @@ def segment_costs(segments: pd.DataFrame, parameters: CostParameters) -> pd.Data
     >>> import corridor
     >>> from corridor.costs import CostParameters, segment_costs
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
-    >>> p = CostParameters.default(cargo_unit="tonne", empty_return_share=0.0)
-    >>> segment_costs(toy.segments, p).loc["a_b_rail", ["distance_km", "time_h", "cost_usd"]].tolist()
+    >>> p = CostParameters.default(cargo_unit="tonne", price_year=2022)
+    >>> segment_costs(toy.segments, p, data_year=2022).loc["a_b_rail", ["distance_km", "time_h", "cost_usd"]].tolist()
     [100.0, 2.0, 5.0]
     """
     p = parameters
     length = segments["length_km"]
     moving = length / segments["speed_kmh"]
-    wait = pd.Series(0.0, index=segments.index).where(segments["mode"].ne("sea"), p.sea_headway_h / 2.0)
-    rate = _lookup(p.rate_usd_per_tkm, segments["mode"], segments["country"]).fillna(segments["cost_usd_per_tkm"])
-    loaded = p.tonnes_per_unit * length * rate
+    water = segments["mode"].isin(_model.WATER_MODES)
+    headway = segments.get("service", pd.Series(index=segments.index, dtype=object)).map(p.headway_h)
+    wait = headway.fillna(p.sea_headway_h).where(water, 0.0) / 2.0
+    user = _lookup(p.rate_usd_per_tkm, segments["mode"], segments["country"])
+    years = segments.get("cost_year", pd.Series(np.nan, index=segments.index)).fillna(data_year or p.price_year)
+    own = segments["cost_usd_per_tkm"] * deflator(years.to_numpy(), p.price_year)
+    rate, unit, key = _rate_for(segments, p)
+    per_unit = {
+        "usd_per_teu_km": length * p.teu_per_unit,
+        "usd_per_container_km": length * p.containers_per_unit,
+        "usd_per_teu": pd.Series(p.teu_per_unit, index=segments.index),
+        "usd_per_tkm": length * p.tonnes_per_unit,
+    }
+    from_set = _scaled(rate, unit, per_unit)
+    money = (user * length * p.tonnes_per_unit).fillna(own * length * p.tonnes_per_unit).fillna(from_set)
+    source = pd.Series("rate_usd_per_tkm (user)", index=segments.index).where(user.notna(), None)
+    source = source.fillna(pd.Series("segment cost_usd_per_tkm", index=segments.index).where(own.notna(), None))
+    source = source.fillna("rates." + key.astype(object).where(key.notna(), "?"))
+    dues = _canal_dues(segments, p)
     factor = _lookup(p.co2e_kg_per_tkm, segments["mode"], segments["branch"])
     out = pd.DataFrame(
         {
@@ -243,40 +523,66 @@ def segment_costs(segments: pd.DataFrame, parameters: CostParameters) -> pd.Data
             "moving_time_h": moving,
             "wait_h": wait,
             "time_h": moving + wait,
-            "cost_usd_loaded": loaded,
-            "cost_usd_empty_return": loaded * p.empty_return_share * p.empty_cost_ratio,
+            "cost_usd_freight": money,
+            "cost_usd_canal": dues,
             "co2e_kg": p.tonnes_per_unit * length * factor,
+            "rate_source": source.where(money.notna(), None),
         },
         index=segments.index,
     )
-    out["cost_usd"] = out["cost_usd_loaded"] + out["cost_usd_empty_return"]
+    out["cost_usd"] = out["cost_usd_freight"] + out["cost_usd_canal"]
     out["generalised_cost_usd"] = _generalised(out, p)
     return out
 
 
-def transfer_costs(transfers: pd.DataFrame, parameters: CostParameters) -> pd.DataFrame:
+def _scaled(rate: pd.Series, unit: pd.Series, per_unit: Mapping[str, pd.Series]) -> pd.Series:
+    scaled = pd.Series(np.nan, index=rate.index)
+    for name, amount in per_unit.items():
+        mask = unit.eq(name).to_numpy()
+        scaled[mask] = (rate * amount)[mask]
+    return scaled
+
+
+def _canal_dues(segments: pd.DataFrame, p: CostParameters) -> pd.Series:
+    dues = pd.Series(0.0, index=segments.index)
+    crossed = segments["passages"].fillna("").astype(str).str.split(";")
+    for key, rate in p.rates.items():
+        if key.startswith("passage."):
+            name = key.removeprefix("passage.")
+            passes = crossed.map(lambda names, n=name: n in names).astype(bool)
+            dues[passes.to_numpy()] += rate.value * deflator(rate.year, p.price_year) * p.teu_per_unit
+    return dues
+
+
+def transfer_costs(
+    transfers: pd.DataFrame, parameters: CostParameters, *, data_year: int | None = None
+) -> pd.DataFrame:
     """Dwell time (h, the mode of the range), fees (US$) and generalised cost of one cargo unit at each transfer.
 
-    Fees are recorded per TEU and scaled by ``teu_per_unit``. Hub emissions are not counted (no default
-    factor has been extracted from GLEC yet), so ``co2e_kg`` is 0.
+    Fees are recorded per TEU in US$ of ``cost_year`` (else `data_year`), scaled by ``teu_per_unit`` and
+    converted to ``parameters.price_year``. Hub emissions are not counted (no default factor has been
+    extracted from GLEC yet), so ``co2e_kg`` is 0.
 
     Examples
     --------
     >>> import corridor
     >>> from corridor.costs import CostParameters, transfer_costs
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
-    >>> per_feu = transfer_costs(toy.transfers, CostParameters.default(cargo_unit="feu"))
+    >>> p = CostParameters.default(cargo_unit="feu", price_year=2022)
+    >>> per_feu = transfer_costs(toy.transfers, p, data_year=2022)
     >>> per_feu.loc["b_border", ["time_h", "cost_usd"]].tolist()
     [4.0, 200.0]
     """
     p = parameters
+    years = transfers.get("cost_year", pd.Series(np.nan, index=transfers.index)).fillna(data_year or p.price_year)
+    fee = transfers["cost_usd_per_teu"].fillna(0.0) * deflator(years.to_numpy(), p.price_year)
     out = pd.DataFrame(
         {
             "distance_km": 0.0,
             "moving_time_h": 0.0,
             "wait_h": transfers["time_h_mode"],
             "time_h": transfers["time_h_mode"],
-            "cost_usd": transfers["cost_usd_per_teu"].fillna(0.0) * p.teu_per_unit,
+            "cost_usd": fee * p.teu_per_unit,
             "co2e_kg": 0.0,
         },
         index=transfers.index,
@@ -286,11 +592,16 @@ def transfer_costs(transfers: pd.DataFrame, parameters: CostParameters) -> pd.Da
 
 
 def element_costs(corridor: Any, parameters: CostParameters) -> pd.DataFrame:
-    """Segment and transfer costs in one table indexed by (``element_type``, ``element_id``)."""
+    """Segment and transfer costs in one table indexed by (``element_type``, ``element_id``).
+
+    Money figures in the corridor's tables without a ``cost_year`` are taken to be in US$ of the corridor's
+    ``price_year`` (``corridor.toml``).
+    """
+    year = corridor.metadata.get("price_year")
     return pd.concat(
         {
-            "segment": segment_costs(corridor.segments, parameters),
-            "transfer": transfer_costs(corridor.transfers, parameters),
+            "segment": segment_costs(corridor.segments, parameters, data_year=year),
+            "transfer": transfer_costs(corridor.transfers, parameters, data_year=year),
         },
         names=["element_type", "element_id"],
     )

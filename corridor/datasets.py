@@ -25,7 +25,8 @@ _DATASETS = {
     "toy": "toy",
     "countries": "basemap/countries_ne10m.geojson",
     "lakes": "basemap/lakes_ne10m.geojson",
-    "parameters": "parameters.csv",
+    "assumptions": "assumptions",
+    "cpi_u": "cpi_u.csv",
     "trade": "trade",
     "observations": "instc/observations.csv",
 }
@@ -43,7 +44,7 @@ def available() -> list[str]:
     --------
     >>> import corridor
     >>> corridor.datasets.available()
-    ['countries', 'instc', 'lakes', 'observations', 'parameters', 'toy', 'trade']
+    ['assumptions', 'countries', 'cpi_u', 'instc', 'lakes', 'observations', 'toy', 'trade']
     """
     return sorted(_DATASETS)
 

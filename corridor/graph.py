@@ -218,6 +218,15 @@ class Graph:
         return self.edges["element_type"].eq("transfer").to_numpy()
 
     @functools.cached_property
+    def access_role(self) -> np.ndarray:
+        """Each edge's access role: ``"water"``, ``"bypass"`` or ``""``.
+
+        ``"water"``: an access edge into a port's water side at a place with land terminals; ``"bypass"``: an
+        access edge past the stops at a terminal; ``""``: every other edge.
+        """
+        return self.edges["access"].to_numpy(dtype=object)
+
+    @functools.cached_property
     def is_access(self) -> np.ndarray:
         """Which edges join a place's origin or destination node to its terminals."""
         return self.edges["element_type"].eq("access").to_numpy()
@@ -300,8 +309,9 @@ class Graph:
             if missing.any():
                 names = [f"{t} {i!r}" for t, i in costs.index[missing]]
                 raise ValueError(
-                    f"cannot cost {', '.join(names)}: a speed, a length or a rate (`cost_usd_per_tkm`) is missing; "
-                    "fill it in the data or give `rate_usd_per_tkm` in the cost parameters."
+                    f"cannot cost {', '.join(names)} with assumption set {parameters.assumption_set!r}: a speed, a "
+                    "length or a rate is missing; fill `cost_usd_per_tkm` in the data, add a rate for the mode, "
+                    "service or country to the set (`rates`), or give `rate_usd_per_tkm` in the cost parameters."
                 )
             values = np.vstack([costs[list(METRICS)].to_numpy(dtype=float), np.zeros(len(METRICS))])
             weights = values[self.element]  # access edges take the appended row of zeros
@@ -333,23 +343,45 @@ def compile_graph(corridor: Corridor, parameters: CostParameters | None = None) 
     seg_from, seg_to = (t.to_numpy() for t in _model.segment_terminals(seg))
     tr_from, tr_to = (t.to_numpy() for t in _model.transfer_terminals(tr))
     n_seg = len(seg)
-    both_ways = ~tr["directed"].to_numpy(dtype=bool)
+    stop = tr["kind"].isin(_model.STOP_KINDS).to_numpy()
+    both_ways = ~tr["directed"].to_numpy(dtype=bool) & ~stop
     seg_rows, tr_rows = np.arange(n_seg), n_seg + np.arange(len(tr))
     seg_a, seg_b = seg["from_place"].to_numpy(dtype=object), seg["to_place"].to_numpy(dtype=object)
     tr_place = tr["place_id"].to_numpy(dtype=object)
+    modes = [seg["mode"], seg["mode"], tr["from_mode"], tr["to_mode"]]
     codes, terminals = pd.factorize(np.concatenate([seg_from, seg_to, tr_from, tr_to]))
     _, first = np.unique(codes, return_index=True)
     place_of = np.concatenate([seg_a, seg_b, tr_place, tr_place])[first]
+    on_water = np.isin(np.concatenate([m.to_numpy(dtype=object) for m in modes])[first], _model.WATER_MODES)
     terminals = np.asarray(terminals, dtype=object)
+    # a stop is a node of its own in front of its terminal: every edge into the terminal passes it first
+    chain, entry = _stop_chains(tr_from[stop], tr.index[stop].to_numpy(dtype=object))
+    enter = pd.Series(entry, dtype=object)
+
+    def into(labels: np.ndarray) -> np.ndarray:
+        return enter.reindex(labels).fillna(pd.Series(labels, index=labels)).to_numpy(dtype=object)
+
+    has_stop = np.isin(terminals, enter.index)
+    land_places = np.unique(place_of[~on_water])
+    water_access = on_water & np.isin(place_of, land_places)  # a port reached from land, not straight from sea
     n_terminals = len(terminals)
-    parts = [  # (kind, element row, forward, from node, to node, from place, to place)
-        ("segment", seg_rows, True, seg_from, seg_to, seg_a, seg_b),
-        ("segment", seg_rows, False, seg_to, seg_from, seg_b, seg_a),
-        ("transfer", tr_rows, True, tr_from, tr_to, tr_place, tr_place),
-        ("transfer", tr_rows[both_ways], False, tr_to[both_ways], tr_from[both_ways],
-         tr_place[both_ways], tr_place[both_ways]),
-        ("access", np.full(n_terminals, -1), True, place_of + "|origin", terminals, place_of, place_of),
-        ("access", np.full(n_terminals, -1), True, terminals, place_of + "|destination", place_of, place_of),
+    origin, destination = place_of + "|origin", place_of + "|destination"
+    parts = [  # (kind, element row, forward, from node, to node, place at start, place at end, access role)
+        ("segment", seg_rows, True, seg_from, into(seg_to), seg_a, seg_b, ""),
+        ("segment", seg_rows, False, seg_to, into(seg_from), seg_b, seg_a, ""),
+        ("transfer", tr_rows[~stop], True, tr_from[~stop], into(tr_to[~stop]), tr_place[~stop], tr_place[~stop], ""),
+        ("transfer", tr_rows[both_ways], False, tr_to[both_ways], into(tr_from[both_ways]),
+         tr_place[both_ways], tr_place[both_ways], ""),
+        ("transfer", tr_rows[stop][chain["stop"]], True, chain["from"], chain["to"],
+         tr_place[stop][chain["stop"]], tr_place[stop][chain["stop"]], ""),
+        ("access", np.full(n_terminals, -1), True, origin, into(terminals), place_of, place_of,
+         np.where(water_access, "water", "")),
+        ("access", np.full(n_terminals, -1), True, terminals, destination, place_of, place_of,
+         np.where(water_access, "water", "")),
+        ("access", np.full(has_stop.sum(), -1), True, origin[has_stop], terminals[has_stop], place_of[has_stop],
+         place_of[has_stop], "bypass"),
+        ("access", np.full(has_stop.sum(), -1), True, into(terminals[has_stop]), destination[has_stop],
+         place_of[has_stop], place_of[has_stop], "bypass"),
     ]  # fmt: skip
     element_ids = np.concatenate([seg.index.to_numpy(dtype=object), tr.index.to_numpy(dtype=object), [None]])
     element = np.concatenate([p[1] for p in parts])
@@ -360,10 +392,11 @@ def compile_graph(corridor: Corridor, parameters: CostParameters | None = None) 
             "forward": np.concatenate([np.full(len(p[1]), p[2]) for p in parts]),
             "from_place": np.concatenate([p[5] for p in parts]),
             "to_place": np.concatenate([p[6] for p in parts]),
+            "access": np.concatenate([np.broadcast_to(np.asarray(p[7], dtype=object), len(p[1])) for p in parts]),
         }
     )
     places = corridor.places.index.to_numpy(dtype=object)
-    nodes = np.concatenate([terminals, places + "|origin", places + "|destination"]).astype(object)
+    nodes = np.concatenate([terminals, chain["node"], places + "|origin", places + "|destination"]).astype(object)
     index = pd.Index(nodes)
     source = index.get_indexer(np.concatenate([p[3] for p in parts]))
     target = index.get_indexer(np.concatenate([p[4] for p in parts]))
@@ -372,6 +405,24 @@ def compile_graph(corridor: Corridor, parameters: CostParameters | None = None) 
     if parameters is not None:
         graph.weights(parameters)
     return graph
+
+
+def _stop_chains(terminal: np.ndarray, stop_id: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Nodes and edges that put the stops at each terminal in a row in front of it.
+
+    Returns the chain (``node``: one node per stop; ``stop``, ``from``, ``to``: one edge per stop, from its
+    node to the next stop's node or, for the last, the terminal itself) and each terminal's entry node.
+    """
+    order = np.argsort(terminal, kind="stable")
+    terminal, stop_id = terminal[order], stop_id[order]
+    node = terminal.astype(object) + "|" + stop_id.astype(object)
+    last = np.ones(len(terminal), dtype=bool)
+    last[:-1] = terminal[1:] != terminal[:-1]
+    following = np.where(last, terminal, np.roll(node, -1))
+    first = np.ones(len(terminal), dtype=bool)
+    first[1:] = terminal[1:] != terminal[:-1]
+    chain = {"node": node, "stop": order, "from": node, "to": following}
+    return chain, dict(zip(terminal[first], node[first], strict=True))
 
 
 def compiled(corridor: Corridor, as_of: str | pd.Timestamp | None = None) -> Graph:

@@ -92,6 +92,11 @@ class Route:
         The compiled corridor the route was found on.
     path : ndarray of int
         The route's edges in `graph`, in order.
+    handling_at_ends : bool
+        Whether handling at the origin and destination places (a port call, stops there) is counted.
+    empty_repositioning_usd : float
+        ``empty_return_share`` x ``empty_cost_ratio`` x the money cost of the cheapest way back from the
+        destination to the origin under the same constraints (US$ per cargo unit; NaN if there is none).
     """
 
     origin: str
@@ -102,6 +107,8 @@ class Route:
     name: str | None
     graph: Graph
     path: np.ndarray
+    handling_at_ends: bool = True
+    empty_repositioning_usd: float = 0.0
 
     def __repr__(self) -> str:
         t = self.totals
@@ -118,9 +125,17 @@ class Route:
 
     @property
     def totals(self) -> pd.Series:
-        """Sums over the legs, the time spent stopped, and the number of transfers by kind."""
+        """Sums over the legs, the time spent stopped, the number of transfers by kind, and empty boxes.
+
+        ``cost_usd`` and ``generalised_cost_usd`` include ``empty_repositioning_usd``, the cost of bringing
+        back the share of boxes the trade imbalance leaves empty; ``cost_usd_loaded`` is the legs' sum.
+        """
         sums = self.graph.weights(self.parameters)[self.path].sum(axis=0)
         totals = pd.Series(sums, index=list(METRICS), name=self.name)
+        totals["cost_usd_loaded"] = totals["cost_usd"]
+        totals["empty_repositioning_usd"] = self.empty_repositioning_usd
+        totals["cost_usd"] += self.empty_repositioning_usd
+        totals["generalised_cost_usd"] += self.empty_repositioning_usd
         totals["stopped_time_h"] = totals["time_h"] - totals["moving_time_h"]
         totals["share_time_stopped"] = totals["stopped_time_h"] / totals["time_h"] if totals["time_h"] else 0.0
         kinds = self.graph.edge_kind[self.path]
@@ -206,6 +221,7 @@ def best_route(
     branches: Iterable[str] | None = None,
     as_of: str | pd.Timestamp | None = None,
     name: str | None = None,
+    handling_at_ends: bool = True,
 ) -> Route:
     """The cheapest route from `origin` to `destination` by `by`, under the given constraints.
 
@@ -233,12 +249,15 @@ def best_route(
         an event closed). If omitted, the baseline: every operational element, no events.
     name : str, optional
         A label for the route.
+    handling_at_ends : bool, default True
+        Count the handling at the origin and destination places: a route from a port enters it from the land
+        (so its port call counts, and a route from the port and from the city beside it differ only by the
+        leg between them), and the stops at its first and last terminal count. False: from the first
+        departure to the last arrival.
 
     Returns
     -------
     Route
-        From the first departure at `origin` to the last arrival at `destination`: handling at the two
-        ends (a port call at the origin port, say) is not counted, for every route alike.
 
     Raises
     ------
@@ -266,6 +285,7 @@ def best_route(
         avoid_passages=avoid_passages, modes=modes, branches=branches,
     )  # fmt: skip
     routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=1, name=name,
+                     ends=handling_at_ends,
                      constraints=constraints)  # fmt: skip
     return routes[0]
 
@@ -279,18 +299,20 @@ def alternatives(
     by: Criterion = "generalised_cost_usd",
     parameters: CostParameters | None = None,
     as_of: str | pd.Timestamp | None = None,
+    handling_at_ends: bool = True,
     **constraints: Any,
 ) -> list[Route]:
     """Up to `k` distinct routes, cheapest first by `by` (Yen's k shortest loopless paths).
 
-    Takes the same constraints as :func:`best_route`. Routes differ in at least one segment or transfer.
+    Takes the same constraints and `handling_at_ends` as :func:`best_route`. Routes differ in at least one
+    segment or transfer.
 
     Examples
     --------
     >>> import corridor
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     >>> [r.elements[-1] for r in alternatives(toy, "a", "d", k=3, by="distance_km")]
-    ['b_d_road', 'c_d_sea']
+    ['b_d_road', 'd_port']
     """
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"`k` was {k!r}; expected a whole number of routes >= 1.")
@@ -298,7 +320,8 @@ def alternatives(
     if unknown:
         raise TypeError(f"unknown constraint(s) {sorted(unknown)}; see `best_route` for the constraints.")
     c = _constraints(**constraints)
-    routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=k, constraints=c)
+    routes = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of, k=k, constraints=c,
+                     ends=handling_at_ends)  # fmt: skip
     return [dataclasses.replace(r, name=f"alternative {i + 1}") for i, r in enumerate(routes)]
 
 
@@ -311,11 +334,13 @@ def named_routes(
     parameters: CostParameters | None = None,
     as_of: str | pd.Timestamp | None = None,
     routes: Iterable[str] | None = None,
+    handling_at_ends: bool = True,
 ) -> dict[str, Route | NoRoute]:
     """The best route within each of the corridor's named routes (``corridor.routes``).
 
     A named route is the set of segment branches it may use; the ones that cannot connect `origin` and
-    `destination` (for instance during a closure) come back as :class:`NoRoute` with the reason.
+    `destination` (for instance during a closure) come back as :class:`NoRoute` with the reason. Empty boxes
+    come back within the same named route. `handling_at_ends` as in :func:`best_route`.
 
     Examples
     --------
@@ -338,7 +363,7 @@ def named_routes(
         branches = _constraints(branches=table.loc[route_id, "branches"].split(";"))
         try:
             [found[route_id]] = _search(corridor, origin, destination, by=by, parameters=parameters, as_of=as_of,
-                                        k=1, constraints=branches, name=route_id)  # fmt: skip
+                                        k=1, constraints=branches, name=route_id, ends=handling_at_ends)  # fmt: skip
         except NoRouteError as error:
             found[route_id] = NoRoute(route_id, str(error))
     return found
@@ -366,7 +391,7 @@ def compare_routes(
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     >>> routes = {r.name: r for r in alternatives(toy, "a", "d", k=2, by="time_h")}
     >>> compare_routes(routes, reference="alternative 1").table["time_ratio"].tolist()
-    [1.0, 9.5]
+    [1.0, 10.5]
     """
     if not isinstance(routes, Mapping):
         routes = {r.name or f"route {i + 1}": r for i, r in enumerate(routes)}
@@ -403,9 +428,9 @@ def compare_routes(
     assumptions = pd.concat(
         [
             pd.DataFrame(
-                {"value": [ref.criterion, ref.as_of or "-", reference], "unit": "", "source": "argument",
-                 "confidence": "-"},
-                index=pd.Index(["criterion", "as_of", "reference_route"], name="parameter"),
+                {"value": [ref.criterion, ref.as_of or "-", reference, ref.handling_at_ends], "unit": "",
+                 "source": "argument", "confidence": "-"},
+                index=pd.Index(["criterion", "as_of", "reference_route", "handling_at_ends"], name="parameter"),
             ),
             ref.parameters.to_frame(),
         ]
@@ -471,6 +496,7 @@ def skim(
     parameters: CostParameters | None = None,
     as_of: str | pd.Timestamp | None = None,
     batch_size: int = 64,
+    handling_at_ends: bool = True,
     **constraints: Any,
 ) -> pd.DataFrame:
     """Every metric of the best route by `by` between each origin and each destination: the skim matrices.
@@ -490,6 +516,8 @@ def skim(
         As in :func:`best_route`.
     batch_size : int, default 64
         Origins per csgraph call (memory grows with batch size x nodes).
+    handling_at_ends : bool, default True
+        As in :func:`best_route`.
     **constraints
         ``avoid_places``, ``avoid_countries``, ``avoid_modes``, ``avoid_passages``, ``modes``, ``branches``
         as in :func:`best_route` (``via`` is not supported).
@@ -498,9 +526,10 @@ def skim(
     -------
     DataFrame
         Indexed by (``origin``, ``destination``), one row per pair of different places, with ``distance_km``,
-        ``time_h``, ``moving_time_h``, ``cost_usd``, ``co2e_kg`` and ``generalised_cost_usd`` of the route;
-        NaN where no route exists. ``.attrs`` holds the criterion, date and assumptions; ``skim(...)
-        ["time_h"].unstack()`` is the origin x destination matrix.
+        ``time_h``, ``moving_time_h``, ``cost_usd``, ``co2e_kg`` and ``generalised_cost_usd`` of the route
+        (money including ``empty_repositioning_usd``, as :attr:`Route.totals`); NaN where no route exists.
+        ``.attrs`` holds the criterion, date and assumptions; ``skim(...)["time_h"].unstack()`` is the
+        origin x destination matrix.
 
     Examples
     --------
@@ -526,27 +555,44 @@ def skim(
     c = _check_constraints(corridor, None, None, _constraints(**constraints), by, ends=ends)
     graph = compiled(corridor, as_of)
     weights = graph.weights(parameters)
-    weight = weights[:, METRICS.index(by)].copy()
-    blocked = _blocked(graph, c)
-    if blocked is not None:
-        weight[blocked] = np.inf
+    weight = _weight(graph, c, by, parameters, ends=handling_at_ends)
+    start = graph.node_index.get_indexer(origins + "|origin")
+    end = graph.node_index.get_indexer(destinations + "|destination")
+    values = _skim_sums(graph, weights, weight, start, end, batch_size)
+    values = values.reshape(len(origins) * len(destinations), len(METRICS))
+    index = pd.MultiIndex.from_product([origins, destinations], names=["origin", "destination"])
+    table = pd.DataFrame(values, index=index, columns=list(METRICS))
+    share = parameters.empty_return_share * parameters.empty_cost_ratio
+    table["empty_repositioning_usd"] = np.where(table["cost_usd"].isna(), np.nan, 0.0)
+    if share > 0:  # the cheapest way back for the empties: one more skim, by money, from the destinations
+        money = _weight(graph, c, "cost_usd", parameters, ends=handling_at_ends)
+        back_start = graph.node_index.get_indexer(destinations + "|origin")
+        back_end = graph.node_index.get_indexer(origins + "|destination")
+        back = _skim_sums(graph, weights, money, back_start, back_end, batch_size)[..., METRICS.index("cost_usd")]
+        table["empty_repositioning_usd"] = share * back.T.reshape(-1)
+        table["cost_usd"] += table["empty_repositioning_usd"]
+        table["generalised_cost_usd"] += table["empty_repositioning_usd"]
+    table = table[index.get_level_values(0) != index.get_level_values(1)]
+    table.attrs = {"criterion": by, "as_of": graph.network.metadata.get("as_of"), "cargo_unit": parameters.cargo_unit,
+                   "price_year": parameters.price_year, "assumption_set": parameters.assumption_set,
+                   "handling_at_ends": handling_at_ends, "constraints": c.active()}  # fmt: skip
+    return table
+
+
+def _skim_sums(graph: Graph, weights: np.ndarray, weight: np.ndarray, start, end, batch_size: int) -> np.ndarray:
+    """Every metric summed along the cheapest path by `weight` from each start node to each end node.
+
+    One csgraph call per batch of start nodes; returns (starts x ends x metrics), NaN where unreachable.
+    """
     adjacency = graph.adjacency
     best, best_edge = adjacency.reduce(weight)
     matrix = adjacency.matrix(best)
-    start = graph.node_index.get_indexer(origins + "|origin")
-    end = graph.node_index.get_indexer(destinations + "|destination")
     blocks = []
     for first in range(0, len(start), batch_size):
         rows = start[first : first + batch_size]
         _, predecessor = dijkstra(matrix, indices=rows, return_predecessors=True)
         blocks.append(_tree_sums(adjacency, best_edge, weights, predecessor, rows)[:, end])
-    values = np.concatenate(blocks).reshape(len(origins) * len(destinations), len(METRICS))
-    index = pd.MultiIndex.from_product([origins, destinations], names=["origin", "destination"])
-    table = pd.DataFrame(values, index=index, columns=list(METRICS))
-    table = table[index.get_level_values(0) != index.get_level_values(1)]
-    table.attrs = {"criterion": by, "as_of": graph.network.metadata.get("as_of"), "cargo_unit": parameters.cargo_unit,
-                   "price_year": parameters.price_year, "constraints": c.active()}  # fmt: skip
-    return table
+    return np.concatenate(blocks)
 
 
 def _tree_sums(adjacency, best_edge, weights, predecessor, roots) -> np.ndarray:
@@ -624,8 +670,13 @@ def _choices(corridor: Corridor) -> dict[str, set[str]]:
 
 
 def _check_constraints(
-    corridor: Corridor, origin: str | None, destination: str | None, c: Constraints, by: str,
-    *, ends: Mapping[str, str] | None = None,
+    corridor: Corridor,
+    origin: str | None,
+    destination: str | None,
+    c: Constraints,
+    by: str,
+    *,
+    ends: Mapping[str, str] | None = None,
 ) -> Constraints:
     """Resolve names and refuse contradictory or unknown constraints, reporting them all at once.
 
@@ -699,16 +750,15 @@ def _blocked(graph: Graph, c: Constraints) -> np.ndarray | None:
     return bad[graph.element]
 
 
-def _paths(graph: Graph, origin: str, destination: str, c: Constraints, by: str, k: int, parameters) -> list:
+def _paths(
+    graph: Graph, origin: str, destination: str, c: Constraints, by: str, k: int, parameters, *, ends: bool = True
+) -> list:
     """Up to `k` cheapest paths by `by`, as arrays of edge positions in `graph` (access edges left out)."""
-    weight = graph.weights(parameters)[:, METRICS.index(by)].copy()
-    blocked = _blocked(graph, c)
-    if blocked is not None:
-        weight[blocked] = np.inf
-    # a route runs from its first departure to its last arrival: no transfer at either end
-    places = graph.network.places.index
-    at_ends = (graph.edge_place == places.get_loc(origin)) | (graph.edge_place == places.get_loc(destination))
-    weight[graph.is_transfer & at_ends] = np.inf
+    weight = _weight(graph, c, by, parameters, ends=ends)
+    if not ends:  # a route runs from its first departure to its last arrival: no transfer at either end
+        places = graph.network.places.index
+        at_ends = (graph.edge_place == places.get_loc(origin)) | (graph.edge_place == places.get_loc(destination))
+        weight[graph.is_transfer & at_ends] = np.inf
     start = graph.node_index.get_loc(f"{origin}|origin")
     end = graph.node_index.get_loc(f"{destination}|destination")
     if not c.via and k == 1:
@@ -729,17 +779,46 @@ def _paths(graph: Graph, origin: str, destination: str, c: Constraints, by: str,
     ]
 
 
-def _search(corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None) -> list[Route]:
+def _weight(graph: Graph, c: Constraints, by: str, parameters: CostParameters, *, ends: bool) -> np.ndarray:
+    """Edge weights of criterion `by` with what the constraints forbid set to infinity.
+
+    With handling at the ends, a route enters and leaves a port from the land (so its port call counts) and
+    passes the stops at its first and last terminal; without, it may skip both.
+    """
+    weight = graph.weights(parameters)[:, METRICS.index(by)].copy()
+    blocked = _blocked(graph, c)
+    if blocked is not None:
+        weight[blocked] = np.inf
+    if ends:
+        weight[graph.access_role != ""] = np.inf
+    return weight
+
+
+def _search(
+    corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None, ends=True
+) -> list[Route]:
     parameters = parameters or CostParameters.default()
     origin = _resolve_place(corridor, origin, "origin")
     destination = _resolve_place(corridor, destination, "destination")
     c = _check_constraints(corridor, origin, destination, constraints, by)
     graph = compiled(corridor, as_of)
-    paths = _paths(graph, origin, destination, c, by, k, parameters)
+    paths = _paths(graph, origin, destination, c, by, k, parameters, ends=ends)
     if not paths:
         raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters))
     as_of_text = graph.network.metadata.get("as_of")
-    return [Route(origin, destination, by, parameters, as_of_text, name, graph, path) for path in paths]
+    empty = _empty_repositioning(graph, origin, destination, c, parameters, ends=ends)
+    return [Route(origin, destination, by, parameters, as_of_text, name, graph, path, ends, empty) for path in paths]
+
+
+def _empty_repositioning(graph: Graph, origin: str, destination: str, c: Constraints, parameters, *, ends) -> float:
+    """US$ per cargo unit for the share of boxes that go back empty, by the cheapest way back."""
+    share = parameters.empty_return_share * parameters.empty_cost_ratio
+    if share == 0:
+        return 0.0
+    back = _paths(graph, destination, origin, dataclasses.replace(c, via=()), "cost_usd", 1, parameters, ends=ends)
+    if not back:
+        return float("nan")
+    return share * float(graph.weights(parameters)[back[0], METRICS.index("cost_usd")].sum())
 
 
 def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) -> str:

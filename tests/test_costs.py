@@ -1,13 +1,15 @@
 import dataclasses
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from corridor.costs import CostParameters, element_costs, segment_costs, transfer_costs
 
 
 @pytest.fixture
-def per_tonne():
-    return CostParameters.default(cargo_unit="tonne", empty_return_share=0.0)
+def per_tonne():  # the toy's figures are 2022 US$
+    return CostParameters.default(cargo_unit="tonne", price_year=2022)
 
 
 def test_segment_by_hand(toy, per_tonne):
@@ -23,23 +25,21 @@ def test_sea_segments_wait_half_a_headway(toy, per_tonne):
     assert row["moving_time_h"] == 10.0 and row["wait_h"] == 24.0 and row["time_h"] == 34.0
 
 
-def test_empty_return_adds_share_times_ratio(toy, per_tonne):
+def test_empties_are_not_charged_on_segments(toy, per_tonne):
     with_empties = per_tonne.replace(empty_return_share=0.5, empty_cost_ratio=0.7)
-    row = segment_costs(toy.segments, with_empties).loc["a_b_rail"]
-    assert row["cost_usd_loaded"] == pytest.approx(5.0)
-    assert row["cost_usd_empty_return"] == pytest.approx(1.75)
-    assert row["cost_usd"] == pytest.approx(6.75)
+    costs = segment_costs(toy.segments, with_empties)["cost_usd"]
+    assert costs.equals(segment_costs(toy.segments, per_tonne)["cost_usd"])
 
 
 def test_cargo_unit_scales_money_and_emissions(toy):
-    teu = segment_costs(toy.segments, CostParameters.default(cargo_unit="teu", empty_return_share=0.0))
-    tonne = segment_costs(toy.segments, CostParameters.default(cargo_unit="tonne", empty_return_share=0.0))
+    teu = segment_costs(toy.segments, CostParameters.default(cargo_unit="teu"))
+    tonne = segment_costs(toy.segments, CostParameters.default(cargo_unit="tonne"))
     assert (teu["cost_usd"] / tonne["cost_usd"]).round(6).eq(12.0).all()
     assert (teu["time_h"] == tonne["time_h"]).all()
 
 
 def test_transfer_fees_are_per_teu(toy):
-    feu = transfer_costs(toy.transfers, CostParameters.default(cargo_unit="feu"))
+    feu = transfer_costs(toy.transfers, CostParameters.default(cargo_unit="feu", price_year=2022), data_year=2022)
     assert feu.loc["c_port", "cost_usd"] == 400.0 and feu.loc["c_port", "time_h"] == 12.0
     assert (feu["co2e_kg"] == 0).all()
 
@@ -47,7 +47,7 @@ def test_transfer_fees_are_per_teu(toy):
 def test_generalised_cost(toy, per_tonne):
     p = per_tonne.replace(cargo_value_usd_per_tonne=2400.0, value_of_time_pct_per_day=1.0, carbon_price_usd_per_t=100.0)
     assert p.value_of_time_usd_per_h == pytest.approx(1.0)  # 2,400 x 1 % / 24 h
-    row = segment_costs(toy.segments, p).loc["a_b_rail"]
+    row = segment_costs(toy.segments, p, data_year=2022).loc["a_b_rail"]
     assert row["generalised_cost_usd"] == pytest.approx(5.0 + 1.0 * 2.0 + 100.0 * 2.779 / 1000)
 
 
@@ -111,3 +111,111 @@ def test_out_of_range_values_are_refused_together():
 def test_parameters_are_immutable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         CostParameters.default().empty_return_share = 0.1  # type: ignore[misc]
+
+
+# --- rates as the market quotes them, price years, assumption sets ---------------------------------------------
+
+
+def _no_own_rates(toy):
+    segments = toy.segments.copy()
+    segments["cost_usd_per_tkm"] = float("nan")  # so the set's rates apply
+    return segments
+
+
+def test_rates_per_teu_do_not_scale_with_tonnes_per_teu(toy):
+    p = CostParameters.default(price_year=2023).replace(rates={"rail": (0.2, "usd_per_teu_km", 2023)})
+    light, heavy = p.replace(tonnes_per_unit=8.0), p.replace(tonnes_per_unit=20.0)
+    segments = _no_own_rates(toy)
+    assert segment_costs(segments, light).loc["a_b_rail", "cost_usd"] == pytest.approx(20.0)  # 100 km x 0.2
+    assert segment_costs(segments, heavy).loc["a_b_rail", "cost_usd"] == pytest.approx(20.0)
+    per_tonne = p.replace(rates={"rail": (0.02, "usd_per_tkm", 2023)})
+    assert segment_costs(segments, per_tonne.replace(tonnes_per_unit=20.0)).loc["a_b_rail", "cost_usd"] == 40.0
+
+
+def test_the_most_specific_rate_wins_and_says_so(toy):
+    p = CostParameters.default(cargo_unit="feu", price_year=2023).replace(
+        rates={"rail": (0.2, "usd_per_teu_km", 2023), "rail.SWE": (0.3, "usd_per_teu_km", 2023),
+               "road": (1.0, "usd_per_container_km", 2023)}
+    )  # fmt: skip
+    costs = segment_costs(_no_own_rates(toy), p)
+    assert costs.loc["a_b_rail", "cost_usd"] == pytest.approx(40.0)  # FIN: 100 km x 0.2 x 2 TEU
+    assert costs.loc["b_c_rail", "cost_usd"] == pytest.approx(60.0)  # SWE: the country's own rate
+    assert costs.loc["b_d_road", "cost_usd"] == pytest.approx(200.0)  # one 40-ft box on one truck, 200 km
+    assert costs.loc["b_c_rail", "rate_source"] == "rates.rail.SWE"
+
+
+def test_sea_freight_per_leg_and_canal_dues_per_passage(toy):
+    segments = _no_own_rates(toy)
+    segments["service"] = segments["service"].astype(object)
+    segments.loc["c_d_sea", "service"] = "feeder"
+    p = CostParameters.default(price_year=2023).replace(
+        rates={"sea.feeder": (300.0, "usd_per_teu", 2023), "passage.narrows": (50.0, "usd_per_teu", 2023)}
+    )
+    row = segment_costs(segments, p).loc["c_d_sea"]
+    assert row["cost_usd_freight"] == 300.0 and row["cost_usd_canal"] == 50.0 and row["cost_usd"] == 350.0
+
+
+def test_deflating_to_the_price_year_of_a_figure_leaves_it_unchanged(toy):
+    from corridor.costs import deflator
+
+    assert deflator(2019, 2019) == 1.0
+    same = segment_costs(toy.segments, CostParameters.default(price_year=2022), data_year=2022)
+    later = segment_costs(toy.segments, CostParameters.default(price_year=2024), data_year=2022)
+    assert same.loc["a_b_rail", "cost_usd"] == pytest.approx(60.0)  # 100 km x 0.05 x 12 t
+    assert later.loc["a_b_rail", "cost_usd"] == pytest.approx(60.0 * 313.689 / 292.655)  # CPI-U 2024 / 2022
+
+
+def test_price_year_outside_the_index_is_refused():
+    with pytest.raises(ValueError, match=r"`price_year` is 1999; the price index covers 2010-2025"):
+        CostParameters.default(price_year=1999)
+
+
+@pytest.mark.parametrize("name", ["baseline", "pre2020", "balanced"])
+def test_each_assumption_set_loads_and_costs_the_instc(instc, name):
+    p = CostParameters.load(name)
+    assert p.assumption_set == name
+    costs = element_costs(instc, p)
+    assert costs[["time_h", "cost_usd"]].notna().all().all() and (costs["cost_usd"] >= 0).all()
+    assert all(p.sources[f"rates.{key}"][1] for key in p.rates)  # every rate has a source
+
+
+def test_sets_differ_where_they_say():
+    balanced = CostParameters.load("balanced")
+    assert balanced.empty_return_share == 0.0
+    assert balanced.differences(CostParameters.load("baseline")).index.tolist() == [
+        "assumption_set", "empty_return_share"
+    ]  # fmt: skip
+
+
+def test_unknown_set_suggests_the_nearest():
+    with pytest.raises(ValueError, match=r"assumption set 'baseline2' is not shipped \(did you mean 'baseline'\?\)"):
+        CostParameters.load("baseline2")
+
+
+def test_a_bad_assumption_file_names_file_key_and_value(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'name = "mine"\nextends = "baseline"\n'
+        '[parameters]\nvalue_of_time_pct_per_day = { value = 0.5, source = "x", confidence = "Q" }\n'
+        '[rates]\n"rail.KAZ" = { value = -1, unit = "usd_per_teu_kms", year = 2023, source = "x", confidence = "H" }\n'
+    )
+    (tmp_path / "baseline.toml").write_text((CostParameters.load.__globals__["datasets"].get_path("assumptions")
+                                            / "baseline.toml").read_text())  # fmt: skip
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert "`parameters.value_of_time_pct_per_day.confidence` is 'Q'" in message
+    assert "`rates.rail.KAZ` has value -1" in message
+    assert "`rates.rail.KAZ` has unit 'usd_per_teu_kms'" in message and "did you mean 'usd_per_teu_km'" in message
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(["rail.KAZ", "rail.RUS", "road.IRN", "sea.caspian", "sea.mainline", "passage.suez"]),
+       factor=st.floats(1.0, 5.0))  # fmt: skip
+def test_raising_any_rate_never_lowers_any_cost(instc, key, factor):
+    base = CostParameters.default()
+    rate = base.rates[key]
+    raised = base.replace(rates={key: (rate.value * factor, rate.unit, rate.year)})
+    before, after = element_costs(instc, base)["cost_usd"], element_costs(instc, raised)["cost_usd"]
+    assert (after >= before - 1e-9).all()

@@ -23,7 +23,9 @@ FACTS_NODES = [
 
 
 def test_available_and_get_path():
-    assert datasets.available() == ["countries", "instc", "lakes", "observations", "parameters", "toy", "trade"]
+    assert datasets.available() == [
+        "assumptions", "countries", "cpi_u", "instc", "lakes", "observations", "toy", "trade"
+    ]  # fmt: skip
     assert (datasets.get_path("instc") / "segments.csv").is_file()
 
 

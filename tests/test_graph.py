@@ -69,9 +69,9 @@ def test_compile_refuses_elements_it_cannot_cost(toy):
     import dataclasses
 
     segments = toy.segments.copy()
-    segments.loc["b_d_road", "cost_usd_per_tkm"] = float("nan")
+    segments.loc["c_d_sea", "cost_usd_per_tkm"] = float("nan")  # no rate for a sea leg without a service either
     broken = dataclasses.replace(toy, segments=segments)
-    with pytest.raises(ValueError, match=r"cannot cost segment 'b_d_road': .* give `rate_usd_per_tkm`"):
+    with pytest.raises(ValueError, match=r"cannot cost segment 'c_d_sea' with assumption set 'baseline': .*`rates`"):
         compile_graph(broken, CostParameters.default())
 
 

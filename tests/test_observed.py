@@ -27,7 +27,7 @@ GOOD = {
     "mode_chain": "rail>road", "observed_days": "1", "observed_cost": "500", "cost_unit": "USD per TEU",
     "kind": "trial_run", "source": "made-up toy data", "confidence": "H",
 }  # fmt: skip
-NO_EMPTIES = CostParameters.default(empty_return_share=0.0)
+NO_EMPTIES = CostParameters.default(empty_return_share=0.0, price_year=2022)  # the toy is in 2022 US$
 
 
 def registry(tmp_path, *rows):

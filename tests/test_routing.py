@@ -13,20 +13,63 @@ from tests.conftest import place_pairs
 
 ROAD = ["a_b_rail", "b_border", "b_rail_road", "b_d_road"]
 SEA = ["a_b_rail", "b_border", "b_c_rail", "c_port", "c_d_sea"]
+SEA_HANDLED = [*SEA, "d_port"]  # d has a road side: a box landed there passes its port call
 
 
 @pytest.fixture
-def teu():
-    return CostParameters.default(cargo_unit="teu")
+def teu():  # the toy's figures are 2022 US$; no empties, so the hand sums below hold
+    return CostParameters.default(cargo_unit="teu", price_year=2022, empty_return_share=0.0)
 
 
 def test_criterion_decides_the_route(toy, teu):
     # by time the road wins: 2 + 4 + 2 + 4 = 12 h, against 2 + 4 + 2 + 12 + 10 + 84 = 114 h by sea
     assert best_route(toy, "a", "d", by="time_h", parameters=teu).elements == ROAD
-    # by money the sea wins: 81 + 100 + 81 + 200 + 32.4 = 494.4 US$, against 81 + 100 + 50 + 324 = 555 US$
-    by_cost = best_route(toy, "a", "d", by="cost_usd", parameters=teu)
+    # from the first departure to the last arrival, the sea wins on money: 60 + 100 + 60 + 200 + 24 = 444 US$,
+    # against 60 + 100 + 50 + 240 = 450 US$ by road (12 t a TEU at 0.05, 0.01 and 0.1 US$/t-km)
+    by_cost = best_route(toy, "a", "d", by="cost_usd", parameters=teu, handling_at_ends=False)
     assert by_cost.elements == SEA
-    assert by_cost.totals["cost_usd"] == pytest.approx(494.4)
+    assert by_cost.totals["cost_usd"] == pytest.approx(444.0)
+
+
+def test_handling_at_the_ends_counts_the_port_call(toy, teu):
+    # counted by default: the sea route pays d's port call too (444 + 200 US$), and the road (450) wins
+    sea = best_route(toy, "a", "d", by="cost_usd", parameters=teu, modes=["rail", "sea"])
+    assert sea.elements == SEA_HANDLED and sea.totals["cost_usd"] == pytest.approx(644.0)
+    assert best_route(toy, "a", "d", by="cost_usd", parameters=teu).elements == ROAD
+    # from the port by sea: d's port call and the sea leg; from b (beside it by road) the same plus the road
+    from_port = best_route(toy, "d", "c", by="time_h", parameters=teu, modes=["sea"])
+    assert from_port.elements == ["d_port", "c_d_sea", "c_port"]
+
+
+def test_a_stop_adds_its_time_to_every_route_through_its_terminal(toy, teu):
+    import dataclasses
+
+    stop = pd.DataFrame(
+        {"place_id": "b", "kind": "customs", "from_mode": "road", "from_gauge_mm": np.nan, "from_country": "SWE",
+         "to_mode": "road", "to_gauge_mm": np.nan, "to_country": "SWE", "directed": False, "time_h_mode": 5.0,
+         "cost_usd_per_teu": 30.0, "time_source": "test", "time_confidence": "H"},
+        index=pd.Index(["b_customs"], name="transfer_id"),
+    )  # fmt: skip
+    with_stop = dataclasses.replace(toy, transfers=pd.concat([toy.transfers, stop]))
+    before = best_route(toy, "a", "d", by="time_h", parameters=teu)
+    after = best_route(with_stop, "a", "d", by="time_h", parameters=teu)
+    assert after.elements == ["a_b_rail", "b_border", "b_rail_road", "b_customs", "b_d_road"]
+    assert after.totals["time_h"] == before.totals["time_h"] + 5.0
+    assert after.totals["n_customs"] == 1
+    # a route from b by road starts at the stop when the ends are handled, and skips it when they are not
+    assert best_route(with_stop, "b", "d", by="time_h", parameters=teu).elements == ["b_customs", "b_d_road"]
+    assert best_route(with_stop, "b", "d", by="time_h", parameters=teu, handling_at_ends=False).elements == [
+        "b_d_road"
+    ]
+
+
+def test_empty_boxes_come_back_by_the_cheapest_way(toy, teu):
+    with_empties = teu.replace(empty_return_share=0.5, empty_cost_ratio=0.5)
+    route = best_route(toy, "a", "d", by="time_h", parameters=with_empties)
+    # the way back d -> a by money is the road (450 US$ loaded): a quarter of it per loaded box
+    assert route.totals["empty_repositioning_usd"] == pytest.approx(0.25 * 450.0)
+    assert route.totals["cost_usd"] == pytest.approx(450.0 + 0.25 * 450.0)
+    assert best_route(toy, "a", "d", by="time_h", parameters=teu).totals["empty_repositioning_usd"] == 0.0
 
 
 def test_legs_carry_running_totals_and_sources(toy, teu):
@@ -53,12 +96,14 @@ def test_via_forces_the_route(toy, teu):
     there_and_back = best_route(toy, "a", "d", by="time_h", via=["c"], parameters=teu)
     assert there_and_back.elements == ["a_b_rail", "b_border", "b_c_rail", "b_c_rail", "b_rail_road", "b_d_road"]
     assert there_and_back.totals["time_h"] == 16.0
-    assert best_route(toy, "a", "d", by="cost_usd", via=["c"], parameters=teu).elements == SEA
+    # by money via c: there and back by rail and road (60 + 100 + 60 + 60 + 50 + 240 = 570 US$) beats the sea with
+    # d's port call (644 US$)
+    assert best_route(toy, "a", "d", by="cost_usd", via=["c"], parameters=teu).elements == there_and_back.elements
 
 
 def test_mode_constraints(toy, teu):
-    assert best_route(toy, "a", "d", by="time_h", avoid_modes=["road"], parameters=teu).elements == SEA
-    assert best_route(toy, "a", "d", by="time_h", modes=["rail", "sea"], parameters=teu).elements == SEA
+    assert best_route(toy, "a", "d", by="time_h", avoid_modes=["road"], parameters=teu).elements == SEA_HANDLED
+    assert best_route(toy, "a", "d", by="time_h", modes=["rail", "sea"], parameters=teu).elements == SEA_HANDLED
 
 
 def test_avoid_passage(toy, teu):
@@ -89,7 +134,7 @@ def test_no_route_names_the_closure(toy):
 
 def test_as_of_changes_the_route(toy, teu):
     assert best_route(toy, "a", "d", by="cost_usd", parameters=teu, as_of="2026-01-05").elements == ROAD
-    route = best_route(toy, "a", "d", by="cost_usd", parameters=teu, as_of="2026-02-01")
+    route = best_route(toy, "a", "d", by="cost_usd", parameters=teu, as_of="2026-02-01", handling_at_ends=False)
     assert route.elements == SEA and route.as_of == "2026-02-01"
 
 
@@ -146,7 +191,7 @@ def test_named_routes_follow_their_branches(instc):
     assert "baku_astara_az_rail" in found["western"].elements or "baku_astara_az_road" in found["western"].elements
     assert any(e.endswith("_sea") and e != "jnpt_shahid_rajaee_sea" for e in found["trans_caspian"].elements)
     assert "etrek_gauge_change" in found["eastern"].elements or "sarakhs_gauge_change" in found["eastern"].elements
-    assert found["suez"].elements[0] == "st_petersburg_jnpt_sea"
+    assert found["suez"].elements[:2] == ["jnpt_port", "st_petersburg_jnpt_sea"]  # handled at the port
     assert "astara_ir_rasht_rail" not in found["western"].elements  # the missing link is not operational
 
 
@@ -220,9 +265,11 @@ def test_route_invariants_between_any_two_places(instc, data):
     by = data.draw(st.sampled_from(["time_h", "cost_usd", "distance_km", "co2e_kg", "generalised_cost_usd"]))
     route = best_route(instc, origin, destination, by=by)
     legs = route.legs
+    totals = route.totals.rename({"cost_usd": "with_empties", "cost_usd_loaded": "cost_usd"})
     for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg"):
         assert np.all(np.diff(legs[f"cum_{metric}"]) >= -1e-9)
-        assert legs[f"cum_{metric}"].iloc[-1] == pytest.approx(route.totals[metric])
+        assert legs[f"cum_{metric}"].iloc[-1] == pytest.approx(totals[metric])
+    assert totals["with_empties"] == pytest.approx(totals["cost_usd"] + totals["empty_repositioning_usd"])
     assert legs["from_place"].iloc[0] == origin and legs["to_place"].iloc[-1] == destination
     joined = legs["to_place"].iloc[:-1].to_numpy() == legs["from_place"].iloc[1:].to_numpy()
     assert joined.all()
@@ -302,7 +349,7 @@ def test_skim_agrees_with_best_route_pair_by_pair(instc):
 
 def test_skim_takes_constraints_and_marks_missing_routes(toy, teu):
     table = skim(toy, ["a"], ["d"], by="time_h", parameters=teu, avoid_modes=["road"])
-    assert table["time_h"].iloc[0] == 114.0  # forced onto the sea leg
+    assert table["time_h"].iloc[0] == 114.0 + 12.0  # forced onto the sea leg, and d's port call
     cut = skim(toy, ["a"], ["d"], by="time_h", parameters=teu, avoid_modes=["road", "sea"])
     assert cut.isna().all(axis=None)
     with pytest.raises(TypeError, match=r"`skim` takes those of `best_route` but `via`"):
