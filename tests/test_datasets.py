@@ -1,5 +1,6 @@
 """The shipped data: what it must contain, and geometric consistency checked against the basemap."""
 
+import dataclasses
 import pathlib
 
 import geopandas as gpd
@@ -114,6 +115,9 @@ def test_sea_legs_cross_at_most_2_km_of_land(instc):
     # 5 km of either end is not counted; anything else a sea leg crosses (a peninsula, an island) is.
     countries = datasets.basemap("countries")
     land = countries[countries["adm0_a3"] != "EGY"].to_crs(6933).union_all()  # the Suez Canal crosses Egypt
+    # Hamburg lies ~100 km up the Elbe from Cuxhaven; the basemap draws the river as land
+    lower_elbe = gpd.GeoSeries([shapely.box(8.6, 53.45, 10.05, 53.95)], crs=4326).to_crs(6933).iloc[0]
+    land = land.difference(lower_elbe)
     sea = instc.segments.query("mode == 'sea'").to_crs(6933)
     places = instc.places.to_crs(6933).geometry
     pairs = zip(sea["from_place"], sea["to_place"], strict=True)
@@ -243,3 +247,84 @@ def test_basemap_shows_the_caspian_as_water():
     assert not countries.contains(shapely.Point(50.5, 42.0)).any()  # mid-Caspian
     assert countries.contains(shapely.Point(51.39, 35.69)).any()  # Tehran
     assert isinstance(datasets.basemap("lakes"), gpd.GeoDataFrame)
+
+
+# --- the all-water comparator as a liner service ----------------------------------------------------------------
+LINER = ["jnpt_hamburg_sea", "mundra_hamburg_sea", "jnpt_hamburg_cape_sea", "mundra_hamburg_cape_sea",
+         "hamburg_st_petersburg_sea", "st_petersburg_jnpt_cape_sea", "st_petersburg_mundra_cape_sea"]  # fmt: skip
+ALL_WATER = ["suez"]  # the branch of every all-water segment (Suez and Cape routings alike)
+
+
+def test_liner_segments_carry_service_speed_and_length(instc):
+    seg = instc.segments.loc[LINER + ["st_petersburg_jnpt_sea", "st_petersburg_mundra_sea"]]
+    assert seg["mode"].eq("sea").all() and seg["branch"].eq("suez").all()
+    assert seg.loc["hamburg_st_petersburg_sea", "service"] == "feeder"
+    assert seg.drop(index="hamburg_st_petersburg_sea")["service"].eq("mainline").all()
+    assert seg["speed_source"].str.len().gt(40).all() and seg["speed_confidence"].isin(["H", "M", "L"]).all()
+    assert (seg["speed_kmh_min"] <= seg["speed_kmh"]).all() and (seg["speed_kmh"] <= seg["speed_kmh_max"]).all()
+    assert seg["length_source"].str.startswith("geodesic length of the searoute").all()
+    assert seg["length_confidence"].eq("M").all()
+    # Hamburg-St Petersburg by Skagen, not the Kiel Canal (the feeders' draught fits either); JNPT-Hamburg by Suez
+    assert 2_000 < seg.loc["hamburg_st_petersburg_sea", "length_km"] < 2_500
+    assert 11_500 < seg.loc["jnpt_hamburg_sea", "length_km"] < 13_000
+    cape = seg.loc[[s for s in LINER if "_cape_" in s]]
+    assert cape["passages"].eq("cape_of_good_hope").all()  # no Suez, no Bab el-Mandeb, no Gibraltar
+    via_suez = seg.loc[[s.replace("_cape", "") for s in cape.index], "length_km"].to_numpy()
+    detour = cape["length_km"].to_numpy() - via_suez
+    assert (detour > 7_000).all() and (detour < 9_500).all()
+
+
+def test_cape_lines_round_the_cape_at_sea(instc):
+    # The basemap stops at the equator, so the southern half is checked against the capes themselves: each Cape
+    # line passes south of Cape Agulhas (34.83 S, 20.00 E) and west of Africa's western tip (Cape Verde, 17.5 W).
+    for segment_id in [s for s in LINER if "_cape_" in s]:
+        line = instc.segments.geometry[segment_id]
+        at_agulhas = line.intersection(shapely.LineString([(20.0, -60.0), (20.0, -30.0)]))
+        assert at_agulhas.bounds[3] < -34.9, segment_id
+        at_cape_verde = line.intersection(shapely.LineString([(-40.0, 14.7), (-10.0, 14.7)]))
+        assert at_cape_verde.bounds[2] < -17.5, segment_id
+
+
+def test_hub_feeder_before_2022_direct_service_after(instc):
+    seg = instc.segments
+    assert seg.loc["hamburg_st_petersburg_sea", "available_until"] == pd.Timestamp("2022-03-01")
+    assert seg.loc["st_petersburg_jnpt_sea", "available_from"] == pd.Timestamp("2022-06-17")
+    assert seg.loc["st_petersburg_mundra_sea", "available_from"] == pd.Timestamp("2023-05-21")
+    before = best_route(instc, "jnpt", "st_petersburg", by="time_h", as_of="2019-06-01", branches=ALL_WATER)
+    assert before.elements == ["jnpt_hamburg_sea", "hamburg_st_petersburg_sea"]
+    after = best_route(instc, "jnpt", "st_petersburg", by="time_h", as_of="2024-06-01", branches=ALL_WATER)
+    assert after.elements == ["st_petersburg_jnpt_sea"]
+    mundra = best_route(instc, "mundra", "moscow", by="cost_usd", as_of="2019-06-01", branches=["suez", "russia_trunk"])
+    assert mundra.elements[:2] == ["mundra_hamburg_sea", "hamburg_st_petersburg_sea"]
+
+
+def test_hamburg_transshipment_is_a_sourced_stop_at_the_hub(instc):
+    hub = instc.transfers.loc["hamburg_transshipment"]
+    assert hub["place_id"] == "hamburg" and hub["from_mode"] == hub["to_mode"] == "sea"
+    assert hub["kind"] == "terminal_dwell"  # a sea-to-sea transfer would join the sea terminal to itself
+    assert hub["time_h_min"] <= hub["time_h_mode"] <= hub["time_h_max"]
+    assert hub["cost_usd_per_teu_min"] <= hub["cost_usd_per_teu"] <= hub["cost_usd_per_teu_max"]
+    assert "2021" in hub["cost_source"] and hub["time_source"].startswith("assumption:")
+    assert instc.places.loc["hamburg", "locode"] == "DEHAM"
+
+
+@pytest.mark.xfail(reason="stops are not yet compiled into the graph (issue 8, cost model)", strict=True)
+def test_hub_route_counts_the_transshipment(instc):
+    route = best_route(instc, "jnpt", "st_petersburg", by="time_h", as_of="2019-06-01", branches=ALL_WATER)
+    assert "hamburg_transshipment" in route.elements
+
+
+@pytest.mark.parametrize("as_of", ["2019-06-01", "2024-06-01"])
+def test_cape_route_when_suez_is_avoided_or_closed(instc, as_of):
+    suez = best_route(instc, "jnpt", "st_petersburg", as_of=as_of, branches=ALL_WATER)
+    cape = best_route(instc, "jnpt", "st_petersburg", as_of=as_of, branches=ALL_WATER, avoid_passages=["suez"])
+    assert all("_cape_" in e for e in cape.elements if instc.segments.loc[e, "service"] == "mainline")
+    assert any("_cape_" in e for e in cape.elements) and not any("_cape_" in e for e in suez.elements)
+    assert cape.totals["distance_km"] > suez.totals["distance_km"] + 7_000
+    event = pd.DataFrame(
+        {"effect": ["closed"], "start": [pd.Timestamp("2019-01-01")], "end": [pd.NaT], "description": ["Suez shut"],
+         "source": ["test"], "confidence": ["L"]},
+        index=pd.MultiIndex.from_tuples([("suez_closure", "suez")], names=["event_id", "target"]),
+    )  # fmt: skip
+    closed = dataclasses.replace(instc, events=pd.concat([instc.events, event]))
+    assert best_route(closed, "jnpt", "st_petersburg", as_of=as_of, branches=ALL_WATER).elements == cape.elements

@@ -16,7 +16,10 @@ Build-time only; run by hand after adding a segment or changing an alignment, an
 - ``searoute``: shortest sea route on the ``searoute`` 1.6.0 lane network (Eurostat SeaRoute, after the ORNL
   Global Shipping Lane Network), with the ports appended as end points; the passages it traverses are kept;
   ``lat lon start`` / ``lat lon end`` waypoints are hand-placed approach points sailed straight from the
-  first port or to the last port (harbour channels the coarse lanes cut across land);
+  first port or to the last port (harbour channels the coarse lanes cut across land); ``avoid <passage>``
+  tokens (searoute's names: ``suez``, ``babalmandab``, ...) close passages to the lane search, so a
+  Cape of Good Hope routing is the shortest lane with Suez and Bab el-Mandeb closed (searoute names the
+  passage round South Africa ``south_africa``; it is kept as ``cape_of_good_hope``);
 - ``waypoints``: a line through hand-placed ``lat lon`` waypoints (our own data, read off a map).
 
 Every line starts and ends exactly at its places. The script stops with a list of every segment whose
@@ -41,7 +44,8 @@ MAX_SNAP_KM = 15.0
 SIMPLIFY_DEG = 0.005  # ~0.5 km
 CASPIAN = shapely.box(46.5, 36.4, 55.0, 47.2)
 GEOD = pyproj.Geod(ellps="WGS84")
-PASSAGES = {"ormuz": "hormuz", "babalmandab": "bab_el_mandeb"}  # searoute's names -> ours
+# searoute's passage names -> ours
+PASSAGES = {"ormuz": "hormuz", "babalmandab": "bab_el_mandeb", "south_africa": "cape_of_good_hope"}
 SOURCES = {
     "rail_osm": "OpenStreetMap railways via scgraph-data 2.0.0 (ODbL 1.0, (c) OpenStreetMap contributors)",
     "road_osm": "OpenStreetMap highways via scgraph-data 2.0.0 (ODbL 1.0, (c) OpenStreetMap contributors)",
@@ -92,8 +96,15 @@ def _osm_via(graph, points: list[tuple[float, float, bool]]) -> tuple[list[tuple
     return path, snap, mixed
 
 
-def _sea(start: tuple[float, float], end: tuple[float, float]) -> tuple[list[tuple[float, float]], str]:
-    feature = searoute.searoute(list(start), list(end), units="km", append_orig_dest=True, return_passages=True)
+def _sea(
+    start: tuple[float, float], end: tuple[float, float], avoid: list[str]
+) -> tuple[list[tuple[float, float]], str]:
+    feature = searoute.searoute(
+        list(start), list(end), units="km", append_orig_dest=True, return_passages=True,
+        restrictions=["northwest", *avoid],
+    )  # fmt: skip
+    if not feature["geometry"]["coordinates"]:
+        raise SystemExit(f"no sea lane from {start} to {end} avoiding {avoid}")
     traversed = feature["properties"].get("traversed_passages", [])
     passages = ";".join(sorted(PASSAGES.get(name, name) for name in traversed))
     return [tuple(xy) for xy in feature["geometry"]["coordinates"]], passages
@@ -128,7 +139,8 @@ def main() -> None:
             tokens = [p.split() for p in waypoints.split(";") if p.strip()]
             head = [(float(t[1]), float(t[0])) for t in tokens if t[-1] == "start"]
             tail = [(float(t[1]), float(t[0])) for t in tokens if t[-1] == "end"]
-            lane, passages[segment_id] = _sea(head[-1] if head else start, tail[0] if tail else end)
+            avoid = [t[1] for t in tokens if t[0] == "avoid"]
+            lane, passages[segment_id] = _sea(head[-1] if head else start, tail[0] if tail else end, avoid)
             path = [start, *head, *lane[1:-1], *tail, end]  # the lane without its appended query points
         elif method == "waypoints":
             path = [start, *[(x, y) for x, y, _ in via], end]
