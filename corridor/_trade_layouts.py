@@ -244,6 +244,7 @@ def numbers(
     blank: str = "error",
     missing: Iterable[str] = (),
     locate: Callable[[str, str], str] | None = None,
+    signed: bool = False,
 ) -> pd.Series:
     """A column of numbers, parsed strictly: every cell is a plain decimal number or, where allowed, blank.
 
@@ -253,6 +254,8 @@ def numbers(
         What an empty cell (or one of `missing`, such as BACI's ``NA``) means: an error, or a figure not reported.
     locate : callable, optional
         ``locate(column, text) -> 'line N'`` for rows whose ``where`` is unknown (rows scanned by DuckDB).
+    signed : bool, default False
+        Allow negative numbers; trade values and weights are amounts, so by default a minus sign is an error.
     """
     text = frame[column].astype("string").str.strip()
     empty = text.isna() | text.eq("") | text.isin(list(missing))
@@ -269,7 +272,17 @@ def numbers(
         else:
             problem = f"{value!r} is not a number{_hint(value, layout)}"
         raise TradeFileError(f"{source}, {where}, column {column!r}: {problem}.")
-    return pd.to_numeric(text.where(~empty), errors="raise").astype(float)
+    values = pd.to_numeric(text.where(~empty), errors="raise").astype(float)
+    negative = values.lt(0)
+    if negative.any() and not signed:
+        first = negative.idxmax()
+        where = frame.at[first, "where"] if "where" in frame else None
+        if not isinstance(where, str):
+            where = locate(column, str(text[first])) if locate else f"row {first + 1}"
+        raise TradeFileError(
+            f"{source}, {where}, column {column!r}: {text[first]!r} is negative; the {layout} layout gives amounts."
+        )
+    return values
 
 
 def _hint(value: str, layout: str) -> str:

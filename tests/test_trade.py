@@ -267,7 +267,7 @@ def test_bad_files_get_a_message_naming_file_line_column_and_text(name, options,
 def test_bad_cells_never_become_nan(tmp_path):
     lines = (DATA / "BACI_HS17_Y2022_V202501.csv").read_text().splitlines()
     for text, hint in [("", "is blank"), ('"12,5"', "a decimal comma"), ("n/a", "'n/a' is not a number"),
-                       ("1e", "'1e' is not a number")]:  # fmt: skip
+                       ("1e", "'1e' is not a number"), ("-80", "'-80' is negative")]:  # fmt: skip
         path = tmp_path / "BACI_HS17_Y2022_V202501.csv"
         path.write_text("\n".join([*lines[:2], lines[2].replace(",8000,", f",{text},"), *lines[3:]]) + "\n")
         (tmp_path / "country_codes_V202501.csv").write_text((DATA / "country_codes_V202501.csv").read_text())
