@@ -698,6 +698,7 @@ def scan_duckdb(
         query += " WHERE " + " AND ".join(conditions)
     try:
         with duckdb.connect() as connection:
+            connection.execute("SET enable_progress_bar = false")  # a library prints nothing
             return connection.execute(query, [str(path), delimiter]).df()
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
