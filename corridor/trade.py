@@ -267,7 +267,7 @@ def to_iso3(
     """
     if scheme is not None and scheme not in SCHEMES:
         raise ValueError(f"`scheme` was {scheme!r}; expected one of {list(SCHEMES)} or None.")
-    one = isinstance(values, (str, bytes, int, np.integer))
+    one = isinstance(values, (str, int, np.integer))
     items = [values] if one else list(values)
     mapped = {v: _code(v, scheme) for v in set(map(str, items))}
     bad = sorted(v for v, m in mapped.items() if m is None or (not m[1] and not aggregates))
@@ -438,7 +438,10 @@ def read_trade(
     size = path.stat().st_size
     if size == 0:
         raise TradeFileError(f"{source}: the file is empty (0 bytes); download it again.")
-    wanted = None if countries is None else set(to_iso3(countries, scheme="iso3", argument="countries"))
+    wanted = None
+    if countries is not None:
+        named = to_iso3(countries, scheme="iso3", argument="countries")
+        wanted = {named} if isinstance(named, str) else set(named)
     with path.open("rb") as handle:
         head = handle.read(65536)
     big = engine == "duckdb" or (engine == "auto" and size > _layouts.BIG_FILE_BYTES)
@@ -473,10 +476,10 @@ def read_trade(
     scheme, reporter_blank = "comtrade", False
     title = f"{_TITLES[chosen]} ({path.name})"
     if chosen in ("comtrade_plus", "comtrade_json", "comtrade_bulk"):
-        scheme = "iso3" if chosen == "comtrade_plus" else "comtrade"
         if table is None:
             frame, locate = _scan_bulk(path, head, delimiter, wanted)
         raw = _layouts.read_comtrade_plus(frame if frame is not None else table.frame(), source, chosen, locate)
+        scheme = raw.attrs["scheme"]
     elif chosen == "comtrade_legacy":
         raw = _layouts.read_comtrade_legacy(table.frame(), source)
     elif chosen == "baci":
@@ -506,6 +509,7 @@ def read_trade(
     if classification is not None and chosen != "baci":
         out["classification"] = out["classification"].where(out["classification"].ne(""), classification)
     if wanted is not None:
+        report["countries"] = sorted(wanted)
         inside = out["exporter"].isin(wanted) & out["importer"].isin(wanted)
         report["rows outside `countries` left out"] = int((~inside).sum())
         out = out[inside]

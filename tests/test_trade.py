@@ -43,6 +43,7 @@ def test_a_string_is_one_value_not_its_letters():
     assert trade.to_iso3(["IND"]) == ["IND"]
     assert trade.from_iso3("IND", scheme="imf") == "534"
     t = trade.read_trade(DATA / "BACI_HS17_Y2022_V202501.csv", countries="IND")
+    assert t.attrs["read_report"]["countries"] == ["IND"]  # not ['D', 'I', 'N']
     assert t.empty and t.attrs["read_report"]["rows outside `countries` left out"] == 9
 
 
@@ -145,6 +146,15 @@ def test_comtrade_bulk_monthly_with_capitalised_value_columns():
     assert t.iloc[3]["importer"] == "WLD"
 
 
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_comtrade_bulk_filtered_by_named_columns(engine):
+    t = trade.read_trade(DATA / "comtrade_bulk_C_M_643_2023_H6.txt", countries=["RUS", "IND", "IRN"], engine=engine)
+    assert list(zip(t["exporter"], t["importer"], t["period"], strict=True)) == [
+        ("RUS", "IND", "Jan 2023"), ("RUS", "IND", "Feb 2023"), ("IRN", "RUS", "Jan 2023")
+    ]  # fmt: skip
+    assert t["value_usd"].sum() == 1.5e6 + 0.6e6 + 3e6
+
+
 def test_comtrade_legacy_flow_codes_and_world():
     for name in ("comtrade_legacy.csv", "comtrade_legacy_w00.csv"):
         t = trade.read_trade(DATA / name)
@@ -224,8 +234,8 @@ def test_wrappers_keep_their_families():
     ("name", "options", "error", "message"),
     [
         ("bad_unknown_code.csv", {}, trade.UnknownCountryError,
-         r"bad_unknown_code\.csv, line 3, column 'partnerISO': partner code 'RUX' is not a country or area in the "
-         r"'iso3' code list"),
+         r"bad_unknown_code\.csv, line 3, column 'partnerCode': partner code '999' is not a country or area in "
+         r"the 'comtrade' code list"),
         ("bad_thousands.csv", {}, trade.TradeFileError,
          r"bad_thousands\.csv, line 2, column 'primaryValue': '6,000,000' is not a number \(thousands separators "
          r"are not part of the comtrade_plus layout"),

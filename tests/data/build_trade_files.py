@@ -200,7 +200,7 @@ def bad_files():
     lines = text.split("\r\n")
     # an unknown partner code on line 3
     (HERE / "bad_unknown_code.csv").write_bytes(
-        "\r\n".join([*lines[:2], lines[2].replace(",RUS,", ",RUX,", 1), *lines[3:]]).encode("cp1252")
+        "\r\n".join([*lines[:2], lines[2].replace(",643,RUS,", ",999,RUX,", 1), *lines[3:]]).encode("cp1252")
     )
     # a download cut off in the middle of line 4
     (HERE / "bad_truncated.csv").write_bytes("\r\n".join([*lines[:3], lines[3][:60]]).encode("cp1252"))
