@@ -8,7 +8,8 @@ codes, capitalised ``CIFValue``/``FOBValue``), then reads each in a fresh proces
   keeps the corridor countries' rows while scanning; the kept rows are then checked strictly and mapped;
 - ``pandas.read_csv(path)`` of the whole file, then the same filter on the codes (the baseline).
 
-Prints wall time, peak memory (RSS) and the ratios. Run: ``python benchmarks/baci_filter.py [--rows N]
+Prints wall time, peak memory (RSS), the share of the time spent importing corridor (geopandas and all) and
+the ratios. Run: ``python benchmarks/baci_filter.py [--rows N]
 [--layout baci|bulk|both]``.
 """
 
@@ -23,6 +24,12 @@ import duckdb
 
 CORRIDOR = {"AZE": 31, "IRN": 364, "KAZ": 398, "RUS": 643, "IND": 699, "TKM": 795}
 
+IMPORT = """
+import sys
+import corridor.trade
+import duckdb
+print(0)
+"""
 OURS = """
 import sys
 from corridor.trade import read_trade
@@ -120,9 +127,11 @@ def compare(layout: str, data: pathlib.Path, generated_s: float, rows: int) -> N
     print(f"\n{layout}: {rows:,} rows, {data.stat().st_size / 1e6:,.0f} MB, generated in {generated_s:.1f} s")
     ours = run(OURS.format(countries=countries), data)
     base = run(BASELINE[layout].format(codes=codes), data)
+    imports = run(IMPORT, data)
     assert ours[2] == base[2], f"the two readers kept different rows: {ours[2]} vs {base[2]}"
     print(f"{'':34s} {'wall s':>8s} {'peak MB':>9s} {'rows kept':>10s}")
     print(f"{'corridor.trade.read_trade (DuckDB)':34s} {ours[0]:8.1f} {ours[1]:9.0f} {ours[2]:10,d}")
+    print(f"{'  of which import corridor, duckdb':34s} {imports[0]:8.1f} {imports[1]:9.0f}")
     print(f"{'pandas.read_csv + filter':34s} {base[0]:8.1f} {base[1]:9.0f} {base[2]:10,d}")
     print(f"ratio pandas / corridor: time {base[0] / ours[0]:.1f}x, peak memory {base[1] / ours[1]:.1f}x")
 

@@ -107,6 +107,23 @@ def test_detection_picks_the_layout_of_every_good_file(name, layout):
     pd.testing.assert_frame_equal(t, forced)
 
 
+@pytest.mark.parametrize(("name", "layout"), GOOD.items())
+def test_nothing_is_dropped_silently(name, layout):
+    scale = 1e6 if layout == "imf_dots" else None
+    full = trade.read_trade(DATA / name, scale=scale)
+    fewer = trade.read_trade(DATA / name, scale=scale, drop_aggregates=True)
+    assert len(full) == len(fewer) + fewer.attrs["read_report"]["aggregate rows left out"]
+    assert (~full["is_country"]).sum() == fewer.attrs["read_report"]["aggregate rows left out"] > 0
+    report = full.attrs["read_report"]
+    skipped = sum(count for key, count in report.items() if "skipped" in key)
+    if layout == "imf_dots":  # one row per year cell of each Value row of a goods flow
+        rows = report["rows in file"] - report["Status rows skipped (flags, not values)"]
+        rows -= report["trade balance rows skipped (derived, not a flow)"]
+        assert rows * 3 == len(full) + report["empty year cells skipped (no figure)"]
+    else:  # one row per line or record
+        assert report["rows in file"] == len(full) + skipped
+
+
 def _key(t):
     return t[["exporter", "importer", "flow", "commodity", "value_usd", "tonnes", "note", "is_country"]]
 
