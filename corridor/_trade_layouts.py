@@ -415,6 +415,12 @@ def read_comtrade_plus(frame: pd.DataFrame, source: str, layout: str, locate: Ca
     )
     raw.attrs["columns"] = {"reporter": originals[codes[0]], "partner": originals[codes[1]]}
     raw.attrs["scheme"] = "comtrade" if numeric else "iso3"
+    breakdown = pd.Series(False, index=frame.index)
+    for column, total in (("customscode", "C00"), ("motcode", "0"), ("partner2code", "0")):
+        if column in frame:
+            cell = frame[column].astype("string").str.strip().fillna("").replace("", total)
+            breakdown |= cell.ne(total)
+    raw.attrs["breakdown rows"] = int(breakdown.sum())
     return raw
 
 

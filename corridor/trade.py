@@ -405,7 +405,9 @@ def read_trade(
         The tidy trade table (see the module docstring) plus ``is_country`` (False where the exporter or the
         importer is an aggregate). Values in US$ (BACI's thousands multiplied out), weights in tonnes
         (Comtrade's kg divided by 1000). ``attrs['read_report']`` gives the layout, the encoding, the rows
-        read and the number of rows left out by kind (aggregates, ``Status`` rows, derived balances, ...).
+        read, the number of rows left out by kind (aggregates, ``Status`` rows, derived balances, ...) and
+        the number of Comtrade rows that break a total down by customs procedure, mode of transport or
+        second partner (kept, and not to be added to the totals).
 
     Raises
     ------
@@ -480,6 +482,9 @@ def read_trade(
             frame, locate = _scan_bulk(path, head, delimiter, wanted)
         raw = _layouts.read_comtrade_plus(frame if frame is not None else table.frame(), source, chosen, locate)
         scheme = raw.attrs["scheme"]
+        if raw.attrs["breakdown rows"]:
+            key = "rows breaking a total down by customs procedure, mode of transport or second partner (kept)"
+            report[key] = raw.attrs["breakdown rows"]
     elif chosen == "comtrade_legacy":
         raw = _layouts.read_comtrade_legacy(table.frame(), source)
     elif chosen == "baci":
@@ -548,7 +553,7 @@ def _scan_bulk(path: pathlib.Path, head: bytes, delimiter: str, wanted: set[str]
     lower = {h.casefold(): h for h in header}
     needed = ("refyear", "reportercode", "partnercode", "flowcode", "cmdcode", "primaryvalue", "netwgt")
     _layouts.require(lower, needed, str(path), "comtrade_bulk")
-    optional = ("freqcode", "refmonth", "classificationcode")
+    optional = ("freqcode", "refmonth", "classificationcode", "customscode", "motcode", "partner2code")
     columns = {lower[c]: c for c in (*needed, *(o for o in optional if o in lower))}
     keep = None
     if wanted is not None:

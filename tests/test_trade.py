@@ -143,6 +143,16 @@ def test_comtrade_plus_windows_1252_with_trailing_commas():
     assert (t["period"] == "CY2022").all() and (t["months"] == 12).all()
 
 
+def test_comtrade_breakdown_rows_are_counted(tmp_path):
+    lines = (DATA / "comtrade_plus_export.csv").read_bytes().decode("cp1252").split("\r\n")
+    lines[1] = lines[1].replace(",C00,TOTAL CPC,0,0,TOTAL MOT,", ",C00,TOTAL CPC,0,2100,Rail,")
+    (tmp_path / "by_mode.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    report = trade.read_trade(tmp_path / "by_mode.csv").attrs["read_report"]
+    key = "rows breaking a total down by customs procedure, mode of transport or second partner (kept)"
+    assert report[key] == 1
+    assert key not in trade.read_trade(DATA / "comtrade_plus_export.csv").attrs["read_report"]
+
+
 def test_comtrade_plus_xlsx_reads_as_the_csv():
     csv_table = trade.read_trade(DATA / "comtrade_plus_export.csv")
     xlsx_table = trade.read_trade(DATA / "comtrade_plus_export.xlsx")
