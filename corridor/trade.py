@@ -17,6 +17,10 @@ months it covers. A figure stated before its period ended is not that period's f
 The shipped table also carries ``growth_pct`` (the growth the source states, %), ``growth_base`` (the
 ``period`` of the row in the same table it is computed from, or ``not in this table: ...`` naming the
 source's own base) and ``published`` (date of the statement, ``YYYY-MM-DD`` or ``YYYY-MM``).
+
+Tables read from downloads (:func:`read_trade`) also carry ``is_country``: False where the exporter or the
+importer is World or another area that is not a country, which then has an explicit code (``WLD``; ``S19``
+'Other Asia, nes'; see ``data/trade/aggregate_codes.csv``) instead of an ISO3 code.
 """
 
 from __future__ import annotations
@@ -516,7 +520,9 @@ def read_trade(
     if wanted is not None:
         report["countries"] = sorted(wanted)
         inside = out["exporter"].isin(wanted) & out["importer"].isin(wanted)
-        report["rows outside `countries` left out"] = int((~inside).sum())
+        report["rows outside `countries` left out"] = (
+            int((~inside).sum()) if table is not None else "not counted: left out by DuckDB while scanning"
+        )
         out = out[inside]
     if drop_aggregates:
         areas = out.loc[~out["is_country"], ["exporter", "importer"]]

@@ -210,6 +210,8 @@ def test_baci_filtered_while_scanning(engine):
         ("AZE", "IRN"), ("IND", "RUS"), ("IND", "RUS"), ("IRN", "AZE"), ("RUS", "IND"), ("RUS", "IRN")
     ]  # fmt: skip
     assert t["value_usd"].sum() == pytest.approx(1000 * (1500.5 + 8000 + 25000 + 3000 + 70.2 + 12.5))
+    left_out = t.attrs["read_report"]["rows outside `countries` left out"]
+    assert left_out == (3 if engine == "python" else "not counted: left out by DuckDB while scanning")
 
 
 def test_imf_imts_sdmx_csv_both_versions():
