@@ -187,6 +187,8 @@ def _code(value: Any, scheme: str | None) -> tuple[str, bool] | None:
     aggregate = _aggregates().get((scheme, _key(text, scheme)))
     if aggregate:
         return aggregate[0], False
+    if scheme == "iso3" and re.fullmatch(r"G\d{3}", text.upper()):
+        return f"IMF:{text.upper()}", False  # an IMF data-portal group (no ISO3 code has a digit)
     country = None
     if scheme in ("m49", "comtrade", "imf") and not text.isdigit():
         return None
@@ -241,7 +243,8 @@ def to_iso3(
         ``'comtrade'``: UN Comtrade's numeric codes, M49 with its own variants (699 India, 842 USA; 0 World,
         490 'Other Asia, nes'). ``'imf'``: IMF country codes (534 India, 922 Russia; 001 World).
         ``'iso2'``, ``'iso3'``: ISO 3166 alpha codes (and the portals' own aggregate codes, such as Comtrade's
-        ``W00`` and BACI's ``S19``). ``'name'``: English names, including the IMF's and the UN's spellings.
+        ``W00``, BACI's ``S19`` and the IMF data portal's groups ``G001`` World and ``Gnnn``, kept as
+        ``IMF:Gnnn``). ``'name'``: English names, including the IMF's and the UN's spellings.
         Without it, ISO alpha codes and names are recognised, and numeric codes are refused: ``534`` is India
         for the IMF and Sint Maarten in M49.
     aggregates : bool, default False

@@ -53,6 +53,7 @@ def test_aggregates_have_explicit_codes_only_when_asked():
     assert trade.to_iso3(["W00", "S19", "AZE"], scheme="iso3", aggregates=True) == ["WLD", "S19", "AZE"]
     assert trade.to_iso3(["0", "490", "899"], scheme="comtrade", aggregates=True) == ["WLD", "S19", "_X"]
     assert trade.to_iso3("001", scheme="imf", aggregates=True) == "WLD"
+    assert trade.to_iso3(["G001", "G110"], scheme="iso3", aggregates=True) == ["WLD", "IMF:G110"]  # IMF groups
 
 
 @pytest.mark.parametrize("scheme", trade.SCHEMES)
