@@ -17,35 +17,46 @@ months it covers. A figure stated before its period ended is not that period's f
 The shipped table also carries ``growth_pct`` (the growth the source states, %), ``growth_base`` (the
 ``period`` of the row in the same table it is computed from, or ``not in this table: ...`` naming the
 source's own base) and ``published`` (date of the statement, ``YYYY-MM-DD`` or ``YYYY-MM``).
+
+Tables read from downloads (:func:`read_trade`) also carry ``is_country``: False where the exporter or the
+importer is World or another area that is not a country, which then has an explicit code (``WLD``; ``S19``
+'Other Asia, nes'; see ``data/trade/aggregate_codes.csv``) instead of an ISO3 code.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import pathlib
 import re
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import pycountry
 
+from corridor import _trade_layouts as _layouts
 from corridor import datasets
 from corridor._validate import nearest
 
 __all__ = [
     "TRADE_COLUMNS",
+    "LAYOUTS",
+    "SCHEMES",
+    "TradeFileError",
     "UnknownCountryError",
     "load_trade",
     "load_claims",
     "load_value_per_tonne",
     "load_gateways",
     "to_iso3",
+    "from_iso3",
+    "read_trade",
     "read_comtrade",
     "read_baci",
-    "read_imf_dots",
+    "read_imf",
     "claims_vs_data",
     "latest",
     "directional_flows",
@@ -58,10 +69,9 @@ TRADE_COLUMNS = (
     "year", "period", "months", "exporter", "importer", "flow", "commodity", "classification", "value_usd",
     "tonnes", "reporter", "source", "confidence", "used", "note",
 )  # fmt: skip
-OPTIONAL_COLUMNS = ("growth_pct", "growth_base", "published")
+OPTIONAL_COLUMNS = ("growth_pct", "growth_base", "published", "is_country")
 FLOWS = ("exports", "imports", "turnover")
 FULL_YEAR = re.compile(r"^(CY\d{4}|FY\d{4}-\d{2}|IY\d{4})$")
-WORLD = ("W00", "World", "WLD", "0")
 
 
 class UnknownCountryError(ValueError):
@@ -120,232 +130,564 @@ def load_gateways() -> pd.DataFrame:
 
 # --- country codes -----------------------------------------------------------------------------------------
 
+Scheme = Literal["m49", "comtrade", "imf", "iso2", "iso3", "name"]
+SCHEMES: tuple[str, ...] = ("m49", "comtrade", "imf", "iso2", "iso3", "name")
+_EMPTY = ("", "nan", "<na>", "none")
+
 
 @functools.cache
 def _aliases() -> dict[str, str]:
+    """Country names and spellings pycountry does not know -> ISO3 (``country_aliases.csv``, names only)."""
     table = pd.read_csv(_trade_path("country_aliases.csv"), dtype=str)
-    return {a.casefold(): iso for a, iso in zip(table["alias"], table["iso3"], strict=True)}
+    return {a.casefold(): iso for a, iso in zip(table["alias"], table["iso3"], strict=True) if not a.isdigit()}
 
 
-def _one_iso3(value: Any) -> str | None:
+@functools.cache
+def _comtrade_own() -> dict[str, str]:
+    """UN Comtrade's numeric codes that differ from ISO 3166 numeric (699 India, 842 USA, ...) -> ISO3."""
+    table = pd.read_csv(_trade_path("country_aliases.csv"), dtype=str)
+    return {str(int(a)): iso for a, iso in zip(table["alias"], table["iso3"], strict=True) if a.isdigit()}
+
+
+@functools.cache
+def _imf_codes() -> dict[str, str]:
+    """IMF country codes (534 India, 922 Russia, ...) -> ISO3 (``imf_country_codes.csv``)."""
+    table = pd.read_csv(_trade_path("imf_country_codes.csv"), dtype=str)
+    return {str(int(c)): iso for c, iso in zip(table["imf_code"], table["iso3"], strict=True)}
+
+
+@functools.cache
+def _aggregates() -> dict[tuple[str, str], tuple[str, str]]:
+    """(scheme, code) of World and other non-country areas -> (explicit code such as ``WLD``, name)."""
+    table = pd.read_csv(_trade_path("aggregate_codes.csv"), dtype=str)
+    rows = zip(table["scheme"], table["code"], table["aggregate"], table["name"], strict=True)
+    return {(s, _key(c, s)): (a, n) for s, c, a, n in rows}
+
+
+def _key(text: str, scheme: str) -> str:
+    text = str(text).strip()
+    if scheme in ("m49", "comtrade", "imf") and text.isdigit():
+        return str(int(text))
+    return text.casefold()
+
+
+def _code(value: Any, scheme: str | None) -> tuple[str, bool] | None:
+    """(ISO3 or explicit aggregate code, is_country) of one value in a code list, or None if unknown."""
     text = str(value).strip()
-    if not text or text.casefold() in ("nan", "<na>", "none"):
+    if text.casefold() in _EMPTY:
         return None
-    alias = _aliases().get(text.casefold())
-    if alias:
-        return alias
-    if text.isdigit():
-        country = pycountry.countries.get(numeric=text.zfill(3))
-    elif len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-    elif len(text) == 3 and text.isalpha():
-        country = pycountry.countries.get(alpha_3=text.upper())
-    else:
-        try:
-            country = pycountry.countries.lookup(text)
-        except LookupError:
-            country = None
-    return country.alpha_3 if country else None
+    if scheme is None:  # a guess among codes and names that cannot be confused; numbers need their list
+        if text.isdigit():
+            return None
+        if len(text) == 2 and text.isalpha():
+            return _code(text, "iso2")
+        if len(text) == 3:
+            return _code(text, "iso3") or _code(text, "name")
+        return _code(text, "name")
+    aggregate = _aggregates().get((scheme, _key(text, scheme)))
+    if aggregate:
+        return aggregate[0], False
+    if scheme == "iso3" and re.fullmatch(r"G\d{3}", text.upper()):
+        return f"IMF:{text.upper()}", False  # an IMF data-portal group (no ISO3 code has a digit)
+    country = None
+    if scheme in ("m49", "comtrade", "imf") and not text.isdigit():
+        return None
+    if scheme == "m49":
+        country = pycountry.countries.get(numeric=str(int(text)).zfill(3))
+    elif scheme == "comtrade":
+        own = _comtrade_own().get(str(int(text)))
+        if own:
+            return own, True
+        country = pycountry.countries.get(numeric=str(int(text)).zfill(3))
+    elif scheme == "imf":
+        iso = _imf_codes().get(str(int(text)))
+        return (iso, True) if iso else None
+    elif scheme == "iso2":
+        country = pycountry.countries.get(alpha_2=text.upper()) if len(text) == 2 else None
+    elif scheme == "iso3":
+        country = pycountry.countries.get(alpha_3=text.upper()) if len(text) == 3 else None
+    else:  # name
+        alias = _aliases().get(text.casefold())
+        if alias:
+            return alias, True
+        if len(text) > 3:
+            try:
+                country = pycountry.countries.lookup(text)
+            except LookupError:
+                country = None
+    return (country.alpha_3, True) if country else None
 
 
-def to_iso3(values: Iterable[Any], *, argument: str = "values") -> list[str]:
-    """Turn country codes or names into ISO 3166 alpha-3, offline.
+def _scheme_codes(countries: Iterable[str], scheme: str) -> list[str]:
+    """The codes of a list that stand for `countries` (ISO3): e.g. IND -> ['356', '699'] in Comtrade's list."""
+    wanted = set(countries)
+    if scheme == "imf":
+        return sorted(c for c, iso in _imf_codes().items() if iso in wanted)
+    codes = {str(int(c.numeric)) for c in pycountry.countries if c.alpha_3 in wanted}
+    if scheme == "comtrade":
+        codes |= {c for c, iso in _comtrade_own().items() if iso in wanted}
+    return sorted(codes)
 
-    Accepts ISO alpha-2 and alpha-3, M49 / ISO numeric codes (with UN Comtrade's own 699 India, 842 USA,
-    ...), and English names including the IMF's (``'Iran, Islamic Rep. of'``).
+
+def to_iso3(
+    values: Any, *, scheme: Scheme | None = None, aggregates: bool = False, argument: str = "values"
+) -> str | list[str]:
+    """Turn country codes or names into ISO 3166 alpha-3, offline, reading them in a named code list.
+
+    Parameters
+    ----------
+    values : str, int or iterable of them
+        One value (a string is one value, not its letters; one value in gives one code out) or several.
+    scheme : {'m49', 'comtrade', 'imf', 'iso2', 'iso3', 'name'}, optional
+        The code list the values come from. ``'m49'``: UN M49 / ISO 3166 numeric (356 India).
+        ``'comtrade'``: UN Comtrade's numeric codes, M49 with its own variants (699 India, 842 USA; 0 World,
+        490 'Other Asia, nes'). ``'imf'``: IMF country codes (534 India, 922 Russia; 001 World).
+        ``'iso2'``, ``'iso3'``: ISO 3166 alpha codes (and the portals' own aggregate codes, such as Comtrade's
+        ``W00``, BACI's ``S19`` and the IMF data portal's groups ``G001`` World and ``Gnnn``, kept as
+        ``IMF:Gnnn``). ``'name'``: English names, including the IMF's and the UN's spellings.
+        Without it, ISO alpha codes and names are recognised, and numeric codes are refused: ``534`` is India
+        for the IMF and Sint Maarten in M49.
+    aggregates : bool, default False
+        Return World and other non-country areas as explicit codes (``WLD``, ``S19``, ...) instead of raising.
+
+    Returns
+    -------
+    str or list of str
+        ISO3 codes (a str for one value, a list for several).
 
     Raises
     ------
     UnknownCountryError
-        Listing every value that could not be mapped, with the nearest names; nothing is dropped.
+        Listing every value that is not a country of the list (or is an aggregate), with near matches;
+        nothing is dropped.
 
     Examples
     --------
-    >>> to_iso3(["IN", "RUS", "364", "Iran, Islamic Rep. of", 699, "Azerbaijan"])
-    ['IND', 'RUS', 'IRN', 'IRN', 'IND', 'AZE']
+    >>> to_iso3("534", scheme="imf"), to_iso3("534", scheme="m49")
+    ('IND', 'SXM')
+    >>> to_iso3([699, "364"], scheme="comtrade")
+    ['IND', 'IRN']
+    >>> to_iso3(["IN", "RUS", "Iran, Islamic Rep. of", "Azerbaijan"])
+    ['IND', 'RUS', 'IRN', 'AZE']
+    >>> to_iso3(["W00", "S19", "AZE"], scheme="iso3", aggregates=True)
+    ['WLD', 'S19', 'AZE']
     """
-    values = list(values)
-    mapped = {v: _one_iso3(v) for v in set(map(str, values))}
-    unknown = sorted(v for v, iso in mapped.items() if iso is None)
-    if unknown:
-        names = [c.name for c in pycountry.countries] + list(_aliases())
-        shown = "; ".join(f"{v!r}{nearest(v, names)}" for v in unknown)
+    if scheme is not None and scheme not in SCHEMES:
+        raise ValueError(f"`scheme` was {scheme!r}; expected one of {list(SCHEMES)} or None.")
+    one = isinstance(values, (str, int, np.integer))
+    items = [values] if one else list(values)
+    mapped = {v: _code(v, scheme) for v in set(map(str, items))}
+    bad = sorted(v for v, m in mapped.items() if m is None or (not m[1] and not aggregates))
+    if bad:
         raise UnknownCountryError(
-            f"{len(unknown)} value(s) in `{argument}` are not countries: {shown}. Use ISO codes or English "
-            "names, or add the spelling to data/trade/country_aliases.csv."
+            f"{len(bad)} value(s) in `{argument}` are not countries"
+            + (f" in the {scheme!r} code list" if scheme else "")
+            + f": {'; '.join(_why(v, mapped[v], scheme) for v in bad)}. "
+            + "Name the code list with `scheme=`, use ISO codes or English names, or add the spelling to "
+            "data/trade/country_aliases.csv (countries) or data/trade/aggregate_codes.csv (areas)."
         )
-    return [mapped[str(v)] for v in values]
+    out = [mapped[str(v)][0] for v in items]  # type: ignore[index]
+    return out[0] if one else out
+
+
+def from_iso3(values: Any, *, scheme: Scheme) -> str | list[str]:
+    """The code of ISO3 countries (or explicit aggregates such as ``WLD``) in a portal's list: :func:`to_iso3` inverted.
+
+    Useful to ask a portal for the corridor countries in its own codes. Numeric codes are written as the
+    lists write them: three digits for M49 and the IMF (``004``, ``534``), no padding for UN Comtrade (``4``).
+
+    Examples
+    --------
+    >>> from_iso3("IND", scheme="imf"), from_iso3("IND", scheme="comtrade"), from_iso3("IND", scheme="m49")
+    ('534', '699', '356')
+    >>> from_iso3(["WLD", "AZE"], scheme="comtrade")
+    ['0', '31']
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"`scheme` was {scheme!r}; expected one of {list(SCHEMES)}.")
+    one = isinstance(values, str)
+    items = [values] if one else list(values)
+    areas: dict[str, str] = {}
+    for (list_name, code), (aggregate, _name) in _aggregates().items():
+        if list_name == scheme:
+            areas.setdefault(aggregate, code.upper() if scheme in ("iso2", "iso3") else code)
+    own = {iso: code for code, iso in _comtrade_own().items()}
+    imf = {iso: code for code, iso in _imf_codes().items()}
+    out, bad = [], []
+    for value in items:
+        iso = str(value).strip().upper()
+        country = pycountry.countries.get(alpha_3=iso)
+        code: str | None = None
+        if iso in areas:
+            code = areas[iso]
+        elif scheme == "imf":
+            code = imf.get(iso)
+        elif country is None:
+            code = None
+        elif scheme == "comtrade":
+            code = own.get(iso, str(int(country.numeric)))
+        elif scheme == "m49":
+            code = country.numeric
+        elif scheme == "iso2":
+            code = country.alpha_2
+        elif scheme == "iso3":
+            code = country.alpha_3
+        else:
+            code = country.name
+        if code is not None and scheme in ("m49", "imf") and code.isdigit():
+            code = code.zfill(3)
+        if code is None:
+            bad.append(str(value))
+        out.append(code)
+    if bad:
+        raise UnknownCountryError(f"{sorted(set(bad))} have no code in the {scheme!r} list (expected ISO3 countries).")
+    return out[0] if one else out  # type: ignore[return-value]
+
+
+def _why(value: str, mapped: tuple[str, bool] | None, scheme: str | None) -> str:
+    """One unmapped value, with what it could be."""
+    if mapped is not None:
+        return f"{value!r} (an aggregate, {mapped[0]}: pass `aggregates=True` to keep it)"
+    if value.strip().isdigit() and scheme is None:
+        readings = [f"{s} {m[0]}" for s in ("m49", "comtrade", "imf") if (m := _code(value, s))]
+        return f"{value!r} (a number: say which list, e.g. {', '.join(readings) or 'none of m49, comtrade, imf'})"
+    names = [c.name for c in pycountry.countries] + list(_aliases())
+    return f"{value!r}{nearest(value, names)}"
 
 
 # --- readers -----------------------------------------------------------------------------------------------
 
-_COMTRADE = ("refYear", "reporterISO", "partnerISO", "flowCode", "cmdCode", "classificationCode", "primaryValue",
-             "netWgt")  # fmt: skip
-_COMTRADE_FLOWS = {"X": "exports", "M": "imports", "RX": "exports", "RM": "imports"}
+Layout = Literal["comtrade_plus", "comtrade_json", "comtrade_bulk", "comtrade_legacy", "baci", "imf_imts", "imf_dots"]
+LAYOUTS = _layouts.LAYOUTS
+TradeFileError = _layouts.TradeFileError
+_TITLES = {"comtrade_plus": "UN Comtrade+ export", "comtrade_json": "UN Comtrade API", "comtrade_bulk":
+           "UN Comtrade bulk file", "comtrade_legacy": "UN Comtrade (legacy CSV)", "baci": "CEPII BACI",
+           "imf_imts": "IMF IMTS", "imf_dots": "IMF DOTS"}  # fmt: skip
 
 
-def read_comtrade(path: str | pathlib.Path, *, drop_world: bool = False) -> pd.DataFrame:
-    """Read a UN Comtrade (Comtrade+) CSV as downloaded into the tidy trade table.
+def read_trade(
+    path: str | pathlib.Path,
+    *,
+    layout: Layout | None = None,
+    countries: Iterable[str] | str | None = None,
+    drop_aggregates: bool = False,
+    scale: float | None = None,
+    country_codes: str | pathlib.Path | None = None,
+    classification: str | None = None,
+    engine: Literal["auto", "python", "duckdb"] = "auto",
+) -> pd.DataFrame:
+    """Read a trade file as downloaded from UN Comtrade, CEPII BACI or the IMF into the tidy trade table.
 
-    Uses ``refYear``, ``reporterISO``, ``partnerISO``, ``flowCode`` (X, M, RX, RM), ``cmdCode``,
-    ``classificationCode``, ``primaryValue`` (US$) and ``netWgt`` (kg, turned into tonnes).
+    The layout is detected from the file (Excel or text, encoding, delimiter, header); see ``LAYOUTS`` for the
+    ones known. Text may be UTF-8, UTF-16 with a byte-order mark or Windows-1252 (as the Comtrade+ website
+    serves it), and rows may end with a trailing delimiter. Numbers are read strictly: a cell that is not a
+    plain number is an error naming the file, the line, the column and the text, never NaN.
 
     Parameters
     ----------
-    drop_world : bool, default False
-        Leave out rows whose partner is the World aggregate (W00); otherwise they raise like any code that
-        is not a country.
+    path : path to the file
+    layout : str, optional
+        Force a layout instead of detecting it (one of ``LAYOUTS``).
+    countries : ISO3 code or iterable of them, optional
+        Keep only flows between these countries. For BACI and Comtrade bulk files scanned by DuckDB the filter
+        is applied while scanning, so a file larger than memory can be read.
+    drop_aggregates : bool, default False
+        Leave out rows whose partner (or reporter) is World or another non-country area. By default they are
+        kept, with an explicit code (``WLD``; Comtrade/BACI ``S19`` 'Other Asia, nes', i.e. Taiwan's trade;
+        ``_X`` 'Areas, nes') and ``is_country`` False. The numbers dropped are in ``attrs['read_report']``.
+    scale : float, optional
+        US$ per unit of the values, for IMF files that do not state it (legacy DOTS; SDMX-CSV without a
+        ``SCALE`` or ``UNIT_MULT`` column): 1 for dollars, 1e6 for millions. Refused where the file states it.
+    country_codes : path, optional
+        BACI's ``country_codes_V*.csv``; by default the one beside the data file.
+    classification : str, optional
+        Recorded in ``classification`` where the file does not say (BACI: read from its name, ``HS17``).
+    engine : {'auto', 'python', 'duckdb'}
+        How BACI and Comtrade bulk files are scanned: DuckDB (filtering by named columns while scanning) for
+        files over 50 MB with 'auto', or always / never.
+
+    Returns
+    -------
+    DataFrame
+        The tidy trade table (see the module docstring) plus ``is_country`` (False where the exporter or the
+        importer is an aggregate). Values in US$ (BACI's thousands multiplied out), weights in tonnes
+        (Comtrade's kg divided by 1000). ``attrs['read_report']`` gives the layout, the encoding, the rows
+        read, the number of rows left out by kind (aggregates, ``Status`` rows, derived balances, ...) and
+        the number of Comtrade rows that break a total down by customs procedure, mode of transport or
+        second partner (kept, and not to be added to the totals).
 
     Raises
     ------
-    ValueError
-        If a column is missing or a flow code is not X, M, RX or RM.
+    TradeFileError
+        For a file in no known layout (listing them and what the file looked like), an empty or truncated
+        file, a file that mixes encodings, a missing column, or a value that is not a number.
     UnknownCountryError
-        Listing every reporter or partner code that is not a country.
+        For a code not in the layout's code list, naming the line and column.
+
+    Examples
+    --------
+    >>> from corridor import datasets, trade
+    >>> t = trade.read_trade(datasets.get_path("trade") / "samples" / "comtrade_plus_sample.csv")
+    >>> t.attrs["read_report"]["layout"], t.attrs["read_report"]["encoding"]
+    ('comtrade_plus', 'cp1252')
+    >>> t[["exporter", "importer", "flow", "commodity", "value_usd", "tonnes", "is_country"]].head(3)
+      exporter importer    flow commodity   value_usd  tonnes  is_country
+    0      IND      RUS exports        09   6000000.0  2000.0        True
+    1      RUS      IND imports        27  30000000.0 60000.0        True
+    2      IND      WLD exports     TOTAL  45000000.0     NaN       False
     """
-    raw = pd.read_csv(path, dtype={"cmdCode": str, "flowCode": str, "reporterISO": str, "partnerISO": str})
-    _require(raw, _COMTRADE, path, "UN Comtrade (Comtrade+ export)")
-    if drop_world:
-        raw = raw[~raw["partnerISO"].isin(WORLD)]
-    bad = sorted(set(raw["flowCode"]) - set(_COMTRADE_FLOWS))
-    if bad:
-        raise ValueError(f"{path}: `flowCode` has {bad}; expected one of {sorted(_COMTRADE_FLOWS)}.")
-    reporter, partner = _iso3_columns(raw, "reporterISO", "partnerISO")
-    is_export = raw["flowCode"].isin(["X", "RX"])
-    out = _annual(
-        raw["refYear"],
-        exporter=reporter.where(is_export, partner),
-        importer=partner.where(is_export, reporter),
-        flow=raw["flowCode"].map(_COMTRADE_FLOWS),
-        commodity=raw["cmdCode"],
-        classification=raw["classificationCode"],
-        value_usd=raw["primaryValue"].astype(float),
-        tonnes=raw["netWgt"].astype(float) / 1000.0,
-        reporter=reporter,
-        source=f"UN Comtrade ({pathlib.Path(path).name})",
-        note=np.where(raw["flowCode"].str.startswith("R"), "re-" + raw["flowCode"].map(_COMTRADE_FLOWS), ""),
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"`layout` was {layout!r}; expected one of {list(LAYOUTS)} or None (detect).")
+    if engine not in ("auto", "python", "duckdb"):
+        raise ValueError(f"`engine` was {engine!r}; expected 'auto', 'python' or 'duckdb'.")
+    path = pathlib.Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{source}: no such file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise TradeFileError(f"{source}: the file is empty (0 bytes); download it again.")
+    wanted = None
+    if countries is not None:
+        named = to_iso3(countries, scheme="iso3", argument="countries")
+        wanted = {named} if isinstance(named, str) else set(named)
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    big = engine == "duckdb" or (engine == "auto" and size > _layouts.BIG_FILE_BYTES)
+    report: dict[str, Any] = {}
+    table, frame, locate = None, None, None
+    if head.startswith(b"PK\x03\x04"):
+        table = _layouts.read_xlsx(path, source)
+        found = _layouts.detect(table.header)
+    elif big and _layouts.detect(_header(head)) in ("baci", "comtrade_bulk"):
+        header = _header(head)
+        found = _layouts.detect(header)
+        delimiter = _layouts.sniff_delimiter(head.decode("utf-8", "replace").splitlines()[0])
+        report["encoding"] = "read by DuckDB"
+    else:
+        text, encoding = _layouts.decode(path.read_bytes(), source)
+        if text.lstrip().startswith(("{", "[")):
+            table = _layouts.read_json(text, source)
+            lower = {h.casefold() for h in table.header}
+            found = "comtrade_json" if {"reportercode", "partnercode", "flowcode"} <= lower else None
+        else:
+            table = _layouts.split_text(text, source, encoding=encoding)
+            found = _layouts.detect(table.header)
+    if table is not None:
+        report["encoding"] = table.encoding
+    chosen = layout or found
+    if chosen is None:
+        raise TradeFileError(_unknown_layout(source, table, head))
+    if table is not None and not table.rows:
+        raise TradeFileError(f"{source}: has a header but no data rows; read as the {chosen} layout.")
+    rows_in_file = {"rows in file": len(table.rows)} if table is not None else {}
+    report = {"layout": chosen, **report, **rows_in_file}
+    scheme, reporter_blank = "comtrade", False
+    title = f"{_TITLES[chosen]} ({path.name})"
+    if chosen in ("comtrade_plus", "comtrade_json", "comtrade_bulk"):
+        if table is None:
+            frame, locate = _scan_bulk(path, head, delimiter, wanted)
+        raw = _layouts.read_comtrade_plus(frame if frame is not None else table.frame(), source, chosen, locate)
+        scheme = raw.attrs["scheme"]
+        if raw.attrs["breakdown rows"]:
+            key = "rows breaking a total down by customs procedure, mode of transport or second partner (kept)"
+            report[key] = raw.attrs["breakdown rows"]
+    elif chosen == "comtrade_legacy":
+        raw = _layouts.read_comtrade_legacy(table.frame(), source)
+    elif chosen == "baci":
+        codes_path = _baci_code_file(path, country_codes)
+        codes = _layouts.baci_codes(codes_path)
+        if classification is None:
+            named = re.match(r"BACI_(HS\d{2})_", path.name)
+            classification = named.group(1) if named else "HS"
+        if table is None:
+            keep = None if wanted is None else {"i": _baci_numbers(codes, wanted), "j": _baci_numbers(codes, wanted)}
+            columns = {c: c.strip() for c in _header(head)}
+            frame = _layouts.scan_duckdb(path, delimiter=delimiter, columns=columns, where=keep)
+            locate = _layouts.locator(path, delimiter)
+        raw = _layouts.read_baci(frame if frame is not None else table.frame(), source,
+                                 classification=classification, locate=locate)  # fmt: skip
+        raw = _baci_to_iso3(raw, codes, codes_path, source, locate)
+        scheme, reporter_blank = "iso3", True
+        title = f"CEPII BACI ({path.name}; reconciled mirror flows)"
+    elif chosen == "imf_imts":
+        raw, scheme = _layouts.read_imf_imts(table.frame(), source, scale=scale, report=report)
+    else:
+        raw = _layouts.read_imf_dots(table.frame(), source, scale=scale, report=report)
+        scheme = "imf"
+    if table is None:
+        report["rows kept while scanning"] = len(raw)
+    out = _finish(raw, scheme=scheme, source=source, title=title, reporter_blank=reporter_blank, locate=locate)
+    if classification is not None and chosen != "baci":
+        out["classification"] = out["classification"].where(out["classification"].ne(""), classification)
+    if wanted is not None:
+        report["countries"] = sorted(wanted)
+        inside = out["exporter"].isin(wanted) & out["importer"].isin(wanted)
+        report["rows outside `countries` left out"] = (
+            int((~inside).sum()) if table is not None else "not counted: left out by DuckDB while scanning"
+        )
+        out = out[inside]
+    if drop_aggregates:
+        areas = out.loc[~out["is_country"], ["exporter", "importer"]]
+        codes_dropped = pd.concat([areas["exporter"], areas["importer"]])
+        codes_dropped = codes_dropped[~codes_dropped.map(lambda c: pycountry.countries.get(alpha_3=c) is not None)]
+        report["aggregate rows left out"] = int(len(areas))
+        report["aggregate rows left out, by code"] = codes_dropped.value_counts().sort_index().to_dict()
+        out = out[out["is_country"]]
+    out = _check_trade(out.reset_index(drop=True), source)
+    out.attrs["read_report"] = report
+    return out
+
+
+def _header(head: bytes) -> list[str]:
+    first = head.decode("utf-8-sig", "replace").splitlines()[0] if head.strip() else ""
+    return next(csv.reader([first], delimiter=_layouts.sniff_delimiter(first)), [])
+
+
+def _unknown_layout(source: str, table: Any, head: bytes) -> str:
+    if table is not None:
+        looked = (
+            f"{table.encoding or 'text'}, delimiter {table.delimiter!r}, {len(table.header)} columns "
+            f"{table.header[:8]}{' ...' if len(table.header) > 8 else ''}, {len(table.rows)} rows"
+        )
+    else:
+        looked = f"first bytes {head[:80]!r}"
+    known = "; ".join(f"{name}: {text}" for name, text in LAYOUTS.items())
+    return f"{source}: not a trade layout this reader knows. The file looks like: {looked}. Known layouts: {known}."
+
+
+def _scan_bulk(path: pathlib.Path, head: bytes, delimiter: str, wanted: set[str] | None) -> tuple[pd.DataFrame, Any]:
+    """A big Comtrade bulk file through DuckDB: named columns only, rows filtered by reporter and partner code."""
+    header = [h.strip() for h in _header(head)]
+    lower = {h.casefold(): h for h in header}
+    needed = ("refyear", "reportercode", "partnercode", "flowcode", "cmdcode", "primaryvalue", "netwgt")
+    _layouts.require(lower, needed, str(path), "comtrade_bulk")
+    optional = ("freqcode", "refmonth", "classificationcode", "customscode", "motcode", "partner2code")
+    columns = {lower[c]: c for c in (*needed, *(o for o in optional if o in lower))}
+    keep = None
+    if wanted is not None:
+        codes = _scheme_codes(wanted, "comtrade")
+        keep = {"reportercode": codes, "partnercode": codes}
+    frame = _layouts.scan_duckdb(path, delimiter=delimiter, columns=columns, where=keep)
+    return frame.assign(where=None), _layouts.locator(path, delimiter)
+
+
+def _baci_code_file(path: pathlib.Path, given: str | pathlib.Path | None) -> pathlib.Path:
+    if given is not None:
+        return pathlib.Path(given)
+    version = re.search(r"_(V\d{6}\w*)\.csv$", path.name)
+    candidates = sorted(
+        path.parent.glob(f"country_codes_{version.group(1)}.csv" if version else "country_codes_V*.csv")
     )
-    return _check_trade(out, path)
+    if not candidates:
+        candidates = sorted(path.parent.glob("country_codes_V*.csv"))
+    if not candidates:
+        raise TradeFileError(
+            f"{path}: BACI codes countries by number; pass `country_codes=` (the country_codes_V*.csv that comes "
+            "in the same download), or keep it beside the data file."
+        )
+    return candidates[-1]
+
+
+def _baci_numbers(codes: Mapping[str, str], wanted: set[str]) -> list[str]:
+    return sorted(c for c, iso in codes.items() if _code(iso, "iso3") and _code(iso, "iso3")[0] in wanted)  # type: ignore[index]
+
+
+def _baci_to_iso3(raw: pd.DataFrame, codes: Mapping[str, str], codes_path: pathlib.Path, source: str,
+                  locate: Any) -> pd.DataFrame:  # fmt: skip
+    """BACI's numbers -> the ISO3 of its own country table (S19 stays S19, an aggregate)."""
+    for column, name in (("reporter", "i"), ("partner", "j")):
+        key = raw[column].str.lstrip("0").replace("", "0")
+        missing = ~key.isin(list(codes))
+        if missing.any():
+            first = missing.idxmax()
+            where = raw.at[first, "where"] if isinstance(raw.at[first, "where"], str) else (
+                locate(name, raw.at[first, column]) if locate else "")  # fmt: skip
+            raise UnknownCountryError(
+                f"{source}, {where}, column {name!r}: country code {raw.at[first, column]!r} is not in "
+                f"{codes_path.name} (codes missing: {sorted(set(raw.loc[missing, column]))}); use the country "
+                "table of the same BACI version."
+            )
+        raw[column] = key.map(codes)
+    return raw
+
+
+def _finish(
+    raw: pd.DataFrame, *, scheme: str, source: str, title: str, reporter_blank: bool, locate: Any
+) -> pd.DataFrame:
+    """Codes to ISO3 or explicit aggregates, reporter/partner to exporter/importer: the tidy table."""
+    codes = pd.unique(pd.concat([raw["reporter"], raw["partner"]]))
+    mapping = {c: _code(c, scheme) for c in codes}
+    unknown = sorted(c for c, m in mapping.items() if m is None)
+    if unknown:
+        bad = raw["reporter"].isin(unknown) | raw["partner"].isin(unknown)
+        first = bad.idxmax()
+        column = "reporter" if raw.at[first, "reporter"] in unknown else "partner"
+        name = raw.attrs.get("columns", {}).get(column, column)
+        where = raw.at[first, "where"]
+        if not isinstance(where, str):
+            where = locate(name, raw.at[first, column]) if locate else f"row {first + 1}"
+        raise UnknownCountryError(
+            f"{source}, {where}, column {name!r}: {column} code {raw.at[first, column]!r} is not a country or area "
+            "in the "
+            f"{scheme!r} code list (all unknown: {unknown}); add an area to data/trade/aggregate_codes.csv or a "
+            "country to data/trade/country_aliases.csv."
+        )
+    reporter = raw["reporter"].map(lambda c: mapping[c][0])
+    partner = raw["partner"].map(lambda c: mapping[c][0])
+    is_country = raw["reporter"].map(lambda c: mapping[c][1]) & raw["partner"].map(lambda c: mapping[c][1])
+    exports = raw["flow"].eq("exports")
+    return pd.DataFrame(
+        {
+            "year": raw["year"],
+            "period": raw["period"],
+            "months": raw["months"],
+            "exporter": reporter.where(exports, partner),
+            "importer": partner.where(exports, reporter),
+            "flow": raw["flow"],
+            "commodity": raw["commodity"],
+            "classification": raw["classification"],
+            "value_usd": raw["value_usd"],
+            "tonnes": raw["tonnes"],
+            "reporter": "" if reporter_blank else reporter,
+            "source": title,
+            "confidence": "H",
+            "used": True,
+            "note": raw["note"],
+            "is_country": is_country.astype(bool),
+        }
+    )
+
+
+def read_comtrade(path: str | pathlib.Path, *, drop_aggregates: bool = False) -> pd.DataFrame:
+    """Read a UN Comtrade file (Comtrade+ CSV/XLSX, API JSON, bulk file or legacy CSV): see :func:`read_trade`."""
+    out = read_trade(path, drop_aggregates=drop_aggregates)
+    if not out.attrs["read_report"]["layout"].startswith("comtrade"):
+        raise TradeFileError(
+            f"{path}: is a {out.attrs['read_report']['layout']} file, not UN Comtrade; use read_trade."
+        )
+    return out
 
 
 def read_baci(
     path: str | pathlib.Path,
-    country_codes: str | pathlib.Path,
+    country_codes: str | pathlib.Path | None = None,
     *,
     countries: Iterable[str] | None = None,
-    classification: str = "HS",
+    drop_aggregates: bool = False,
+    engine: Literal["auto", "python", "duckdb"] = "auto",
 ) -> pd.DataFrame:
-    """Read a CEPII BACI yearly CSV (``t,i,j,k,v,q``) with its country-code file into the tidy trade table.
-
-    ``v`` is in thousands of US$ and ``q`` in tonnes. With `countries` (ISO3), only flows whose exporter and
-    importer are both among them are kept, and the file is filtered by DuckDB as it is scanned, so a year of
-    BACI (over ten million rows) never sits in memory as a whole; without it the whole file is read.
-
-    Parameters
-    ----------
-    path : path to ``BACI_HSxx_Yyyyy_Vyyyyyy.csv``
-    country_codes : path to ``country_codes_Vyyyyyy.csv`` (``country_code, country_name, country_iso2,
-        country_iso3``)
-    countries : iterable of ISO3, optional
-    classification : str
-        Recorded in ``classification`` (e.g. ``"HS17"``).
-
-    Raises
-    ------
-    UnknownCountryError
-        If a BACI code used by the kept flows has no ISO3 equivalent (``S19`` 'Other Asia, nes', ...), listed
-        together; or if `countries` holds something that is not a country.
-    """
-    codes = pd.read_csv(country_codes, dtype=str)
-    _require(codes, ("country_code", "country_iso3"), country_codes, "BACI country codes")
-    code_to_iso = dict(zip(codes["country_code"].str.strip(), codes["country_iso3"].str.strip(), strict=True))
-    if countries is not None:
-        wanted = to_iso3(countries, argument="countries")
-        numbers = sorted(int(c) for c, iso in code_to_iso.items() if iso in wanted)
-        raw = _baci_filtered(path, numbers)
-    else:
-        raw = pd.read_csv(path, dtype={"k": str}, skipinitialspace=True)
-    _require(raw, ("t", "i", "j", "k", "v", "q"), path, "CEPII BACI")
-    used_codes = pd.unique(pd.concat([raw["i"], raw["j"]]).astype(str))
-    not_iso = sorted(c for c in used_codes if _one_iso3(code_to_iso.get(c, "")) is None)
-    if not_iso:
-        shown = "; ".join(f"{c} ({code_to_iso.get(c, 'not in the code file')})" for c in not_iso)
-        raise UnknownCountryError(f"{path}: BACI codes without an ISO3 country: {shown}. Filter them with `countries`.")
-    iso = {c: _one_iso3(code_to_iso[c]) for c in used_codes}
-    out = _annual(
-        raw["t"],
-        exporter=raw["i"].astype(str).map(iso),
-        importer=raw["j"].astype(str).map(iso),
-        flow="exports",
-        commodity=raw["k"].astype(str).str.zfill(6),
-        classification=classification,
-        value_usd=pd.to_numeric(raw["v"], errors="coerce") * 1000.0,
-        tonnes=pd.to_numeric(raw["q"], errors="coerce"),
-        reporter="",
-        source=f"CEPII BACI ({pathlib.Path(path).name}; reconciled mirror flows)",
-    )
-    return _check_trade(out, path)
+    """Read a CEPII BACI yearly CSV (``t,i,j,k,v,q``) with its country table: see :func:`read_trade`."""
+    return read_trade(path, layout="baci", country_codes=country_codes, countries=countries,
+                      drop_aggregates=drop_aggregates, engine=engine)  # fmt: skip
 
 
-def _baci_filtered(path: str | pathlib.Path, numbers: list[int]) -> pd.DataFrame:
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("filtering BACI by `countries` needs DuckDB: pip install 'corridor[large]'") from None
-    wanted = ", ".join(map(str, numbers)) or "NULL"
-    query = f"""
-        SELECT t, i, j, k, v, q
-        FROM read_csv(?, header = true, columns = {{
-            't': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR', 'v': 'VARCHAR', 'q': 'VARCHAR'}})
-        WHERE i IN ({wanted}) AND j IN ({wanted})
-    """
-    with duckdb.connect() as connection:
-        return connection.execute(query, [str(path)]).df()
-
-
-_IMF_COLUMNS = ("Country Name", "Counterpart Country Name", "Indicator Code", "Attribute")
-_IMF_FLOWS = {"TXG_FOB_USD": "exports", "TMG_CIF_USD": "imports", "TMG_FOB_USD": "imports"}
-
-
-def read_imf_dots(path: str | pathlib.Path, *, scale: float) -> pd.DataFrame:
-    """Read an IMF Direction of Trade Statistics CSV (time-series layout, one column per year).
-
-    Keeps the goods flows ``TXG_FOB_USD`` (exports f.o.b.), ``TMG_CIF_USD`` and ``TMG_FOB_USD`` (imports);
-    the trade balance (``TBG_USD``) is derived, not a flow, and is left out. Countries are matched by name
-    (the IMF's own numeric codes are not ISO). ``Status`` rows and empty years are skipped.
-
-    Parameters
-    ----------
-    scale : float
-        US$ per unit of the file's values: 1 if they are in dollars, 1e6 if in millions. Explicit because
-        downloads differ and the file does not say.
-    """
-    if not scale > 0:
-        raise ValueError(f"`scale` was {scale!r}; expected US$ per unit of the file's values, e.g. 1 or 1e6.")
-    raw = pd.read_csv(path, dtype=str)
-    _require(raw, _IMF_COLUMNS, path, "IMF DOTS (time-series layout)")
-    years = [c for c in raw.columns if str(c).strip().isdigit()]
-    if not years:
-        raise ValueError(f"{path}: no year columns (such as '2022') found; expected the IMF DOTS time-series layout.")
-    rows = raw[raw["Attribute"].eq("Value") & raw["Indicator Code"].isin(_IMF_FLOWS)]
-    long = rows.melt(id_vars=list(_IMF_COLUMNS), value_vars=years, var_name="year", value_name="value")
-    long = long[long["value"].notna() & long["value"].str.strip().ne("")]
-    country, partner = _iso3_columns(long, "Country Name", "Counterpart Country Name")
-    flow = long["Indicator Code"].map(_IMF_FLOWS)
-    exports = flow.eq("exports")
-    out = _annual(
-        long["year"],
-        exporter=country.where(exports, partner),
-        importer=partner.where(exports, country),
-        flow=flow,
-        commodity="TOTAL",
-        classification="",
-        value_usd=long["value"].astype(float) * scale,
-        tonnes=np.nan,
-        reporter=country,
-        source=f"IMF DOTS ({pathlib.Path(path).name}; {'/'.join(sorted(set(long['Indicator Code'])))})",
-    )
-    return _check_trade(out, path)
+def read_imf(path: str | pathlib.Path, *, scale: float | None = None, drop_aggregates: bool = False) -> pd.DataFrame:
+    """Read an IMF file (IMTS SDMX-CSV or legacy DOTS CSV): see :func:`read_trade`."""
+    out = read_trade(path, scale=scale, drop_aggregates=drop_aggregates)
+    if not out.attrs["read_report"]["layout"].startswith("imf"):
+        raise TradeFileError(f"{path}: is a {out.attrs['read_report']['layout']} file, not IMF; use read_trade.")
+    return out
 
 
 # --- analysis ----------------------------------------------------------------------------------------------
@@ -626,29 +968,7 @@ def od_freight(flows: pd.DataFrame, gateways: pd.DataFrame) -> pd.DataFrame:
     return spread.groupby(["origin", "destination"])[["tonnes_per_year", "value_usd_per_year"]].sum()
 
 
-def _iso3_columns(frame: pd.DataFrame, first: str, second: str) -> tuple[pd.Series, pd.Series]:
-    """Both country columns in ISO3, with every unmapped value of either listed in one error."""
-    both = to_iso3(pd.concat([frame[first], frame[second]]), argument=f"{first} / {second}")
-    return pd.Series(both[: len(frame)], index=frame.index), pd.Series(both[len(frame) :], index=frame.index)
-
-
-def _annual(year: pd.Series, **columns: Any) -> pd.DataFrame:
-    """A tidy table of official calendar-year figures read from a statistics download (confidence H, all used)."""
-    year = year.astype(int)
-    columns.setdefault("note", "")
-    return pd.DataFrame(
-        {"year": year, "period": "CY" + year.astype(str), "months": 12, **columns, "confidence": "H", "used": True}
-    )
-
-
 # --- checks ------------------------------------------------------------------------------------------------
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str], path: Any, layout: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        hints = "".join(nearest(c, frame.columns) for c in missing)
-        raise ValueError(f"{path}: columns {missing}{hints} are missing; expected the {layout} layout.")
 
 
 def _check_trade(frame: pd.DataFrame, source: Any) -> pd.DataFrame:
@@ -660,8 +980,9 @@ def _check_trade(frame: pd.DataFrame, source: Any) -> pd.DataFrame:
     bad_flow = sorted(set(frame["flow"]) - set(FLOWS))
     if bad_flow:
         problems.append(f"`flow` has {bad_flow}; expected one of {list(FLOWS)}")
+    countries = frame["is_country"].astype(bool) if "is_country" in frame else pd.Series(True, index=frame.index)
     for column in ("exporter", "importer"):
-        odd = sorted({c for c in frame[column] if pycountry.countries.get(alpha_3=str(c)) is None})
+        odd = sorted({c for c in frame.loc[countries, column] if pycountry.countries.get(alpha_3=str(c)) is None})
         if odd:
             problems.append(f"`{column}` has {odd}, which are not ISO3 country codes")
     if (frame["value_usd"] < 0).any() or (frame["tonnes"] < 0).any():
@@ -689,6 +1010,8 @@ def _check_trade(frame: pd.DataFrame, source: Any) -> pd.DataFrame:
     if problems:
         raise ValueError(f"{source}: " + "; ".join(problems) + ".")
     types = {"year": int, "months": int, "value_usd": float, "tonnes": float, "used": bool}
+    if "is_country" in frame.columns:
+        types["is_country"] = bool
     columns = [*TRADE_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in frame.columns)]
     if "growth_pct" in frame.columns:
         types["growth_pct"] = float

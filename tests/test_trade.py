@@ -17,9 +17,59 @@ DATA = Path(__file__).parent / "data"
 # --- codes ---------------------------------------------------------------------------------------------------
 
 
-def test_to_iso3_accepts_every_common_form():
-    values = ["IN", "ind", "RUS", "643", 364, "699", "Iran, Islamic Rep. of", "Russian Federation", "Azerbaijan"]
-    assert trade.to_iso3(values) == ["IND", "IND", "RUS", "RUS", "IRN", "IND", "IRN", "RUS", "AZE"]
+def test_to_iso3_guesses_only_what_cannot_be_confused():
+    values = ["IN", "ind", "RUS", "Iran, Islamic Rep. of", "Russian Federation", "Azerbaijan"]
+    assert trade.to_iso3(values) == ["IND", "IND", "RUS", "IRN", "RUS", "AZE"]
+    with pytest.raises(trade.UnknownCountryError, match=r"'534' \(a number: say which list, e\.g\. m49 SXM, "
+                                                        r"comtrade SXM, imf IND\)"):  # fmt: skip
+        trade.to_iso3("534")
+
+
+def test_to_iso3_reads_each_code_list():
+    assert trade.to_iso3("534", scheme="imf") == "IND"  # the IMF's India ...
+    assert trade.to_iso3("534", scheme="m49") == "SXM"  # ... is Sint Maarten in M49
+    assert trade.to_iso3(["699", 364, "842", "0356"], scheme="comtrade") == ["IND", "IRN", "USA", "IND"]
+    assert trade.to_iso3(["356", "004"], scheme="m49") == ["IND", "AFG"]
+    assert trade.to_iso3(["922", "912", "916", "925", "429"], scheme="imf") == ["RUS", "AZE", "KAZ", "TKM", "IRN"]
+    assert trade.to_iso3("Türkiye", scheme="name") == "TUR"
+    with pytest.raises(trade.UnknownCountryError, match=r"'IN'"):
+        trade.to_iso3("IN", scheme="iso3")  # an ISO2 code is not in the ISO3 list
+    with pytest.raises(ValueError, match=r"`scheme` was 'isO3'; expected one of \['m49', 'comtrade'"):
+        trade.to_iso3("IND", scheme="isO3")
+
+
+def test_a_string_is_one_value_not_its_letters():
+    assert trade.to_iso3("IND") == "IND"
+    assert trade.to_iso3(["IND"]) == ["IND"]
+    assert trade.from_iso3("IND", scheme="imf") == "534"
+    t = trade.read_trade(DATA / "BACI_HS17_Y2022_V202501.csv", countries="IND")
+    assert t.attrs["read_report"]["countries"] == ["IND"]  # not ['D', 'I', 'N']
+    assert t.empty and t.attrs["read_report"]["rows outside `countries` left out"] == 9
+
+
+def test_aggregates_have_explicit_codes_only_when_asked():
+    with pytest.raises(trade.UnknownCountryError, match=r"'W00' \(an aggregate, WLD: pass `aggregates=True`"):
+        trade.to_iso3(["W00", "IND"], scheme="iso3")
+    assert trade.to_iso3(["W00", "S19", "AZE"], scheme="iso3", aggregates=True) == ["WLD", "S19", "AZE"]
+    assert trade.to_iso3(["0", "490", "899"], scheme="comtrade", aggregates=True) == ["WLD", "S19", "_X"]
+    assert trade.to_iso3("001", scheme="imf", aggregates=True) == "WLD"
+    assert trade.to_iso3(["G001", "G110"], scheme="iso3", aggregates=True) == ["WLD", "IMF:G110"]  # IMF groups
+
+
+@pytest.mark.parametrize("scheme", trade.SCHEMES)
+def test_codes_round_trip_in_every_scheme(scheme):
+    countries = ["IND", "RUS", "IRN", "AZE", "KAZ", "TKM", "USA", "FRA", "CHE", "NOR", "TUR", "CHN", "GEO", "ARM"]
+    codes = trade.from_iso3(countries, scheme=scheme)
+    assert len(set(codes)) == len(countries)
+    assert trade.to_iso3(codes, scheme=scheme) == countries
+    assert trade.to_iso3(trade.from_iso3("WLD", scheme=scheme), scheme=scheme, aggregates=True) == "WLD"
+
+
+def test_every_imf_code_round_trips():
+    table = pd.read_csv(trade._trade_path("imf_country_codes.csv"), dtype=str)
+    assert table["imf_code"].is_unique and table["iso3"].is_unique
+    assert trade.to_iso3(table["imf_code"], scheme="imf") == table["iso3"].tolist()
+    assert trade.from_iso3(table["iso3"], scheme="imf") == table["imf_code"].tolist()
 
 
 def test_to_iso3_lists_every_unmapped_value_once():
@@ -31,78 +81,266 @@ def test_to_iso3_lists_every_unmapped_value_once():
     assert "'XX'" in message and "country_aliases.csv" in message
 
 
-# --- readers -------------------------------------------------------------------------------------------------
+# --- readers: one good file per layout ------------------------------------------------------------------------
+
+GOOD = {
+    "comtrade_plus_export.csv": "comtrade_plus",  # Windows-1252, trailing comma on every row, CRLF
+    "comtrade_plus_export.xlsx": "comtrade_plus",
+    "comtrade_sample.csv": "comtrade_plus",  # UTF-8, no trailing comma
+    "comtrade_api.json": "comtrade_json",
+    "comtrade_bulk_C_M_643_2023_H6.txt": "comtrade_bulk",
+    "comtrade_legacy.csv": "comtrade_legacy",
+    "comtrade_legacy_w00.csv": "comtrade_legacy",
+    "BACI_HS17_Y2022_V202501.csv": "baci",
+    "imf_imts_sdmx30.csv": "imf_imts",
+    "imf_dot_sdmx21.csv": "imf_imts",
+    "imf_dots_sample.csv": "imf_dots",
+}
 
 
-def test_read_comtrade_orients_flows_and_converts_units():
-    t = trade.read_comtrade(DATA / "comtrade_sample.csv", drop_world=True)
-    assert len(t) == 4  # the World row is left out only because it was asked for
+@pytest.mark.parametrize(("name", "layout"), GOOD.items())
+def test_detection_picks_the_layout_of_every_good_file(name, layout):
+    scale = 1e6 if layout == "imf_dots" else None
+    t = trade.read_trade(DATA / name, scale=scale)
+    assert t.attrs["read_report"]["layout"] == layout
+    assert len(t) and t["value_usd"].gt(0).all() and t["source"].str.len().gt(0).all()
+    forced = trade.read_trade(DATA / name, layout=layout, scale=scale)
+    pd.testing.assert_frame_equal(t, forced)
+
+
+@pytest.mark.parametrize(("name", "layout"), GOOD.items())
+def test_nothing_is_dropped_silently(name, layout):
+    scale = 1e6 if layout == "imf_dots" else None
+    full = trade.read_trade(DATA / name, scale=scale)
+    fewer = trade.read_trade(DATA / name, scale=scale, drop_aggregates=True)
+    assert len(full) == len(fewer) + fewer.attrs["read_report"]["aggregate rows left out"]
+    assert (~full["is_country"]).sum() == fewer.attrs["read_report"]["aggregate rows left out"] > 0
+    report = full.attrs["read_report"]
+    skipped = sum(count for key, count in report.items() if "skipped" in key)
+    if layout == "imf_dots":  # one row per year cell of each Value row of a goods flow
+        rows = report["rows in file"] - report["Status rows skipped (flags, not values)"]
+        rows -= report["trade balance rows skipped (derived, not a flow)"]
+        assert rows * 3 == len(full) + report["empty year cells skipped (no figure)"]
+    else:  # one row per line or record
+        assert report["rows in file"] == len(full) + skipped
+
+
+def _key(t):
+    return t[["exporter", "importer", "flow", "commodity", "value_usd", "tonnes", "note", "is_country"]]
+
+
+def test_comtrade_plus_windows_1252_with_trailing_commas():
+    t = trade.read_trade(DATA / "comtrade_plus_export.csv")
+    assert t.attrs["read_report"]["encoding"] == "cp1252"
+    assert t["exporter"].tolist() == ["IND", "RUS", "IND", "IRN", "IND", "IND"]  # no column shifted by one
+    assert t["importer"].tolist() == ["RUS", "IND", "WLD", "RUS", "TUR", "S19"]
     tea = t.iloc[0]
-    assert (tea["exporter"], tea["importer"], tea["flow"], tea["commodity"]) == ("IND", "RUS", "exports", "09")
+    assert (tea["flow"], tea["commodity"], tea["classification"]) == ("exports", "09", "H6")
     assert tea["value_usd"] == 6_000_000 and tea["tonnes"] == 2000.0  # 2,000,000 kg
     fuel = t.iloc[1]  # India's imports from Russia: Russia exports, India reports
-    assert (fuel["exporter"], fuel["importer"], fuel["flow"], fuel["reporter"]) == ("RUS", "IND", "imports", "IND")
-    assert np.isnan(t.iloc[2]["tonnes"])
-    assert t.iloc[3]["note"] == "re-exports"
+    assert (fuel["exporter"], fuel["importer"], fuel["reporter"], fuel["tonnes"]) == ("RUS", "IND", "IND", 60000.0)
+    assert np.isnan(t.iloc[2]["tonnes"]) and t.iloc[3]["note"] == "re-exports"
+    assert t["is_country"].tolist() == [True, True, False, True, True, False]  # World, Other Asia nes kept
+    assert (t["period"] == "CY2022").all() and (t["months"] == 12).all()
 
 
-def test_read_comtrade_refuses_world_unless_told():
-    with pytest.raises(trade.UnknownCountryError, match=r"in `reporterISO / partnerISO` are not countries: 'W00'"):
-        trade.read_comtrade(DATA / "comtrade_sample.csv")
+def test_comtrade_breakdown_rows_are_counted(tmp_path):
+    lines = (DATA / "comtrade_plus_export.csv").read_bytes().decode("cp1252").split("\r\n")
+    lines[1] = lines[1].replace(",C00,TOTAL CPC,0,0,TOTAL MOT,", ",C00,TOTAL CPC,0,2100,Rail,")
+    (tmp_path / "by_mode.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    report = trade.read_trade(tmp_path / "by_mode.csv").attrs["read_report"]
+    key = "rows breaking a total down by customs procedure, mode of transport or second partner (kept)"
+    assert report[key] == 1
+    assert key not in trade.read_trade(DATA / "comtrade_plus_export.csv").attrs["read_report"]
 
 
-def test_read_comtrade_names_missing_columns(tmp_path):
-    path = tmp_path / "odd.csv"
-    pd.read_csv(DATA / "comtrade_sample.csv").drop(columns=["primaryValue"]).to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"columns \['primaryValue'\] .*are missing; expected the UN Comtrade"):
-        trade.read_comtrade(path)
+def test_comtrade_plus_xlsx_reads_as_the_csv():
+    csv_table = trade.read_trade(DATA / "comtrade_plus_export.csv")
+    xlsx_table = trade.read_trade(DATA / "comtrade_plus_export.xlsx")
+    assert xlsx_table.attrs["read_report"]["encoding"] == "xlsx"
+    pd.testing.assert_frame_equal(_key(csv_table), _key(xlsx_table))
 
 
-def test_read_baci_filters_countries_and_converts_thousands():
-    t = trade.read_baci(DATA / "BACI_HS17_Y2022_V202501.csv", DATA / "country_codes_V202501.csv",
-                        countries=["IND", "RUS", "IRN", "AZE"], classification="HS17")  # fmt: skip
-    assert sorted(zip(t["exporter"], t["importer"], strict=True)) == [
-        ("IND", "RUS"), ("IND", "RUS"), ("IRN", "AZE"), ("RUS", "IND"), ("RUS", "IRN")
+def test_comtrade_api_json_uses_numeric_codes():
+    t = trade.read_trade(DATA / "comtrade_api.json")
+    pd.testing.assert_frame_equal(_key(t), _key(trade.read_trade(DATA / "comtrade_plus_export.csv").head(4)))
+
+
+def test_comtrade_bulk_monthly_with_capitalised_value_columns():
+    t = trade.read_trade(DATA / "comtrade_bulk_C_M_643_2023_H6.txt")
+    assert t["period"].tolist() == ["Jan 2023", "Feb 2023", "Jan 2023", "Jan 2023"] and (t["months"] == 1).all()
+    apples = t.iloc[2]  # Russia's imports from Iran
+    assert (apples["exporter"], apples["importer"], apples["value_usd"], apples["tonnes"]) == ("IRN", "RUS", 3e6, 4000)
+    assert t.iloc[3]["importer"] == "WLD"
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_comtrade_bulk_filtered_by_named_columns(engine):
+    t = trade.read_trade(DATA / "comtrade_bulk_C_M_643_2023_H6.txt", countries=["RUS", "IND", "IRN"], engine=engine)
+    assert list(zip(t["exporter"], t["importer"], t["period"], strict=True)) == [
+        ("RUS", "IND", "Jan 2023"), ("RUS", "IND", "Feb 2023"), ("IRN", "RUS", "Jan 2023")
     ]  # fmt: skip
+    assert t["value_usd"].sum() == 1.5e6 + 0.6e6 + 3e6
+
+
+def test_comtrade_legacy_flow_codes_and_world():
+    for name in ("comtrade_legacy.csv", "comtrade_legacy_w00.csv"):
+        t = trade.read_trade(DATA / name)
+        assert t["flow"].tolist() == ["exports", "imports", "exports", "exports"]
+        assert t["note"].tolist() == ["", "", "re-exports", ""]
+        assert (t.iloc[1]["exporter"], t.iloc[1]["importer"]) == ("IRN", "KAZ")  # flow code 1: an import
+        assert t.iloc[0]["tonnes"] == 500_000 and t.iloc[3]["importer"] == "WLD"
+        assert (t["classification"] == "H4").all() and (t["period"] == "CY2016").all()
+
+
+def test_baci_thousands_tonnes_and_code_490():
+    t = trade.read_trade(DATA / "BACI_HS17_Y2022_V202501.csv")  # country_codes_V202501.csv found beside it
     tea = t[t["commodity"].eq("090240")].iloc[0]
-    assert tea["value_usd"] == pytest.approx(1_500_500.0) and tea["tonnes"] == 250.25
-    assert (t["classification"] == "HS17").all()
+    assert tea["value_usd"] == pytest.approx(1_500_500.0) and tea["tonnes"] == 250.25  # v in thousands of US$
+    assert (t["classification"] == "HS17").all() and (t["reporter"] == "").all()
+    other_asia = t[t["exporter"].eq("S19")]
+    assert len(other_asia) == 1 and not other_asia["is_country"].item()  # code 490 kept, not a country
+    assert t["tonnes"].isna().sum() == 2  # q blank and q 'NA'
+    assert t["value_usd"].sum() == pytest.approx(1000 * (1500.5 + 8000 + 25000 + 3000 + 70.2 + 900 + 500 + 10 + 12.5))
 
 
-def test_read_baci_whole_file_names_non_country_codes():
-    with pytest.raises(trade.UnknownCountryError, match=r"BACI codes without an ISO3 country: 490 \(S19\)"):
-        trade.read_baci(DATA / "BACI_HS17_Y2022_V202501.csv", DATA / "country_codes_V202501.csv")
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_baci_filtered_while_scanning(engine):
+    t = trade.read_trade(DATA / "BACI_HS17_Y2022_V202501.csv", countries=["IND", "RUS", "IRN", "AZE"], engine=engine)
+    assert sorted(zip(t["exporter"], t["importer"], strict=True)) == [
+        ("AZE", "IRN"), ("IND", "RUS"), ("IND", "RUS"), ("IRN", "AZE"), ("RUS", "IND"), ("RUS", "IRN")
+    ]  # fmt: skip
+    assert t["value_usd"].sum() == pytest.approx(1000 * (1500.5 + 8000 + 25000 + 3000 + 70.2 + 12.5))
+    left_out = t.attrs["read_report"]["rows outside `countries` left out"]
+    assert left_out == (3 if engine == "python" else "not counted: left out by DuckDB while scanning")
 
 
-def test_read_baci_without_filter_keeps_every_row(tmp_path):
-    rows = pd.read_csv(DATA / "BACI_HS17_Y2022_V202501.csv", dtype={"k": str})
-    path = tmp_path / "BACI_clean.csv"
-    rows[rows["i"] != 490].to_csv(path, index=False)
-    t = trade.read_baci(path, DATA / "country_codes_V202501.csv")
-    assert len(t) == len(rows) - 1 and t["value_usd"].sum() == pytest.approx(rows.query("i != 490")["v"].sum() * 1000)
+def test_imf_imts_sdmx_csv_both_versions():
+    t = trade.read_trade(DATA / "imf_imts_sdmx30.csv")
+    report = t.attrs["read_report"]
+    assert report["trade balance rows skipped (derived, not a flow)"] == 1
+    assert t["value_usd"].tolist() == [4e9, 61e9, 431e9, 15.5e6, 250e6]  # SCALE 6: millions; 0: dollars
+    assert t["period"].tolist() == ["CY2023", "CY2023", "CY2023", "Q1-2023", "Jan 2023"]
+    assert t.iloc[2]["importer"] == "WLD" and not t.iloc[2]["is_country"]  # G001
+    old = trade.read_trade(DATA / "imf_dot_sdmx21.csv")  # ISO2 areas, UNIT_MULT, W00
+    assert list(zip(old["exporter"], old["importer"], old["value_usd"], strict=True)) == [
+        ("IND", "RUS", 2.8e9), ("IRN", "IND", 6.7e8), ("IND", "WLD", 4.53e11)
+    ]  # fmt: skip
 
 
-def test_read_imf_dots_goods_flows_only():
-    t = trade.read_imf_dots(DATA / "imf_dots_sample.csv", scale=1e6)
+def test_imf_dots_codes_world_and_status_rows():
+    t = trade.read_trade(DATA / "imf_dots_sample.csv", scale=1e6)
     assert set(t["flow"]) == {"exports", "imports"}  # the balance is not a flow
     ind_rus = t[(t["exporter"] == "IND") & (t["importer"] == "RUS")].set_index("year")["value_usd"]
-    assert ind_rus.to_dict() == {2021: 3e9, 2022: 2.8e9, 2023: 4e9}
-    iran = t[t["exporter"] == "IRN"]
-    assert iran["importer"].unique().tolist() == ["IND"] and len(iran) == 2  # the empty 2023 cell is skipped
-    assert t.query("exporter == 'AZE'")["importer"].unique().tolist() == ["KAZ"]
+    assert ind_rus.to_dict() == {2021: 3e9, 2022: 2.8e9, 2023: 4e9}  # IMF code 534 is India
+    assert t.query("importer == 'WLD'")["value_usd"].tolist() == [395e9, 453e9, 431e9]
+    report = t.attrs["read_report"]
+    assert report["Status rows skipped (flags, not values)"] == 1
+    assert report["empty year cells skipped (no figure)"] == 1  # India's imports from Iran, 2023
 
 
-def test_read_imf_dots_lists_unmappable_names():
-    with pytest.raises(trade.UnknownCountryError) as info:
-        trade.read_imf_dots(DATA / "imf_dots_unmappable.csv", scale=1e6)
-    message = str(info.value)
-    assert message.startswith("2 value(s) in `Country Name / Counterpart Country Name` are not countries: 'Atlantis'")
-    assert "'Middle Earth'" in message
+def test_drop_aggregates_reports_what_it_dropped():
+    kept = trade.read_trade(DATA / "comtrade_plus_export.csv")
+    dropped = trade.read_trade(DATA / "comtrade_plus_export.csv", drop_aggregates=True)
+    assert len(kept) == 6 and len(dropped) == 4 and dropped["is_country"].all()
+    report = dropped.attrs["read_report"]
+    assert report["aggregate rows left out"] == 2
+    assert report["aggregate rows left out, by code"] == {"S19": 1, "WLD": 1}
+    assert "aggregate rows left out" not in kept.attrs["read_report"]
 
 
-def test_read_imf_dots_needs_an_explicit_scale():
-    with pytest.raises(ValueError, match=r"`scale` was 0; expected US\$ per unit"):
-        trade.read_imf_dots(DATA / "imf_dots_sample.csv", scale=0)
+def test_wrappers_keep_their_families():
+    assert len(trade.read_comtrade(DATA / "comtrade_legacy.csv")) == 4
+    assert len(trade.read_imf(DATA / "imf_dots_sample.csv", scale=1)) == 11
+    assert len(trade.read_baci(DATA / "BACI_HS17_Y2022_V202501.csv", DATA / "country_codes_V202501.csv")) == 9
+    with pytest.raises(trade.TradeFileError, match=r"is a baci file, not UN Comtrade; use read_trade"):
+        trade.read_comtrade(DATA / "BACI_HS17_Y2022_V202501.csv")
+
+
+# --- readers: bad files, each with its message ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "error", "message"),
+    [
+        ("bad_unknown_code.csv", {}, trade.UnknownCountryError,
+         r"bad_unknown_code\.csv, line 3, column 'partnerCode': partner code '999' is not a country or area in "
+         r"the 'comtrade' code list"),
+        ("bad_thousands.csv", {}, trade.TradeFileError,
+         r"bad_thousands\.csv, line 2, column 'primaryValue': '6,000,000' is not a number \(thousands separators "
+         r"are not part of the comtrade_plus layout"),
+        ("BACI_HS17_Y2022_V209901.csv", {}, trade.TradeFileError,
+         r"BACI_HS17_Y2022_V209901\.csv, line 4, column 'v': '25OO0' is not a number\."),
+        ("BACI_HS17_Y2022_V209901.csv", {"engine": "duckdb"}, trade.TradeFileError,
+         r"BACI_HS17_Y2022_V209901\.csv, line 4, column 'v': '25OO0' is not a number\."),
+        ("bad_truncated.csv", {}, trade.TradeFileError,
+         r"bad_truncated\.csv, line 4: 14 fields where the header has 47 \(the row is cut short: a truncated "
+         r"download\?\); the row begins 'C,A,20220101"),
+        ("bad_truncated.json", {}, trade.TradeFileError,
+         r"bad_truncated\.json, line \d+, column \d+: not valid JSON .*a truncated download\?"),
+        ("bad_header.csv", {}, trade.TradeFileError,
+         r"bad_header\.csv: missing column\(s\) 'primaryValue' \(did you mean 'primaryValu'\?\); expected the "
+         r"comtrade_plus layout"),
+        ("bad_layout.csv", {}, trade.TradeFileError,
+         r"bad_layout\.csv: not a trade layout this reader knows\. The file looks like: utf-8, delimiter ',', 4 "
+         r"columns \['year', 'from', 'to', 'value'\], 1 rows\. Known layouts: comtrade_plus: .*imf_dots: "),
+        ("bad_empty.csv", {}, trade.TradeFileError, r"bad_empty\.csv: the file is empty \(0 bytes\)"),
+        ("bad_mixed_encoding.csv", {}, trade.TradeFileError,
+         r"bad_mixed_encoding\.csv: mixes encodings: line 2 is UTF-8 \('tea, maté and spi'\) but line 6 has byte "
+         r"0xfc, which is not UTF-8"),
+        ("imf_dots_sample.csv", {}, trade.TradeFileError,
+         r"imf_dots_sample\.csv: legacy IMF DOTS files do not state their unit; pass `scale`"),
+        ("imf_imts_sdmx30.csv", {"scale": 1e6}, trade.TradeFileError,
+         r"imf_imts_sdmx30\.csv: the file states its unit in column 'SCALE'; leave out `scale`"),
+        ("imf_dots_unmappable.csv", {"scale": 1}, trade.UnknownCountryError,
+         r"imf_dots_unmappable\.csv, line 6, year 2021, column 'Country Code': reporter code '999' is not a country "
+         r"or area in the 'imf' code list \(all unknown: \['998', '999'\]\)"),
+        ("comtrade_plus_export.csv", {"layout": "baci"}, trade.TradeFileError,
+         r"missing column\(s\) 't', 'i', 'j', 'k', 'v', 'q'; expected the baci layout"),
+    ],
+)  # fmt: skip
+def test_bad_files_get_a_message_naming_file_line_column_and_text(name, options, error, message):
+    with pytest.raises(error, match=message):
+        trade.read_trade(DATA / name, **options)
+
+
+def test_bad_cells_never_become_nan(tmp_path):
+    lines = (DATA / "BACI_HS17_Y2022_V202501.csv").read_text().splitlines()
+    for text, hint in [("", "is blank"), ('"12,5"', "a decimal comma"), ("n/a", "'n/a' is not a number"),
+                       ("1e", "'1e' is not a number"), ("-80", "'-80' is negative")]:  # fmt: skip
+        path = tmp_path / "BACI_HS17_Y2022_V202501.csv"
+        path.write_text("\n".join([*lines[:2], lines[2].replace(",8000,", f",{text},"), *lines[3:]]) + "\n")
+        (tmp_path / "country_codes_V202501.csv").write_text((DATA / "country_codes_V202501.csv").read_text())
+        with pytest.raises(trade.TradeFileError, match=rf"line 3, column 'v': .*{re.escape(hint)}"):
+            trade.read_trade(path)
+
+
+def test_baci_code_missing_from_its_country_table(tmp_path):
+    path = tmp_path / "BACI_HS17_Y2022_V202501.csv"
+    path.write_text((DATA / "BACI_HS17_Y2022_V202501.csv").read_text().replace("2022,842,", "2022,841,"))
+    with pytest.raises(trade.UnknownCountryError, match=r"line 7, column 'i': country code '841' is not in "
+                                                        r"country_codes_V202501\.csv"):  # fmt: skip
+        trade.read_trade(path, country_codes=DATA / "country_codes_V202501.csv")
+    with pytest.raises(trade.TradeFileError, match=r"pass `country_codes=`"):
+        trade.read_trade(path)
+
+
+def test_options_are_checked():
+    with pytest.raises(ValueError, match=r"`layout` was 'comtrade'; expected one of \['comtrade_plus'"):
+        trade.read_trade(DATA / "comtrade_sample.csv", layout="comtrade")
+    with pytest.raises(ValueError, match=r"`engine` was 'fast'"):
+        trade.read_trade(DATA / "comtrade_sample.csv", engine="fast")
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.csv: no such file"):
+        trade.read_trade(DATA / "nowhere.csv")
+
+
+def test_utf16_with_bom_is_read_and_nul_bytes_without_it_are_refused(tmp_path):
+    text = (DATA / "comtrade_legacy.csv").read_text()
+    (tmp_path / "utf16.csv").write_bytes(text.encode("utf-16"))
+    assert trade.read_trade(tmp_path / "utf16.csv").attrs["read_report"]["encoding"] == "utf-16"
+    (tmp_path / "utf16le.csv").write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(trade.TradeFileError, match=r"utf16le\.csv: holds NUL bytes"):
+        trade.read_trade(tmp_path / "utf16le.csv")
 
 
 # --- shipped data --------------------------------------------------------------------------------------------
@@ -162,11 +400,11 @@ def test_value_to_tonnes_keeps_reported_tonnes():
 
 
 def test_value_to_tonnes_by_hs_chapter():
-    t = trade.read_comtrade(DATA / "comtrade_sample.csv", drop_world=True)
+    t = trade.read_trade(DATA / "comtrade_plus_export.csv", drop_aggregates=True)
     t["tonnes"] = np.nan
     out = trade.value_to_tonnes(t, trade.load_value_per_tonne())
     assert out.loc[0, "tonnes"] == pytest.approx(6_000_000 / 3000)  # chapter 09: 3,000 US$/t
-    assert out.loc[1, "tonnes"] == pytest.approx(30e9 / 550)  # chapter 27: 550 US$/t
+    assert out.loc[1, "tonnes"] == pytest.approx(30e6 / 550)  # chapter 27: 550 US$/t
 
 
 def test_value_to_tonnes_names_ungrouped_commodities():
