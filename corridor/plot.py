@@ -361,37 +361,65 @@ def plot_events(corridor: Corridor, *, ax: Axes | None = None, until: str | None
 def explore(corridor: Corridor, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
     """Interactive map for the notebook: hover a segment, place or transfer for its figures and sources.
 
+    The map is self-contained: Leaflet (shipped with `corridor`) is inlined and the Natural Earth basemap is
+    drawn as vector layers, so the saved HTML (``explore(c).save("map.html")``), the notebook and the HTML
+    report all draw without network access. Only `tiles`, when given, comes from the network.
+
     Parameters
     ----------
     corridor : Corridor
     tiles : str, optional
-        Web tiles (e.g. ``"CartoDB positron"``); the default draws the offline Natural Earth basemap instead.
+        Web tiles for users who are online (a folium/xyzservices name such as ``"CartoDB positron"``, or a URL
+        template). By default no tile server is used: the offline Natural Earth countries and lakes are drawn.
     **kwargs
         Passed to :meth:`geopandas.GeoDataFrame.explore` for the segments.
 
     Returns
     -------
     folium.Map
+        Layers ``countries`` and ``lakes`` (without `tiles`), ``segments`` and ``places``.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.plot import explore
+    >>> page = explore(corridor.load_instc()).get_root().render()
+    >>> "<script src=" in page, "Leaflet 1.9.4" in page
+    (False, True)
     """
     try:
-        import folium  # noqa: F401
+        import folium
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("`explore` needs folium: pip install 'corridor[interactive]'") from None
-    countries = datasets.basemap("countries").clip(shapely.box(*corridor.segments.total_bounds).buffer(3))
-    fmap = countries.explore(
-        tiles=tiles, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
-        tooltip="name", name="countries", highlight=False,
-    )  # fmt: skip
+    from corridor._webmap import self_contained
+
+    west, south, east, north = corridor.segments.total_bounds
+    fmap = self_contained(folium.Map(location=((south + north) / 2, (west + east) / 2), tiles=tiles,
+                                     control_scale=True))  # fmt: skip
+    fmap.fit_bounds([[south, west], [north, east]])
     if tiles is None:
-        fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container {{background: {_WATER};}}</style>"))
+        sea = f"<style>.folium-map.leaflet-container {{background: {_WATER};}}</style>"
+        fmap.get_root().header.add_child(folium.Element(sea))
+        clip = shapely.box(west - 3, south - 3, east + 3, north + 3)
+        countries = datasets.basemap("countries").clip(clip)
+        countries.explore(m=fmap, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
+                          tooltip="name", name="countries", highlight=False)  # fmt: skip
+        lakes = datasets.basemap("lakes").clip(clip)
+        if len(lakes):
+            lakes.explore(m=fmap, color=_WATER, style_kwds={"stroke": False, "fillOpacity": 1.0}, tooltip=False,
+                          name="lakes", highlight=False)  # fmt: skip
     segments = _printable(corridor.segments)
     segments["color"] = segments["mode"].map(MODE_COLORS)
     tooltip = [c for c in (
         "mode", "gauge_mm", "status", "length_km", "length_source", "speed_kmh", "speed_source", "speed_confidence",
         "cost_usd_per_tkm", "cost_source", "capacity_mtpa", "capacity_source", "available_from", "geometry_source",
     ) if c in segments]  # fmt: skip
-    segments.explore(m=fmap, color=segments["color"].tolist(), tooltip=["segment_id", *tooltip],
-                     style_kwds={"weight": 3}, name="segments", **kwargs)  # fmt: skip
+    dashes = {"under_construction": "8 4", "planned": "2 5", "missing_link": "2 6"}
+    segments.explore(m=fmap, color=segments["color"].tolist(), tooltip=["segment_id", *tooltip], name="segments",
+                     style_kwds={"style_function": lambda f: {
+                         "weight": 5 if f["properties"]["status"] == "missing_link" else 3,
+                         "dashArray": dashes.get(f["properties"]["status"])}},
+                     **kwargs)  # fmt: skip
     places = _printable(corridor.places)
     at_place = corridor.transfers.groupby("place_id")
     places["transfers"] = at_place.apply(

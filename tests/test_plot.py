@@ -93,3 +93,37 @@ def test_route_map_without_the_corridor(toy):
 
     ax = best_route(toy, "a", "d", by="time_h", name="overland").plot()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["overland"]
+
+
+REMOTE = r"""(?:<script[^>]*\bsrc|<link[^>]*\bhref|@import|url\()\s*=?\s*["']?\s*(?:https?:)?//"""
+
+
+def test_saved_map_references_nothing_on_the_network(instc, tmp_path):
+    import re
+
+    path = tmp_path / "instc.html"
+    explore(instc).save(str(path))
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(REMOTE, page, flags=re.IGNORECASE)
+    assert "{s}.tile" not in page and "tile.openstreetmap" not in page  # no tile server
+    assert "Leaflet 1.9.4" in page and "L.Icon.Default.mergeOptions" in page  # Leaflet inlined
+    assert "Make this Notebook Trusted" not in explore(instc)._repr_html_()
+    assert 'iframe class="corridor-map" srcdoc=' in explore(instc)._repr_html_()
+
+
+def test_tiles_only_when_asked_for(toy):
+    page = explore(toy, tiles="OpenStreetMap").get_root().render()
+    assert "tile.openstreetmap.org" in page
+    assert '"countries"' not in page  # the tiles are the basemap; no opaque Natural Earth layer over them
+
+
+def test_a_plugin_from_a_cdn_is_named_in_a_warning(toy):
+    from folium.plugins import Fullscreen
+
+    fmap = explore(toy)
+    Fullscreen().add_to(fmap)
+    with pytest.warns(
+        UserWarning,
+        match=r"links 'Control.Fullscreen.js' from https://\S+, 'Control.FullScreen.css' .*needs the network",
+    ):
+        fmap.get_root().render()
