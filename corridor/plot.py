@@ -178,6 +178,8 @@ def plot_corridor(
                               wrap=True)  # fmt: skip
     if legend:
         _legend(ax, segments, places)
+        samples = shapely.get_coordinates(shapely.segmentize(drawn.geometry.to_numpy(), 2 * spacing))
+        _place_legend(ax, [*[shapely.get_coordinates(places.geometry.to_numpy())] * 10, samples], [attribution])
     wanted = labels if labels is not None else corridor.metadata.get("key_places", list(places.index))
     _label_key_places(ax, places, wanted, obstacles=[attribution, *([ax.get_legend()] if legend else [])],
                       lines=drawn.geometry, important=drawn.geometry[drawn["status"].ne("operational")])  # fmt: skip
@@ -259,10 +261,10 @@ def label_places(
     """Label points so that no label overlaps another label, an obstacle, or a marked point.
 
     Each label tries eight positions around its point (right-above first), then the same positions two and
-    three times further out with a thin leader line, measured by the renderer. It takes the position with
-    the least overlap with labels already placed, obstacles, markers and the axes edge (none, whenever some
-    position is clear), and among those the one covering the fewest `lines` points, preferring near
-    positions. Labels are placed in the order given, so put the most important first.
+    three times further out with a thin leader line, measured by the renderer. Among the positions clear of
+    labels already placed, obstacles, markers and the axes edge, it takes the one covering the fewest
+    `lines` points, preferring near positions. A label with no clear position is left out. Labels are
+    placed in the order given, so put the most important first.
 
     Parameters
     ----------
@@ -284,7 +286,7 @@ def label_places(
     Returns
     -------
     list of matplotlib Annotation
-        One per label, in the order given.
+        One per label placed, in the order given.
 
     Examples
     --------
@@ -329,6 +331,8 @@ def label_places(
                 best, best_cost = slot, cost
             if cost == (0, 0):
                 break
+        if best_cost[0] > 0:
+            continue  # no clear position (its point is under the legend, say): leave the label out
         dx, dy, ha, va = best
         leader = {"arrowstyle": "-", "color": "#777777", "linewidth": 0.5, "shrinkA": 1, "shrinkB": 3}
         label = ax.annotate(text, (px, py), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
@@ -399,7 +403,8 @@ def plot_routes(
     crs = region_crs(bounds)
     projected = [route.legs.to_crs(crs).assign(route=number) for number, route in enumerate(routes.values())]
     lines = pd.concat([p[p["element_type"].eq("segment")] for p in projected], ignore_index=True)
-    lines = lines.assign(geometry=_side_by_side(lines, ROUTE_SPACING_PT * _map_units_per_point(ax), key=["element_id"]))
+    spacing = ROUTE_SPACING_PT * _map_units_per_point(ax)
+    lines = lines.assign(geometry=_side_by_side(lines, spacing, key=["element_id"]))
     handles = []
     for number, name in enumerate(routes):
         color = ROUTE_COLORS[number % len(ROUTE_COLORS)]
@@ -409,10 +414,12 @@ def plot_routes(
         ax.scatter(stops.geometry.x, stops.geometry.y, s=40, color=color, edgecolor="black", linewidth=0.6, zorder=6)
         handles.append(Line2D([], [], color=color, lw=3, label=name))
     ax.legend(handles=handles, loc="upper right", fontsize=9, title="routes (dots: transfers)")
+    attribution = [t for t in ax.texts if t.get_text() == ATTRIBUTION]
+    route_points = shapely.get_coordinates(shapely.segmentize(lines.geometry.to_numpy(), spacing))
+    _place_legend(ax, [route_points], attribution)
     if corridor is not None:
         places = corridor.places.to_crs(crs)
         wanted = corridor.metadata.get("key_places", list(places.index))
-        attribution = [t for t in ax.texts if t.get_text() == ATTRIBUTION]
         _label_key_places(ax, places, wanted, obstacles=[*attribution, ax.get_legend()], lines=lines.geometry,
                           important=lines.geometry)  # fmt: skip
     ax.set_xlabel("")
@@ -506,6 +513,27 @@ def _legend(ax: Axes, segments: pd.DataFrame, places: pd.DataFrame) -> None:
         for k in sorted(places["kind"].unique())
     ]  # fmt: skip
     ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+
+
+def _place_legend(ax: Axes, points: Sequence[np.ndarray], obstacles: Sequence[Any]) -> None:
+    """Move the legend to the corner of `ax` that covers the fewest `points` (data coordinates) and obstacles.
+
+    A point given several times weighs more. Ties keep the earlier corner: upper right, upper left, lower
+    right, lower left.
+    """
+    legend = ax.get_legend()
+    get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else ax.figure._get_renderer()
+    ax.apply_aspect()
+    shown = ax.transData.transform(np.concatenate([np.reshape(p, (-1, 2)) for p in points]))
+    avoid = [artist.get_window_extent(renderer) for artist in obstacles]
+    costs = {}
+    for corner in ("upper right", "upper left", "lower right", "lower left"):
+        legend.set_loc(corner)
+        box = legend.get_window_extent(renderer)
+        covered = ((shown >= box.p0) & (shown <= box.p1)).all(axis=1).sum()
+        costs[corner] = covered + sum(_overlap(box, other) for other in avoid)
+    legend.set_loc(min(costs, key=costs.get))
 
 
 def plot_events(corridor: Corridor, *, ax: Axes | None = None, until: str | None = None) -> Axes:
