@@ -1,7 +1,9 @@
 """Maps and charts of a corridor: a static map for reports, an interactive map, and the event timeline.
 
 Static functions take ``ax=None`` and return the matplotlib Axes they drew on. The interactive map needs
-the ``interactive`` extra (folium).
+the ``interactive`` extra (folium) and is self-contained: :func:`corridor._webmap.self_contained` inlines
+Leaflet from package data and drops folium's CDN links, so a map draws without network access. Every new
+interactive map should pass its ``folium.Map`` through it (``tests/test_browser.py`` shows how to check).
 """
 
 from __future__ import annotations
@@ -612,7 +614,7 @@ def explore(corridor: Corridor, *, tiles: str | None = None, **kwargs: Any) -> f
 
     west, south, east, north = corridor.segments.total_bounds
     fmap = self_contained(folium.Map(location=((south + north) / 2, (west + east) / 2), tiles=tiles,
-                                     control_scale=True))  # fmt: skip
+                                     control_scale=True, zoom_snap=0.25))  # fmt: skip
     fmap.fit_bounds([[south, west], [north, east]])
     if tiles is None:
         sea = f"<style>.folium-map.leaflet-container {{background: {_WATER};}}</style>"
