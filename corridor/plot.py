@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -162,8 +163,8 @@ def plot_corridor(
         style = {**STATUS_STYLES[status], "linewidth": 0.8} if muted else STATUS_STYLES[status]
         casing = [patheffects.withStroke(linewidth=style["linewidth"] + 1.6, foreground="white")]
         effects = {} if muted or status == "operational" else {"path_effects": casing}
-        group.plot(ax=ax, color=_MUTED if muted else MODE_COLORS[mode], zorder=STATUS_ZORDER[status],
-                   capstyle="round", **style, **effects)  # fmt: skip
+        _draw_lines(ax, group.geometry, color=_MUTED if muted else MODE_COLORS[mode], zorder=STATUS_ZORDER[status],
+                    **style, **effects)  # fmt: skip
 
     places = corridor.places.to_crs(crs)
     for kind, group in places.groupby("kind", sort=True):
@@ -208,6 +209,14 @@ def _label_key_places(
                  lines=np.concatenate([samples[0], *[samples[1]] * 4]))  # fmt: skip
 
 
+def _draw_lines(ax: Axes, geometry: gpd.GeoSeries, *, linewidth: float, linestyle: Any = "-", **style: Any) -> None:
+    """One LineCollection for `geometry` (LineStrings or MultiLineStrings), without autoscaling or redrawing."""
+    parts = shapely.get_parts(geometry.to_numpy())
+    collection = LineCollection([shapely.get_coordinates(part) for part in parts], linewidths=linewidth,
+                                linestyles=[linestyle], capstyle="round", **style)  # fmt: skip
+    ax.add_collection(collection, autolim=False)
+
+
 def _map_units_per_point(ax: Axes) -> float:
     """Map units (m) per typographic point on `ax`, once its limits are set and its aspect is equal."""
     figure_width, figure_height = ax.figure.get_size_inches() * 72
@@ -238,8 +247,17 @@ def _side_by_side(lines: gpd.GeoDataFrame, spacing: float, *, key: Sequence[str]
             line = lines.geometry.iloc[position]
             if shapely.Point(line.coords[0]).distance(start) > shapely.Point(line.coords[-1]).distance(start):
                 line = shapely.reverse(line)  # run every line of the track in one direction
-            geometry.iloc[position] = line.offset_curve((rank - (len(positions) - 1) / 2) * spacing)
+            geometry.iloc[position] = _one_line(line.offset_curve((rank - (len(positions) - 1) / 2) * spacing), line)
     return geometry
+
+
+def _one_line(moved: shapely.Geometry, line: shapely.LineString) -> shapely.LineString:
+    """An offset line as one LineString (parts joined in order), or `line` itself if the offset vanished."""
+    if moved.is_empty:
+        return line
+    if moved.geom_type == "MultiLineString":
+        return shapely.LineString(np.concatenate([np.asarray(part.coords) for part in moved.geoms]))
+    return moved
 
 
 #: where a label may go around its point: (dx, dy) in points, horizontal and vertical alignment
@@ -410,8 +428,8 @@ def plot_routes(
     handles = []
     for number, name in enumerate(routes):
         color = ROUTE_COLORS[number % len(ROUTE_COLORS)]
-        lines[lines["route"].eq(number)].plot(ax=ax, color=color, linewidth=ROUTE_WIDTH_PT, alpha=0.9, zorder=5,
-                                               capstyle="round")  # fmt: skip
+        _draw_lines(ax, lines.geometry[lines["route"].eq(number)], color=color, linewidth=ROUTE_WIDTH_PT, alpha=0.9,
+                    zorder=5)  # fmt: skip
         stops = projected[number][projected[number]["element_type"].eq("transfer")]
         ax.scatter(stops.geometry.x, stops.geometry.y, s=40, color=color, edgecolor="black", linewidth=0.6, zorder=6)
         handles.append(Line2D([], [], color=color, lw=3, label=name))

@@ -213,15 +213,20 @@ def test_side_by_side_offsets_each_line_of_a_shared_track():
 
 
 def test_routes_sharing_a_segment_are_drawn_side_by_side(instc):
+    from corridor.plot import ROUTE_SPACING_PT
     from corridor.routing import named_routes
 
     routes = named_routes(instc, "jnpt", "moscow")
     ax = plot_routes(routes, corridor=instc, bounds=(28, 14, 76, 61))
-    colours = [to_rgba(c) for c in ROUTE_COLORS[:3]]
-    drawn = [c for c in line_collections(ax) if tuple(np.round(c.get_colors()[0][:3], 3)) in
-             {tuple(np.round(rgba[:3], 3)) for rgba in colours}]  # fmt: skip
-    assert len(drawn) == 3
-    shared = set(routes["western"].legs["element_id"]) & set(routes["eastern"].legs["element_id"])
-    assert "moscow_astrakhan_rail" in shared or len(shared) > 3
-    starts = [{tuple(np.round(p.vertices[0], -2)) for p in c.get_paths()} for c in drawn]
-    assert not (starts[0] & starts[2])  # western and eastern never start a line at the same point
+    drawn = {}
+    for name, colour in zip(["western", "eastern"], [ROUTE_COLORS[0], ROUTE_COLORS[2]], strict=True):
+        [collection] = [c for c in line_collections(ax) if np.allclose(c.get_colors()[0][:3], to_rgba(colour)[:3])]
+        ids = routes[name].legs.query("element_type == 'segment'")["element_id"]
+        drawn[name] = dict(zip(ids, collection.get_paths(), strict=True))  # one path per segment, in route order
+    shared = sorted(set(drawn["western"]) & set(drawn["eastern"]))
+    assert {"moscow_volgograd_rail", "jnpt_shahid_rajaee_sea"} <= set(shared)
+    to_points = ax.figure.dpi / 72
+    for segment_id in shared:
+        west, east = (ax.transData.transform(drawn[n][segment_id].vertices) for n in ("western", "eastern"))
+        gap = np.linalg.norm(east - west[len(west) // 2], axis=1).min()
+        assert gap > 0.7 * ROUTE_SPACING_PT * to_points, segment_id  # side by side, not on top of each other
