@@ -6,9 +6,9 @@ the baseline's time and the ratio, and checks that all three give the same answe
 
 - INSTC: ``best_route`` (search only, and with its legs table) and ``skim`` of the key places, against raw
   ``scipy.sparse.csgraph.dijkstra`` one-to-all on the same CSR and against networkx on the same edges.
-- Generated corridors (``corridor.datasets.synthetic_corridor``) written as CSV folders: read + validate
-  against pandas just reading the same files; compile; one shortest path and a one-to-all skim against raw
-  csgraph one-to-all on the same CSR.
+- Generated corridors (``corridor.datasets.synthetic_corridor``) written as CSV folders and GeoPackages: read
+  + validate against pandas / pyogrio just reading the same files (and, for CSV, reading plus parsing the WKT
+  geometry); compile; one shortest path and a one-to-all skim against raw csgraph one-to-all on the same CSR.
 """
 
 import argparse
@@ -19,6 +19,8 @@ import time
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyogrio
+import shapely
 from scipy.sparse.csgraph import dijkstra
 
 import corridor
@@ -104,7 +106,19 @@ def generated(n_segments, repeat, rows, folder):
     reps = max(1, repeat if n_segments <= 10_000 else 2)
     size = f"{n_segments:,} segments"
     read = best_of(reps, lambda: [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
-    rows.append((size, "read + validate", best_of(reps, lambda: corridor.read_corridor(path)), "pandas read_csv", read))
+    ours = best_of(reps, lambda: corridor.read_corridor(path))
+    rows.append((size, "read + validate CSV", ours, "pandas read_csv", read))
+
+    def read_and_parse():
+        frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+        return shapely.from_wkt(frames[1]["geometry"].to_numpy())
+
+    rows.append((size, "read + validate CSV", ours, "read_csv + WKT parse", best_of(reps, read_and_parse)))
+    gpkg = made.to_file(folder / f"synthetic_{n_segments}.gpkg")
+    layers = ("places", "segments", "transfers")
+    read = best_of(reps, lambda: [pyogrio.read_dataframe(gpkg, layer=layer) for layer in layers])
+    ours = best_of(reps, lambda: corridor.read_corridor(gpkg))
+    rows.append((size, "read + validate GPKG", ours, "pyogrio read", read))
     c = corridor.read_corridor(path)
     p = CostParameters.default()
     rows.append((size, "compile + cost", best_of(reps, lambda: compile_graph(c, p)), "-", np.nan))
@@ -116,14 +130,14 @@ def generated(n_segments, repeat, rows, folder):
     raw = best_of(repeat, lambda: dijkstra(matrix, indices=start))
     ours = best_of(repeat, lambda: best_route(c, origin, destination, by=BY, parameters=p))
     rows.append((size, "best_route (search)", ours, "csgraph one-to-all", raw))
-    ours = best_of(repeat, lambda: skim(c, [origin], by=BY, parameters=p))
-    rows.append((size, "skim one-to-all", ours, "csgraph one-to-all", raw))
     if n_segments <= 10_000:
         _, best, _ = raw_inputs(graph, p)
         g = networkx_graph(graph, best)
         end = graph.node_index.get_loc(f"{destination}|destination")
         rows.append((size, "best_route (search)", ours, "networkx one-to-one",
                      best_of(repeat, lambda: nx.single_source_dijkstra(g, start, end))))  # fmt: skip
+    rows.append((size, "skim one-to-all", best_of(repeat, lambda: skim(c, [origin], by=BY, parameters=p)),
+                 "csgraph one-to-all", raw))  # fmt: skip
     route = best_route(c, origin, destination, by=BY, parameters=p).totals[BY]
     assert abs(route - skim(c, [origin], [destination], by=BY, parameters=p)[BY].iloc[0]) < 1e-6
 

@@ -3,7 +3,7 @@
 >>> import corridor
 >>> c = corridor.load_instc()
 >>> sorted(c.segments["mode"].unique())
-['rail', 'road', 'sea']
+['inland_water', 'rail', 'road', 'sea']
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -14,7 +14,11 @@ MODES = ("rail", "road", "sea", "inland_water")
 WATER_MODES = ("sea", "inland_water")
 STATUSES = ("operational", "under_construction", "planned", "missing_link")
 PLACE_KINDS = ("city", "port", "border_post", "terminal", "junction", "dry_port")
-TRANSFER_KINDS = ("border_crossing", "transshipment", "gauge_change", "port_call", "ferry_wait")
+STOP_KINDS = ("customs", "marshalling", "terminal_dwell", "inspection")
+"""Transfers that change nothing: a stop every route entering their terminal makes (its from and to sides agree)."""
+TRANSFER_KINDS = ("border_crossing", "transshipment", "gauge_change", "port_call", "ferry_wait", *STOP_KINDS)
+SERVICES = ("mainline", "feeder", "regional", "caspian", "river")
+"""Kinds of water service a sea or inland-water segment is run as; rates can differ by service."""
 EVENT_EFFECTS = ("closed", "disrupted")
 CONFIDENCES = ("H", "M", "L")
 
@@ -24,7 +28,7 @@ SEGMENT_COLUMNS = (
     "status_confidence", "available_from", "available_until", "length_km_published", "length_source",
     "length_confidence", "speed_kmh_min", "speed_kmh", "speed_kmh_max", "speed_source", "speed_confidence",
     "cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max", "cost_source", "cost_confidence",
-    "capacity_mtpa", "capacity_source", "capacity_confidence", "passages", "note", "geometry_source",
+    "capacity_mtpa", "capacity_source", "capacity_confidence", "passages", "service", "note", "geometry_source",
 )  # fmt: skip
 TRANSFER_COLUMNS = (
     "place_id", "kind", "from_mode", "from_gauge_mm", "from_country", "to_mode", "to_gauge_mm", "to_country",
@@ -96,7 +100,7 @@ def terminal_keys(place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, countr
 def _text(values: pd.Series) -> np.ndarray:
     """Each value as text, '' where missing, formatting each distinct value once (an object array)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([str(u) for u in uniques] + [""], dtype=object)
+    texts = np.array([str(u) for u in np.asarray(uniques, dtype=object).tolist()] + [""], dtype=object)
     return texts[codes]  # the sentinel -1 takes the appended ''
 
 

@@ -19,8 +19,10 @@ from corridor import _model
 
 GEOD = Geod(ellps="WGS84")
 _TYPE_IDS = {"Point": 0, "LineString": 1}
-_SEPARATOR = "\x1f"  # ASCII unit separator: not in any cell of a text table
-_EDGE_SPACE = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
+_SEPARATOR = "\x00"  # NUL: in no cell of a text table, and not whitespace
+_LEADING_SPACE = re.compile(r"\x00\s")  # a literal first character: re scans for it in C
+_EMPTY = re.compile(r"\x00\s*\x00")
+_SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
 
 
 def nearest(value: object, choices: Iterable[object]) -> str:
@@ -35,20 +37,27 @@ def _label(table: str, key: object) -> str:
 
 def _blank(values: pd.Series) -> pd.Series:
     """Missing or whitespace-only cells."""
-    return pd.Series(pd.isna(_stripped(values.to_numpy(dtype=object))), index=values.index)
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    try:  # one C pass: is any present cell empty or only whitespace?
+        padded = _EMPTY.search(_SEPARATOR + _SEPARATOR.join(cells[~missing]) + _SEPARATOR) is not None
+    except TypeError:  # not all text
+        padded = True
+    return pd.Series(pd.isna(_stripped(cells)) if padded else missing, index=values.index)
 
 
 def _stripped(values: np.ndarray) -> np.ndarray:
     """Text without surrounding whitespace, and None for missing or blank cells (an object array)."""
     out = np.array(values, dtype=object)
     missing = pd.isna(out)
-    present = out[~missing]
-    try:
-        needs_strip = _EDGE_SPACE.search(_SEPARATOR.join(present)) is not None  # one C pass over the column
-    except TypeError:  # not all text
-        needs_strip = True
+    present = out[~missing].tolist()
     out[missing] = None
-    if needs_strip:
+    try:  # one C pass finds whether any cell starts or ends with whitespace
+        joined = _SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR  # reversed, trailing space leads
+        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+    except TypeError:  # not all text
+        padded = True
+    if padded:
         out[~missing] = [v.strip() if isinstance(v, str) else v for v in present]
     out[out == ""] = None
     return out
@@ -68,6 +77,8 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         problems.append(f"{table}: required column `{column}` is missing{nearest(column, frame.columns)}.")
     numeric = set(_model.NUMERIC[table])
     for column in frame.columns:
+        if column == "geometry":  # WKT: the parser takes surrounding spaces, and says what is not WKT
+            continue
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = _stripped(frame[column].to_numpy(dtype=object))
             frame[column] = text if column in numeric else pd.array(text, dtype="string")
@@ -118,11 +129,14 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     places, segments, transfers, events, routes = tables.values()
     _check_places(places, problems)
     _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
-    _check_transfers(transfers, places, segments, problems)
+    terminals = {}
+    if not problems:  # where elements meet: labelled once, used by the two checks that need it
+        terminals = {"segments": _model.segment_terminals(segments), "transfers": _model.transfer_terminals(transfers)}
+    _check_transfers(transfers, places, problems, terminals)
     _check_events(events, places, segments, transfers, problems)
     _check_routes(routes, segments, problems)
     if not problems:
-        _check_connected(segments, transfers, problems)
+        _check_connected(terminals, problems)
     return problems
 
 
@@ -134,6 +148,11 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
         return
     name = frame.index.name or "id"
     keys = pd.Series(frame.index, dtype=object)
+    try:  # one pass over all ids joined, then one per id only if something is off
+        if _SLUGS.fullmatch(_SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR):
+            return
+    except TypeError:  # an id that is not text
+        pass
     is_slug = keys.map(type).eq(str) & keys.astype(str).str.fullmatch(r"[a-z0-9_]*[a-z0-9][a-z0-9_]*")
     for key in keys[~is_slug.to_numpy(dtype=bool)]:
         problems.append(f"{table}: {name} {key!r} is not a slug; use lowercase letters, digits and underscores.")
@@ -155,9 +174,12 @@ def _check_choice(
 
 
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
+    blank: dict[str, pd.Series] = {}
     for figure, (low, high, source, confidence) in _model.FIGURES.get(table, {}).items():
         has_value = frame[figure].notna() if figure != "geometry" else ~frame.geometry.isna()
-        for key in frame.index[has_value & _blank(frame[source])]:
+        if source not in blank:
+            blank[source] = _blank(frame[source])
+        for key in frame.index[has_value & blank[source]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` has no `{source}`; cite where it comes from, "
                 "or write 'assumption: ...' and give a range."
@@ -283,6 +305,13 @@ def _check_segments(
     _check_geometry(table, segments, "LineString", problems)
     _check_choice(table, segments, "mode", _model.MODES, problems, required=True)
     _check_choice(table, segments, "status", _model.STATUSES, problems, required=True)
+    water = segments["mode"].isin(_model.WATER_MODES)
+    _check_choice(table, segments[water], "service", _model.SERVICES, problems, required=False)
+    for key in segments.index[~water & segments["service"].notna()]:
+        problems.append(
+            f"{_label(table, key)}: `service` is {segments['service'][key]!r} on a {segments['mode'][key]} segment; "
+            "only sea and inland-water segments have a service, leave it empty."
+        )
     _check_reference(table, segments, "from_place", places.index, problems)
     _check_reference(table, segments, "to_place", places.index, problems)
     for key in segments.index[segments["from_place"].eq(segments["to_place"])]:
@@ -301,21 +330,22 @@ def _check_segments(
 
 
 def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: float) -> None:
-    lines = segments.geometry
-    usable = lines.notna() & ~lines.is_empty & lines.geom_type.eq("LineString")
-    usable &= segments["from_place"].isin(places.index) & segments["to_place"].isin(places.index)
-    usable &= places.geometry.reindex(segments["from_place"]).notna().to_numpy()
-    usable &= places.geometry.reindex(segments["to_place"]).notna().to_numpy()
-    if not usable.any():
-        return
-    lines = lines[usable]
-    first, last = shapely.get_point(lines.array, 0), shapely.get_point(lines.array, -1)
-    for end, points, column in (("start", first, "from_place"), ("end", last, "to_place")):
-        target = places.geometry.reindex(segments.loc[usable, column]).array
-        _, _, metres = GEOD.inv(shapely.get_x(points), shapely.get_y(points), target.x, target.y)
+    lines = np.asarray(segments.geometry.array, dtype=object)
+    usable = (shapely.get_type_id(lines) == _TYPE_IDS["LineString"]) & ~shapely.is_empty(lines)
+    px, py = shapely.get_x(places.geometry.array), shapely.get_y(places.geometry.array)  # NaN where missing
+    coords = shapely.get_coordinates(lines[usable])  # every vertex of every usable line, in order
+    last = np.cumsum(shapely.get_num_coordinates(lines[usable])) - 1
+    first = np.concatenate([[0], last[:-1] + 1])
+    for end, column, vertex in (("start", "from_place", first), ("end", "to_place", last)):
+        at = places.index.get_indexer(segments[column])
+        ok = usable & (at >= 0)
+        known = np.isfinite(px[at[usable]]) & (at[usable] >= 0)
+        ok[usable] = known
+        xy = coords[vertex[known]]
+        _, _, metres = GEOD.inv(xy[:, 0], xy[:, 1], px[at[ok]], py[at[ok]])
         far = metres / 1000.0 > max_gap_km
-        found = zip(lines.index[far], segments.loc[usable, column][far], metres[far] / 1000.0, strict=True)
-        for key, place, km in found:
+        keys, names = segments.index[ok][far], segments[column].to_numpy()[ok][far]
+        for key, place, km in zip(keys, names, metres[far] / 1000.0, strict=True):
             problems.append(
                 f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
                 f"(allowed {max_gap_km:g} km); move the end point or the place."
@@ -334,7 +364,7 @@ def _check_lengths(segments: pd.DataFrame, problems: list[str], tolerance: float
         )
 
 
-def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFrame, problems: list[str]) -> None:
+def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], terminals: dict[str, Any]) -> None:
     table = "transfers"
     _check_reference(table, transfers, "place_id", places.index, problems)
     _check_choice(table, transfers, "kind", _model.TRANSFER_KINDS, problems, required=True)
@@ -353,12 +383,21 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, segments: pd.DataFram
         & transfers["from_gauge_mm"].fillna(0).eq(transfers["to_gauge_mm"].fillna(0))
         & transfers["from_country"].fillna("").eq(transfers["to_country"].fillna(""))
     )
-    for key in transfers.index[same]:
-        problems.append(f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country.")
+    stop = transfers["kind"].isin(_model.STOP_KINDS)
+    for key in transfers.index[same & ~stop]:
+        problems.append(
+            f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country "
+            f"(a stop that changes nothing has a kind from {list(_model.STOP_KINDS)})."
+        )
+    for key in transfers.index[stop & ~same]:
+        problems.append(
+            f"{_label(table, key)}: a {transfers['kind'][key]} stop changes nothing: give the same mode, gauge and "
+            "country on both sides (the terminal where it happens)."
+        )
     if problems:
         return
-    reached = pd.concat(_model.segment_terminals(segments))
-    ends = _model.transfer_terminals(transfers)
+    reached = pd.concat(terminals["segments"])
+    ends = terminals["transfers"]
     uses = pd.concat(ends).value_counts()  # a terminal only this transfer end touches leads nowhere
     for side, labels in zip(("from", "to"), ends, strict=True):
         dead = ~labels.isin(reached) & labels.map(uses).eq(1)
@@ -414,9 +453,8 @@ def event_targets(places: Any, segments: pd.DataFrame, transfers: pd.DataFrame) 
     }
 
 
-def _check_connected(segments: pd.DataFrame, transfers: pd.DataFrame, problems: list[str]) -> None:
-    seg_from, seg_to = _model.segment_terminals(segments)
-    tr_from, tr_to = _model.transfer_terminals(transfers)
+def _check_connected(terminals: dict[str, Any], problems: list[str]) -> None:
+    (seg_from, seg_to), (tr_from, tr_to) = terminals["segments"], terminals["transfers"]
     start = pd.concat([seg_from, tr_from], ignore_index=True)
     end = pd.concat([seg_to, tr_to], ignore_index=True)
     codes, labels = pd.factorize(np.concatenate([start, end]))

@@ -266,6 +266,11 @@ class Graph:
         )
         return pd.concat([segments, transfers], ignore_index=True)
 
+    @functools.cached_property
+    def element_columns(self) -> dict[str, np.ndarray]:
+        """:attr:`element_table` as one array per column, for fast positional takes."""
+        return {column: values.to_numpy(dtype=object) for column, values in self.element_table.items()}
+
     def terminals(self, place_id: str) -> np.ndarray:
         """Positions of the terminals of `place_id`."""
         access = self.edges["element_type"].eq("access").to_numpy() & self.edges["from_place"].eq(place_id).to_numpy()

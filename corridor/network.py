@@ -355,6 +355,9 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
     """How many figures of each table carry confidence H, M and L.
 
     Returns a DataFrame indexed by (table, figure) with columns ``H``, ``M``, ``L`` and ``share_low``.
+    Besides the recorded figures it has the row ``("segments", "length_km")``: every length routing uses,
+    published or taken from the geometry, counted by ``length_confidence``; a length without a confidence
+    counts in none of the columns.
 
     Examples
     --------
@@ -370,6 +373,9 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
             present = frame.geometry.notna() if figure == "geometry" else frame[figure].notna()
             counts = frame.loc[present, confidence].value_counts()
             rows[(table, figure)] = [int(counts.get(level, 0)) for level in _model.CONFIDENCES]
+    segments = corridor.segments
+    counts = segments.loc[segments["length_km"].notna(), "length_confidence"].value_counts()
+    rows[("segments", "length_km")] = [int(counts.get(level, 0)) for level in _model.CONFIDENCES]
     summary = pd.DataFrame.from_dict(rows, orient="index", columns=list(_model.CONFIDENCES))
     summary.index = pd.MultiIndex.from_tuples(summary.index, names=["table", "figure"])
     summary["share_low"] = summary["L"] / summary.sum(axis=1).where(lambda n: n > 0)
@@ -385,7 +391,17 @@ def _read_folder(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str,
         raise FileNotFoundError(f"corridor folder {str(path)!r} has no {', '.join(missing)}.")
 
     def read(name: str) -> pd.DataFrame:
-        return pd.read_csv(path / f"{name}.csv", dtype=str, keep_default_na=False)
+        file = path / f"{name}.csv"
+        numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
+        header = pd.read_csv(file, nrows=0).columns
+        numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
+        try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
+            return pd.read_csv(
+                file, dtype={**dict.fromkeys(text, str), **dict.fromkeys(numeric, "float64")},
+                keep_default_na=False, na_values=dict.fromkeys(numeric, [""]),
+            )  # fmt: skip
+        except ValueError:
+            return pd.read_csv(file, dtype=str, keep_default_na=False)
 
     raw = {name: read(name) for name in ("places", "segments", "transfers")}
     for name in ("events", "routes"):
@@ -452,6 +468,7 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
             problems.append("segments: the `geometry` column (WKT LineStrings, lon lat) is missing.")
             segments["geometry"] = None
         wkt = segments["geometry"]
+        wkt = wkt.where(wkt.notna() & wkt.astype(str).ne(""))  # an empty cell is a missing geometry
         lines = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
         for key in segments.index[wkt.notna() & pd.isna(lines)]:
             problems.append(f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... is not valid WKT.")

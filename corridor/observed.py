@@ -151,9 +151,9 @@ def compare_observed(
     >>> from corridor.observed import compare_observed
     >>> table = compare_observed(corridor.load_instc())
     >>> table.loc["rzdl_chekhov_sarakhs_2022_07", ["observed_days", "modelled_days"]].round(1).tolist()
-    [6.0, 4.6]
-    >>> table.loc["rgi_mumbai_vorsino_2016", "model_note"][:50]
-    "no route from 'jnpt' to 'moscow': as of 2016-09-20"
+    [6.0, 5.0]
+    >>> (table["modelled_days"] < table["observed_days"]).mean() > 0.5  # the model is faster than most trips
+    np.True_
     """
     if observations is None or isinstance(observations, (str, os.PathLike)):
         observations = read_observations(observations, corridor=corridor)

@@ -781,25 +781,31 @@ def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) 
 
 
 def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame:
-    """The legs table of `path`: one positional take from the graph's element table, metrics and sums."""
-    edges = graph.edges.take(path)
-    legs = graph.element_table.take(graph.element[path]).reset_index(drop=True)
-    legs.insert(4, "from_place", edges["from_place"].to_numpy())
-    legs.insert(5, "to_place", edges["to_place"].to_numpy())
-    factor = legs.pop("co2e_factor")
-    general = "co2e_kg_per_tkm." + legs["mode"].astype(object).fillna("").astype(str)
-    found = [p.sources.get(key) or p.sources.get(fallback) for key, fallback in zip(factor, general, strict=True)]
-    hub = legs["element_type"].eq("transfer").to_numpy()
-    legs["co2e_source"] = [
-        "hub emissions not counted" if is_hub else (f[1] if f else "") for f, is_hub in zip(found, hub, strict=True)
+    """The legs table of `path`: one positional take from the graph's element columns, metrics and sums."""
+    table = graph.element_columns
+    rows = graph.element[path]
+    legs = {column: values[rows] for column, values in table.items()}
+    legs = {
+        **{k: legs[k] for k in ("element_type", "element_id", "kind", "mode")},
+        "from_place": graph.edges["from_place"].to_numpy()[path],
+        "to_place": graph.edges["to_place"].to_numpy()[path],
+        **{k: legs[k] for k in ("country", "time_source", "time_confidence", "cost_source", "cost_confidence")},
+    }
+    hub = legs["element_type"] == "transfer"
+    factors = [
+        None if is_hub else p.sources.get(key) or p.sources.get(f"co2e_kg_per_tkm.{mode}", ("", "", ""))
+        for key, mode, is_hub in zip(table["co2e_factor"][rows], legs["mode"], hub, strict=True)
     ]
-    legs["co2e_confidence"] = [pd.NA if is_hub else (f[2] if f else "") for f, is_hub in zip(found, hub, strict=True)]
+    legs["co2e_source"] = ["hub emissions not counted" if f is None else f[1] for f in factors]
+    legs["co2e_confidence"] = [pd.NA if f is None else f[2] for f in factors]
     metrics = graph.weights(p)[path]
     for column, metric in enumerate(METRICS):
         legs[metric] = metrics[:, column]
     for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"):
-        legs[f"cum_{metric}"] = legs[metric].cumsum()
-    geometry = legs.pop("geometry").to_numpy().copy()
-    backward = ~edges["forward"].to_numpy(dtype=bool)
+        legs[f"cum_{metric}"] = np.cumsum(legs[metric])
+    geometry = table["geometry"][rows]
+    backward = ~graph.edges["forward"].to_numpy(dtype=bool)[path]
     geometry[backward] = shapely.reverse(geometry[backward])
-    return gpd.GeoDataFrame(legs, geometry=geometry, crs=_model.CRS).rename_axis("leg")
+    legs["mode"] = np.where(hub, pd.NA, legs["mode"])
+    legs["geometry"] = gpd.array.from_shapely(geometry, crs=_model.CRS)
+    return gpd.GeoDataFrame(legs, index=pd.RangeIndex(len(path), name="leg"))

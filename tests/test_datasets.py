@@ -1,5 +1,7 @@
 """The shipped data: what it must contain, and geometric consistency checked against the basemap."""
 
+import pathlib
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,6 +11,7 @@ from pyproj import Geod
 
 import corridor
 from corridor import datasets
+from corridor.routing import best_route
 
 # every node named in shared/domain/instc-facts.md section B2
 FACTS_NODES = [
@@ -104,26 +107,119 @@ def test_caspian_sea_legs_stay_in_the_caspian(instc):
     assert not sea.geometry.intersects(black_sea.union_all().envelope).any()
 
 
-def test_sea_legs_cross_little_land(instc):
+def test_sea_legs_cross_at_most_2_km_of_land(instc):
+    # Port points sit on land and the basemap's coastline is simplified to 0.02 deg (~2 km), so land within
+    # 5 km of either end is not counted; anything else a sea leg crosses (a peninsula, an island) is.
     countries = datasets.basemap("countries")
     land = countries[countries["adm0_a3"] != "EGY"].to_crs(6933).union_all()  # the Suez Canal crosses Egypt
     sea = instc.segments.query("mode == 'sea'").to_crs(6933)
-    on_land_km = sea.geometry.intersection(land).length / 1000
-    # Astrakhan's lane runs ~92 km up the Volga delta (data-sources 4.4); port approaches cut coastlines a little
-    assert (on_land_km < 100).all(), on_land_km[on_land_km >= 100].round().to_dict()
-    assert (on_land_km.drop(["astrakhan_anzali_sea", "astrakhan_amirabad_sea"]) < 30).all()
+    places = instc.places.to_crs(6933).geometry
+    pairs = zip(sea["from_place"], sea["to_place"], strict=True)
+    ends = [places[a].buffer(5000).union(places[b].buffer(5000)) for a, b in pairs]
+    on_land_km = sea.geometry.difference(gpd.GeoSeries(ends, index=sea.index, crs=6933)).intersection(land).length
+    on_land_km = on_land_km / 1000
+    assert (on_land_km <= 2.0).all(), on_land_km[on_land_km > 2.0].round(1).to_dict()
 
 
-def test_places_lie_in_or_near_their_country(instc):
+def test_volga_approach_to_astrakhan_is_inland_water(instc):
+    seg = instc.segments
+    sea_ends = set(seg.loc[seg["mode"].eq("sea"), "from_place"]) | set(seg.loc[seg["mode"].eq("sea"), "to_place"])
+    assert not {"astrakhan", "olya"} & sea_ends  # the river ports reach the Caspian only through the canal
+    canal = seg.loc[["astrakhan_vcssc_water", "olya_vcssc_water"]]
+    assert canal["mode"].eq("inland_water").all() and canal["to_place"].eq("vcssc_sea_end").all()
+    assert 80 < seg.loc["astrakhan_vcssc_water", "length_km"] < 120  # Olya lies ~100 km below Astrakhan
+
+
+def test_places_lie_in_their_country(instc):
+    # A point inside a country's polygon must be in that country; a point in the water (a port, a canal end)
+    # may lie up to 2 km off its country, the simplification of the basemap's coastline (0.02 deg).
     countries = datasets.basemap("countries").to_crs(6933)
     shapes = countries.dissolve("adm0_a3").geometry
     places = instc.places.to_crs(6933)
+    inside = gpd.sjoin(places, countries[["adm0_a3", "geometry"]], predicate="within", how="left")["adm0_a3"]
+    wrong = inside.dropna()[inside.dropna() != places.loc[inside.dropna().index, "country"]]
+    assert wrong.empty, wrong.to_dict()
     distance_km = pd.Series(
         [shapes[c].distance(p) / 1000 for c, p in zip(places["country"], places.geometry, strict=True)],
         index=places.index,
     )
-    # approximate border posts may sit a little on the wrong side of the line
-    assert (distance_km < 30).all(), distance_km[distance_km >= 30].round(1).to_dict()
+    assert (distance_km <= 2.0).all(), distance_km[distance_km > 2.0].round(1).to_dict()
+
+
+def test_places_agree_with_independent_coordinates(instc):
+    reference = pd.read_csv(pathlib.Path(__file__).parent / "data" / "port_coordinates.csv", index_col="place_id")
+    assert reference["source"].str.len().gt(20).all()
+    ours = instc.places.loc[reference.index]
+    metres = Geod(ellps="WGS84").inv(ours.geometry.x, ours.geometry.y, reference["lon"], reference["lat"])[2]
+    off_km = pd.Series(metres / 1000, index=reference.index)
+    assert (off_km < 10).all(), off_km[off_km >= 10].round(1).to_dict()
+
+
+def test_ports_sit_at_their_container_terminals(instc):
+    places = instc.places.geometry
+    geod = Geod(ellps="WGS84")
+    # Mundra Port 22.746 N 69.700 E; Great Port of St Petersburg 59.881 N 30.199 E (Wikipedia infoboxes)
+    for place, lat, lon in (("mundra", 22.746, 69.700), ("st_petersburg", 59.8806, 30.1992)):
+        assert geod.inv(places[place].x, places[place].y, lon, lat)[2] < 1000
+
+
+def test_every_routing_length_has_source_and_grade(instc):
+    seg = instc.segments
+    assert seg["length_km"].notna().all()
+    assert seg["length_source"].str.len().gt(10).all(), seg.index[seg["length_source"].isna()].tolist()
+    assert seg["length_confidence"].isin(["H", "M", "L"]).all()
+    geodesic = seg["length_km_published"].isna()
+    assert seg.loc[geodesic, "length_source"].str.startswith("geodesic length of the").all()
+    hand = geodesic & seg["geometry_source"].str.contains("hand-placed")
+    assert seg.loc[hand, "length_confidence"].eq("L").all()
+    assert seg.loc[geodesic & ~hand, "length_confidence"].eq("M").all()
+    summary = corridor.confidence_summary(instc).loc[("segments", "length_km"), ["H", "M", "L"]]
+    assert summary.sum() == len(seg)
+
+
+def test_lengths_far_from_their_geometry_say_the_published_one_is_used(instc):
+    seg = instc.segments.dropna(subset=["length_km_published"])
+    off = (seg["length_km_geodesic"] / seg["length_km_published"] - 1).abs() > 0.10
+    long = seg["length_km_published"] >= 20
+    flagged = seg.loc[off & long, "length_source"]
+    assert flagged.str.contains("published length is used").all(), flagged.index.tolist()
+    assert {"incheh_borun_gorgan_rail", "bolashak_bereket_rail", "bafq_shahid_rajaee_rail"} <= set(flagged.index)
+
+
+def test_kti_line_carries_its_published_sections(instc):
+    seg = instc.segments
+    assert seg.loc["zhanaozen_bolashak_rail", "length_km_published"] == 140  # Kazakh section (AzVision 2014)
+    assert seg.loc["incheh_borun_gorgan_rail", "length_km_published"] == 85  # Iranian section
+    assert seg.loc["bolashak_bereket_rail", "length_km_published"] == 467  # Serhetyaka-Bereket (IsDB)
+    assert "700 km" in seg.loc["bolashak_bereket_rail", "note"]  # the Turkmen section as a whole
+
+
+def test_sarakhs_reaches_shahid_rajaee_by_bafq_mashhad_not_tehran(instc):
+    route = best_route(instc, "sarakhs", "shahid_rajaee")
+    assert route.elements == ["sarakhs_mashhad_rail", "bafq_mashhad_rail", "bafq_shahid_rajaee_rail"]
+    # 189 km OSM + 800 km published + 626 km published
+    assert route.totals["distance_km"] == pytest.approx(188.7 + 800 + 626, abs=1)
+
+
+@pytest.mark.parametrize("origin", ["yekaterinburg", "chelyabinsk", "novosibirsk"])
+def test_urals_and_siberia_reach_jnpt_by_the_eastern_branch(instc, origin):
+    route = best_route(instc, origin, "jnpt")
+    assert {"orenburg_iletsk_rail", "iletsk_rail_border", "kandyagash_beyneu_rail"} <= set(route.elements)
+    assert not {"moscow_volgograd_rail", "volgograd_astrakhan_rail"} & set(route.elements)
+    assert best_route(instc, origin, "jnpt", branches=instc.routes.loc["eastern", "branches"].split(";")).elements == (
+        route.elements
+    )
+
+
+def test_iranian_trunk_roads_carry_trucks_between_ports_and_tehran(instc):
+    by_road = best_route(instc, "rasht", "shahid_rajaee", avoid_modes=["rail"])
+    assert by_road.elements == ["rasht_qazvin_road", "qazvin_tehran_road", "tehran_shahid_rajaee_road"]
+    amirabad = best_route(instc, "amirabad", "tehran", avoid_modes=["rail"])
+    assert amirabad.elements == ["amirabad_tehran_road"]
+    transfers = instc.transfers
+    assert {"amirabad_port_road", "qazvin_road_rail", "tehran_road_rail", "shahid_rajaee_port_road"} <= set(
+        transfers.index
+    )
 
 
 def test_every_shipped_figure_has_source_and_confidence(instc):

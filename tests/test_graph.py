@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from corridor.costs import CostParameters
@@ -72,3 +73,73 @@ def test_compile_refuses_elements_it_cannot_cost(toy):
     broken = dataclasses.replace(toy, segments=segments)
     with pytest.raises(ValueError, match=r"cannot cost segment 'b_d_road': .* give `rate_usd_per_tkm`"):
         compile_graph(broken, CostParameters.default())
+
+
+# --- compiled once, reused ------------------------------------------------------------------------------------
+
+
+def test_compiled_is_kept_per_date_and_recompiled_after_an_edit(toy):
+    from corridor.graph import compiled
+
+    first = compiled(toy)
+    assert compiled(toy) is first
+    assert compiled(toy, "2020-01-01") is compiled(toy, pd.Timestamp("2020-01-01"))
+    assert compiled(toy, "2020-01-01") is not first
+    toy.segments.loc["b_d_road", "speed_kmh"] = 10.0  # an edit in place, as in a notebook
+    again = compiled(toy)
+    assert again is not first
+    assert again.network.segments.loc["b_d_road", "speed_kmh"] == 10.0
+
+
+def test_weights_are_the_element_costs_per_edge(toy):
+    from corridor.costs import element_costs
+    from corridor.graph import METRICS, compiled
+
+    p = CostParameters.default(cargo_unit="tonne", empty_return_share=0.0)
+    graph = compiled(toy)
+    weights = graph.weights(p)
+    costs = element_costs(graph.network, p)
+    edges = graph.edges
+    for i in np.flatnonzero(edges["element_type"].ne("access").to_numpy()):
+        key = (edges["element_type"].iloc[i], edges["element_id"].iloc[i])
+        assert weights[i].tolist() == costs.loc[key, list(METRICS)].tolist()
+    assert (weights[edges["element_type"].eq("access").to_numpy()] == 0).all()
+    assert graph.weights(p.replace(empty_return_share=0.0)) is weights  # equal parameters, kept weights
+    assert not weights.flags.writeable
+
+
+def test_parallel_edges_map_back_to_the_cheapest_of_them():
+    from corridor.graph import _Adjacency
+
+    adjacency = _Adjacency(4, SOURCE, TARGET)
+    best, best_edge = adjacency.reduce(np.array([1.0, 1.0, 1.0, 3.0, 0.5]))
+    assert adjacency.edges(best_edge, np.array([0]), np.array([1])).tolist() == [4]
+    assert best.min() == 0.5
+
+
+def test_k_has_a_cap_with_a_clear_message():
+    with pytest.raises(ValueError, match=r"`k` was 51; expected a whole number of routes from 1 to 50"):
+        k_shortest_paths(4, SOURCE, TARGET, WEIGHT, 0, 3, k=51)
+
+
+def test_search_equals_networkx_and_raw_csgraph(instc):
+    import networkx as nx
+    from scipy.sparse.csgraph import dijkstra
+
+    from corridor.graph import METRICS, compiled
+
+    graph = compiled(instc)
+    weight = graph.weights(CostParameters.default())[:, METRICS.index("time_h")]
+    best, _ = graph.adjacency.reduce(weight)
+    matrix = graph.adjacency.matrix(best)
+    g = nx.DiGraph()
+    source = np.repeat(np.arange(len(graph.nodes)), np.diff(graph.adjacency.indptr))
+    g.add_weighted_edges_from(zip(source.tolist(), graph.adjacency.indices.tolist(), best.tolist(), strict=True))
+    start = graph.node_index.get_loc("jnpt|origin")
+    distances = dijkstra(matrix, indices=start)
+    for place in ("moscow", "baku", "tehran", "aktau", "st_petersburg"):
+        end = graph.node_index.get_loc(f"{place}|destination")
+        ours, path = shortest_path(len(graph.nodes), graph.source, graph.target, weight, start, end)
+        assert ours == pytest.approx(nx.dijkstra_path_length(g, start, end), abs=1e-6)
+        assert ours == pytest.approx(distances[end], abs=1e-6)
+        assert graph.target[path[-1]] == end

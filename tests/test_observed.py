@@ -283,7 +283,8 @@ def test_plot_observed_draws_one_point_per_routed_observation(shipped_comparison
     assert sum(len(c.get_offsets()) for c in points) == shipped_comparison["modelled_days"].notna().sum()
     assert [c.get_label() for c in points][:2] == ["western (trips)", "western (estimates)"]
     western_trips, western_estimates = points[0], points[1]
-    assert len(western_trips.get_offsets()) == 2  # the 2021 block train, to Astara and to Nhava Sheva
+    # the 2016 trial run (by road between Astara and Qazvin) and the 2021 block train, to Astara and to Nhava Sheva
+    assert len(western_trips.get_offsets()) == 3
     assert tuple(np.round(western_trips.get_facecolors()[0][:3], 3)) == tuple(np.round(to_rgb(ROUTE_COLORS[0]), 3))
     assert tuple(western_estimates.get_facecolors()[0][:3]) == (1.0, 1.0, 1.0)  # hollow
     legend = [t.get_text() for t in ax.get_legend().get_texts()]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from corridor.costs import CostParameters
 from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
-from corridor.routing import NoRoute, alternatives, best_route, compare_routes, named_routes
+from corridor.routing import NoRoute, alternatives, best_route, compare_routes, named_routes, skim
 from tests.conftest import place_pairs
 
 ROAD = ["a_b_rail", "b_border", "b_rail_road", "b_d_road"]
@@ -94,12 +94,13 @@ def test_as_of_changes_the_route(toy, teu):
 
 
 def test_availability_dates_change_the_instc_route(instc):
-    # Rasht-Qazvin opened on 6 Mar 2019; before it, Qazvin reached Anzali some other way
-    before = best_route(instc, "qazvin", "anzali", by="time_h", as_of="2019-01-01")
-    after = best_route(instc, "qazvin", "anzali", by="time_h", as_of="2020-01-01")
-    assert "rasht_qazvin_rail" not in before.elements
-    assert after.elements == ["rasht_qazvin_rail", "rasht_road_rail", "anzali_rasht_road"]
-    assert before.totals["time_h"] > after.totals["time_h"]
+    # the Qazvin-Rasht railway opened on 6 Mar 2019: by rail, Qazvin reaches Rasht only after that date
+    with pytest.raises(NoRouteError, match=r"as of 2019-01-01 .*out of service then: .*rasht_qazvin_rail"):
+        best_route(instc, "qazvin", "rasht", by="time_h", modes=["rail"], as_of="2019-01-01")
+    after = best_route(instc, "qazvin", "rasht", by="time_h", modes=["rail"], as_of="2020-01-01")
+    assert after.elements == ["rasht_qazvin_rail"]
+    by_road = best_route(instc, "qazvin", "rasht", by="time_h", modes=["road"], as_of="2019-01-01")
+    assert by_road.elements == ["rasht_qazvin_road"]
 
 
 @pytest.mark.parametrize(
@@ -250,3 +251,84 @@ def test_sensitivity_over_dates_marks_missing_routes(instc):
     assert table.loc["2025-05-01"].notna().all()
     assert table.loc["2026-05-01", "western"] != table.loc["2026-05-01", "western"]  # NaN: cut by Hormuz
     assert table.loc["2026-05-01", "suez"] > 0
+
+
+# --- compiled once, skims, scale ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_reused_graph_answers_as_a_fresh_compile(instc, data):
+    parameters = CostParameters.default(
+        cargo_unit=data.draw(st.sampled_from(["teu", "feu", "tonne"])),
+        value_of_time_pct_per_day=data.draw(st.floats(0.0, 2.0)),
+        empty_return_share=data.draw(st.floats(0.0, 1.0)),
+        carbon_price_usd_per_t=data.draw(st.floats(0.0, 200.0)),
+    )
+    by = data.draw(st.sampled_from(["time_h", "cost_usd", "distance_km", "co2e_kg", "generalised_cost_usd"]))
+    as_of = data.draw(st.sampled_from([None, "2019-06-01", "2025-05-01", "2026-03-05"]))
+    origin, destination = data.draw(place_pairs(instc))
+    fresh = instc.copy()  # a copy has no compiled graph yet
+
+    def found(c):
+        try:
+            route = best_route(c, origin, destination, by=by, parameters=parameters, as_of=as_of)
+        except NoRouteError as error:
+            return str(error)
+        return route.elements, route.totals.to_dict()
+
+    assert found(instc) == found(fresh)
+
+
+def test_skim_by_hand(toy, teu):
+    table = skim(toy, ["a", "d"], ["c", "d"], by="time_h", parameters=teu)
+    assert table.index.tolist() == [("a", "c"), ("a", "d"), ("d", "c")]
+    # a-b-c by rail with the border: 2 + 4 + 2 h; a to d by road as in test_criterion_decides_the_route: 12 h
+    assert table["time_h"].tolist() == [8.0, 12.0, 8.0]  # d-b by road 4, transshipment 2, b-c by rail 2
+    assert table.attrs["criterion"] == "time_h" and table.attrs["cargo_unit"] == "teu"
+
+
+def test_skim_agrees_with_best_route_pair_by_pair(instc):
+    for by in ("time_h", "cost_usd", "generalised_cost_usd"):
+        table = skim(instc, by=by)
+        for (origin, destination), row in table.sample(40, random_state=0).iterrows():
+            try:
+                totals = best_route(instc, origin, destination, by=by).totals
+            except NoRouteError:
+                assert row.isna().all()
+                continue
+            assert row.to_numpy() == pytest.approx(totals[list(row.index)].to_numpy(dtype=float))
+
+
+def test_skim_takes_constraints_and_marks_missing_routes(toy, teu):
+    table = skim(toy, ["a"], ["d"], by="time_h", parameters=teu, avoid_modes=["road"])
+    assert table["time_h"].iloc[0] == 114.0  # forced onto the sea leg
+    cut = skim(toy, ["a"], ["d"], by="time_h", parameters=teu, avoid_modes=["road", "sea"])
+    assert cut.isna().all(axis=None)
+    with pytest.raises(TypeError, match=r"`skim` takes those of `best_route` but `via`"):
+        skim(toy, ["a"], ["d"], via=["c"])
+    with pytest.raises(UnknownPlaceError, match=r"`destinations` 'dleta' .*did you mean 'delta'"):
+        skim(toy, ["a"], ["dleta"])
+
+
+def test_alternatives_k_has_a_cap(toy):
+    with pytest.raises(ValueError, match=r"`k` was 1000; expected a whole number of routes from 1 to 50"):
+        alternatives(toy, "a", "d", k=1000)
+
+
+def test_a_generated_corridor_of_10k_segments_reads_validates_and_routes(tmp_path):
+    import corridor
+
+    made = corridor.datasets.synthetic_corridor(10_000, seed=3)
+    assert len(made.segments) == 10_000
+    back = corridor.read_corridor(made.to_file(tmp_path / "big"))
+    assert back.segments.index.equals(made.segments.index)
+    first, last = back.places.index[0], back.places.index[-1]
+    route = best_route(back, first, last, by="distance_km")
+    assert route.legs["from_place"].iloc[0] == first and route.legs["to_place"].iloc[-1] == last
+    table = skim(back, [first], [last], by="distance_km")
+    assert table["distance_km"].iloc[0] == pytest.approx(route.totals["distance_km"])
+    # on a grid 0.1 degrees a step, a route takes at least as many segments as grid steps between its ends
+    a, b = back.places.geometry[first], back.places.geometry[last]
+    steps = round((abs(b.x - a.x) + abs(b.y - a.y)) / 0.1)
+    assert route.totals["distance_km"] >= steps * back.segments["length_km"].min()

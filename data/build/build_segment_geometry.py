@@ -8,14 +8,22 @@ Build-time only; run by hand after adding a segment or changing an alignment, an
 ``alignments.csv`` (beside this file) says how each segment's line is made:
 
 - ``rail_osm``: shortest path on OpenStreetMap railways as packaged by ``scgraph-data`` 2.0.0 (ODbL 1.0,
-  (c) OpenStreetMap contributors), from the ``from_place`` point to the ``to_place`` point;
+  (c) OpenStreetMap contributors), from the ``from_place`` point to the ``to_place`` point, through the
+  ``lat lon`` via points in ``waypoints`` if any; a via point written ``lat lon straight`` is reached by a
+  straight hand-placed stroke instead, for stretches the OSM extract lacks (a final ``straight`` token makes
+  the stroke to the end place hand-placed too);
+- ``road_osm``: the same on OpenStreetMap highways (``scgraph-data`` 2.0.0 ``world_highways``);
 - ``searoute``: shortest sea route on the ``searoute`` 1.6.0 lane network (Eurostat SeaRoute, after the ORNL
   Global Shipping Lane Network), with the ports appended as end points; the passages it traverses are kept;
+  ``lat lon start`` / ``lat lon end`` waypoints are hand-placed approach points sailed straight from the
+  first port or to the last port (harbour channels the coarse lanes cut across land);
 - ``waypoints``: a line through hand-placed ``lat lon`` waypoints (our own data, read off a map).
 
 Every line starts and ends exactly at its places. The script stops with a list of every segment whose
 off-network access leg is longer than ``MAX_SNAP_KM`` or whose Caspian route leaves the Caspian.
-Only the columns ``passages``, ``geometry_source`` and ``geometry`` (WKT) of segments.csv are rewritten.
+Only the columns ``passages``, ``geometry_source`` and ``geometry`` (WKT) of segments.csv are rewritten, and,
+for segments without a published length, ``length_source`` and ``length_confidence``: such a segment's length
+is the geodesic length of its line, graded M for an OSM or sea-lane alignment and L for a hand-placed one.
 """
 
 import pathlib
@@ -24,7 +32,8 @@ import pandas as pd
 import pyproj
 import searoute
 import shapely
-from scgraph_data.world_railways import world_railways_geograph  # scgraph==2.15.0
+from scgraph_data.world_highways import world_highways_geograph  # scgraph==2.15.0
+from scgraph_data.world_railways import world_railways_geograph
 
 HERE = pathlib.Path(__file__).resolve().parent
 INSTC = HERE.parent / "instc"
@@ -35,6 +44,7 @@ GEOD = pyproj.Geod(ellps="WGS84")
 PASSAGES = {"ormuz": "hormuz", "babalmandab": "bab_el_mandeb"}  # searoute's names -> ours
 SOURCES = {
     "rail_osm": "OpenStreetMap railways via scgraph-data 2.0.0 (ODbL 1.0, (c) OpenStreetMap contributors)",
+    "road_osm": "OpenStreetMap highways via scgraph-data 2.0.0 (ODbL 1.0, (c) OpenStreetMap contributors)",
     "searoute": "searoute 1.6.0 sea lanes (Eurostat SeaRoute / ORNL Global Shipping Lane Network 2000)",
     "waypoints": "hand-placed waypoints, corridor team (read off a map, +-5 km)",
 }
@@ -44,13 +54,42 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
 
 
-def _rail(start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
-    result = world_railways_geograph.get_shortest_path(
+LENGTH_SOURCES = {
+    "rail_osm": ("geodesic length of the OSM rail alignment (scgraph-data 2.0.0); no published length found", "M"),
+    "road_osm": ("geodesic length of the OSM road alignment (scgraph-data 2.0.0); no published length found", "M"),
+    "searoute": ("geodesic length of the searoute 1.6.0 shortest lane; no published length found", "M"),
+    "waypoints": ("geodesic length of the hand-placed alignment (+-5 km points); no published length found", "L"),
+    "mixed": ("geodesic length of the OSM rail alignment with hand-placed strokes; no published length found", "L"),
+}
+GRAPHS = {"rail_osm": world_railways_geograph, "road_osm": world_highways_geograph}
+
+
+def _osm(graph, start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
+    result = graph.get_shortest_path(
         origin_node={"latitude": start[1], "longitude": start[0]},
         destination_node={"latitude": end[1], "longitude": end[0]},
     )
     path = [(lon, lat) for lat, lon in result["coordinate_path"]]
     return path
+
+
+def _osm_via(graph, points: list[tuple[float, float, bool]]) -> tuple[list[tuple[float, float]], float, bool]:
+    """Route through ``(lon, lat, straight)`` points on `graph`.
+
+    Returns the path, the largest access leg to the network (km) and whether any leg is a straight stroke.
+    """
+    path, snap, mixed = [points[0][:2]], 0.0, False
+    for (x0, y0, _), (x1, y1, straight) in zip(points, points[1:], strict=False):
+        if (x0, y0) == (x1, y1):
+            continue
+        if straight:
+            path.append((x1, y1))
+            mixed = True
+            continue
+        leg = _osm(graph, (x0, y0), (x1, y1))
+        snap = max(snap, _km((x0, y0), leg[1]), _km(leg[-2], (x1, y1)))
+        path.extend([*leg[1:-1], (x1, y1)])
+    return path, snap, mixed
 
 
 def _sea(start: tuple[float, float], end: tuple[float, float]) -> tuple[list[tuple[float, float]], str]:
@@ -67,30 +106,44 @@ def main() -> None:
     missing = segments.index.difference(alignments.index)
     if len(missing):
         raise SystemExit(f"alignments.csv has no row for: {', '.join(missing)}")
-    problems, geometries, passages = [], {}, {}
+    problems, geometries, passages, kinds = [], {}, {}, {}
     for segment_id, seg in segments.iterrows():
         method, waypoints = alignments.loc[segment_id, ["method", "waypoints"]]
         start = tuple(places.loc[seg["from_place"], ["lon", "lat"]])
         end = tuple(places.loc[seg["to_place"], ["lon", "lat"]])
         passages[segment_id] = ""
-        if method == "rail_osm":
-            path = _rail(start, end)
+        via = [
+            (float(p.split()[1]), float(p.split()[0]), p.split()[-1] == "straight")
+            for p in waypoints.split(";")
+            if p.strip() and p.strip() != "straight" and method != "searoute"
+        ]
+        if waypoints.strip().endswith("; straight"):  # the last stroke, to the end place, is hand-placed too
+            via.append((*end, True))
+        snap = 0.0
+        if method in GRAPHS:
+            path, snap, mixed = _osm_via(GRAPHS[method], [(*start, False), *via, (*end, False)])
+            if mixed:
+                kinds[segment_id] = "mixed"
         elif method == "searoute":
-            path, passages[segment_id] = _sea(start, end)
+            tokens = [p.split() for p in waypoints.split(";") if p.strip()]
+            head = [(float(t[1]), float(t[0])) for t in tokens if t[-1] == "start"]
+            tail = [(float(t[1]), float(t[0])) for t in tokens if t[-1] == "end"]
+            lane, passages[segment_id] = _sea(head[-1] if head else start, tail[0] if tail else end)
+            path = [start, *head, *lane[1:-1], *tail, end]  # the lane without its appended query points
         elif method == "waypoints":
-            inner = [tuple(map(float, p.split()))[::-1] for p in waypoints.split(";") if p.strip()]
-            path = [start, *inner, end]
+            path = [start, *[(x, y) for x, y, _ in via], end]
         else:
             raise SystemExit(f"{segment_id}: unknown method {method!r}; expected one of {sorted(SOURCES)}")
-        snaps = (_km(path[0], path[1]), _km(path[-2], path[-1])) if method != "waypoints" else (0.0, 0.0)
-        if max(snaps) > MAX_SNAP_KM and method == "rail_osm":
-            problems.append(f"{segment_id}: access legs of {snaps[0]:.0f} / {snaps[1]:.0f} km to the rail network")
+        snaps = (_km(path[0], path[1]), _km(path[-2], path[-1])) if method == "searoute" else (snap, snap)
+        if snap > MAX_SNAP_KM:
+            problems.append(f"{segment_id}: an access leg of {snap:.0f} km to the {method} network")
         line = shapely.LineString([start, *path[1:-1], end])
         if method != "waypoints":
             line = shapely.simplify(line, SIMPLIFY_DEG)
         if segment_id.endswith("_sea") and CASPIAN.intersects(shapely.Point(start)) and not CASPIAN.contains(line):
             problems.append(f"{segment_id}: Caspian route leaves the Caspian (Volga-Don link?)")
         geometries[segment_id] = line
+        kinds.setdefault(segment_id, method)
         length = GEOD.geometry_length(line) / 1000.0
         print(
             f"{segment_id:34s} {method:9s} {length:8.1f} km  published {seg['length_km_published'] or '-':>6}"
@@ -100,6 +153,11 @@ def main() -> None:
         raise SystemExit("segment geometry problems:\n  " + "\n  ".join(problems))
     segments["passages"] = pd.Series(passages)
     segments["geometry_source"] = alignments["method"].map(SOURCES)
+    for segment_id, kind in kinds.items():
+        if kind == "mixed":
+            segments.loc[segment_id, "geometry_source"] += " with hand-placed strokes where OSM has no line"
+        if not segments.loc[segment_id, "length_km_published"]:
+            segments.loc[segment_id, ["length_source", "length_confidence"]] = LENGTH_SOURCES[kind]
     segments["geometry"] = [shapely.to_wkt(geometries[i], rounding_precision=4) for i in segments.index]
     segments.to_csv(INSTC / "segments.csv", lineterminator="\n")
 
