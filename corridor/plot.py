@@ -1,7 +1,9 @@
 """Maps and charts of a corridor: a static map for reports, an interactive map, and the event timeline.
 
 Static functions take ``ax=None`` and return the matplotlib Axes they drew on. The interactive map needs
-the ``interactive`` extra (folium).
+the ``interactive`` extra (folium) and is self-contained: :func:`corridor._webmap.self_contained` inlines
+Leaflet from package data and drops folium's CDN links, so a map draws without network access. Every new
+interactive map should pass its ``folium.Map`` through it (``tests/test_browser.py`` shows how to check).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from pyproj import CRS
 
 from corridor import datasets
@@ -30,6 +35,7 @@ __all__ = [
     "MODE_COLORS",
     "STATUS_STYLES",
     "explore",
+    "label_places",
     "plot_corridor",
     "plot_events",
     "plot_observed",
@@ -45,6 +51,12 @@ STATUS_STYLES = {
     "planned": {"linestyle": (0, (1, 1.5)), "linewidth": 1.8},
     "missing_link": {"linestyle": (0, (1, 1.5)), "linewidth": 3.2},
 }
+#: drawing order: links that are not in service go above operational lines of every mode
+STATUS_ZORDER = {"operational": 2.0, "under_construction": 2.2, "planned": 2.4, "missing_link": 2.6}
+#: side-by-side spacing of lines that share a track (points)
+LINE_SPACING_PT = 3.2
+#: width of a route on a route map, and spacing of routes that share a segment (points)
+ROUTE_WIDTH_PT, ROUTE_SPACING_PT = 2.6, 2.8
 KIND_MARKERS = {
     "port": ("s", "#2166ac", 30),
     "border_post": ("D", "#222222", 26),
@@ -141,10 +153,18 @@ def plot_corridor(
         lakes = datasets.basemap("lakes").clip(clip).to_crs(crs)
         lakes.plot(ax=ax, color=_WATER, edgecolor="none", zorder=0.5)
 
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal")
+    spacing = LINE_SPACING_PT * _map_units_per_point(ax)
     segments = corridor.segments.to_crs(crs)
-    for (mode, status), group in segments.groupby(["mode", "status"], sort=True):
+    drawn = segments.assign(geometry=_side_by_side(segments, spacing))
+    for (mode, status), group in drawn.groupby(["mode", "status"], sort=True):
         style = {**STATUS_STYLES[status], "linewidth": 0.8} if muted else STATUS_STYLES[status]
-        group.plot(ax=ax, color=_MUTED if muted else MODE_COLORS[mode], zorder=2, capstyle="round", **style)
+        casing = [patheffects.withStroke(linewidth=style["linewidth"] + 1.6, foreground="white")]
+        effects = {} if muted or status == "operational" else {"path_effects": casing}
+        _draw_lines(ax, group.geometry, color=_MUTED if muted else MODE_COLORS[mode], zorder=STATUS_ZORDER[status],
+                    **style, **effects)  # fmt: skip
 
     places = corridor.places.to_crs(crs)
     for kind, group in places.groupby("kind", sort=True):
@@ -152,26 +172,209 @@ def plot_corridor(
         ax.scatter(group.geometry.x, group.geometry.y, marker=marker, s=size, color=color,
                    edgecolor="white", linewidth=0.6, zorder=3, label=kind.replace("_", " "))  # fmt: skip
 
-    wanted = labels if labels is not None else corridor.metadata.get("key_places", list(places.index))
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    inside = places.geometry.x.between(xmin, xmax) & places.geometry.y.between(ymin, ymax)
-    for place_id in places.index[places.index.isin(wanted) & inside]:
-        point = places.geometry[place_id]
-        ax.annotate(places.loc[place_id, "name"].split(" (")[0], (point.x, point.y), xytext=(4, 3),
-                    textcoords="offset points", fontsize=8, zorder=4, path_effects=halo)  # fmt: skip
-
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title(corridor.metadata.get("name", ""))
-    ax.annotate(ATTRIBUTION, (0.005, 0.005), xycoords="axes fraction", fontsize=5.5, color="#555555", wrap=True)
+    attribution = ax.annotate(ATTRIBUTION, (0.005, 0.005), xycoords="axes fraction", fontsize=5.5, color="#555555",
+                              wrap=True)  # fmt: skip
     if legend:
         _legend(ax, segments, places)
+        samples = shapely.get_coordinates(shapely.segmentize(drawn.geometry.to_numpy(), 2 * spacing))
+        _place_legend(ax, [*[shapely.get_coordinates(places.geometry.to_numpy())] * 10, samples], [attribution])
+    wanted = labels if labels is not None else corridor.metadata.get("key_places", list(places.index))
+    _label_key_places(ax, places, wanted, obstacles=[attribution, *([ax.get_legend()] if legend else [])],
+                      lines=drawn.geometry, important=drawn.geometry[drawn["status"].ne("operational")])  # fmt: skip
     return ax
+
+
+def _label_key_places(
+    ax: Axes,
+    places: gpd.GeoDataFrame,
+    wanted: Sequence[str],
+    *,
+    obstacles: Sequence[Any],
+    lines: gpd.GeoSeries,
+    important: gpd.GeoSeries,
+) -> None:
+    """Label the `wanted` places (projected, inside the axes) clear of each other, `obstacles` and markers."""
+    (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+    inside = places.geometry.x.between(xmin, xmax) & places.geometry.y.between(ymin, ymax)
+    labelled = places[places.index.isin(wanted) & inside]
+    step = 2 * _map_units_per_point(ax)
+    samples = [shapely.get_coordinates(shapely.segmentize(geoms.to_numpy(), step)) for geoms in (lines, important)]
+    label_places(ax, labelled.geometry.x, labelled.geometry.y, [n.split(" (")[0] for n in labelled["name"]],
+                 obstacles=obstacles, points=(places.geometry.x[inside], places.geometry.y[inside]),
+                 lines=np.concatenate([samples[0], *[samples[1]] * 4]))  # fmt: skip
+
+
+def _draw_lines(ax: Axes, geometry: gpd.GeoSeries, *, linewidth: float, linestyle: Any = "-", **style: Any) -> None:
+    """One LineCollection for `geometry` (LineStrings or MultiLineStrings), without autoscaling or redrawing."""
+    parts = shapely.get_parts(geometry.to_numpy())
+    collection = LineCollection([shapely.get_coordinates(part) for part in parts], linewidths=linewidth,
+                                linestyles=[linestyle], capstyle="round", **style)  # fmt: skip
+    ax.add_collection(collection, autolim=False)
+
+
+def _map_units_per_point(ax: Axes) -> float:
+    """Map units (m) per typographic point on `ax`, once its limits are set and its aspect is equal."""
+    figure_width, figure_height = ax.figure.get_size_inches() * 72
+    box = ax.get_position(original=True)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return max(abs(x1 - x0) / (box.width * figure_width), abs(y1 - y0) / (box.height * figure_height))
+
+
+def _side_by_side(lines: gpd.GeoDataFrame, spacing: float, *, key: Sequence[str] | None = None) -> gpd.GeoSeries:
+    """Lines offset side by side (by `spacing`, map units) where several share a track.
+
+    Lines share a track when they join the same two places (`from_place`, `to_place`, either direction), or,
+    given `key`, when they have the same values in those columns. Each line of a group of n is moved by
+    ``(i - (n - 1) / 2) * spacing`` to the left of the group's common direction; lone lines stay as they are.
+    """
+    if key is None:
+        track = [tuple(sorted(pair)) for pair in zip(lines["from_place"], lines["to_place"], strict=True)]
+    else:
+        track = list(zip(*(lines[k] for k in key), strict=True))
+    geometry = lines.geometry.copy()
+    groups = pd.Series(range(len(lines))).groupby(pd.Series(track, dtype=object).astype(str))
+    for _, positions in groups:
+        if len(positions) < 2:
+            continue
+        first = lines.geometry.iloc[positions.iloc[0]]
+        start = shapely.Point(first.coords[0])
+        for rank, position in enumerate(positions):
+            line = lines.geometry.iloc[position]
+            if shapely.Point(line.coords[0]).distance(start) > shapely.Point(line.coords[-1]).distance(start):
+                line = shapely.reverse(line)  # run every line of the track in one direction
+            geometry.iloc[position] = _one_line(line.offset_curve((rank - (len(positions) - 1) / 2) * spacing), line)
+    return geometry
+
+
+def _one_line(moved: shapely.Geometry, line: shapely.LineString) -> shapely.LineString:
+    """An offset line as one LineString (parts joined in order), or `line` itself if the offset vanished."""
+    if moved.is_empty:
+        return line
+    if moved.geom_type == "MultiLineString":
+        return shapely.LineString(np.concatenate([np.asarray(part.coords) for part in moved.geoms]))
+    return moved
+
+
+#: where a label may go around its point: (dx, dy) in points, horizontal and vertical alignment
+_LABEL_SLOTS = (
+    (4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"), (-4, -3, "right", "top"),
+    (6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 6, "center", "bottom"), (0, -6, "center", "top"),
+)  # fmt: skip
+
+
+def label_places(
+    ax: Axes,
+    x: Sequence[float],
+    y: Sequence[float],
+    texts: Sequence[str],
+    *,
+    obstacles: Sequence[Any] = (),
+    points: tuple[Sequence[float], Sequence[float]] | None = None,
+    lines: np.ndarray | None = None,
+    fontsize: float = 8.0,
+) -> list[Any]:
+    """Label points so that no label overlaps another label, an obstacle, or a marked point.
+
+    Each label tries eight positions around its point (right-above first), then the same positions two and
+    three times further out with a thin leader line, measured by the renderer. Among the positions clear of
+    labels already placed, obstacles, markers and the axes edge, it takes the one covering the fewest
+    `lines` points, preferring near positions. A label with no clear position is left out. Labels are
+    placed in the order given, so put the most important first.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        With its limits and aspect already set (labels are measured in display space).
+    x, y : sequence of float
+        Label anchors, in data coordinates.
+    texts : sequence of str
+    obstacles : sequence of matplotlib Artist
+        Artists the labels keep off (a legend, an attribution line).
+    points : (x, y), optional
+        Marker positions labels should not cover (defaults to the anchors); 5 points across each.
+    lines : ndarray of shape (n, 2), optional
+        Points along lines, in data coordinates, that labels should rather not cover (a point may repeat,
+        to weigh it more).
+    fontsize : float
+        In points.
+
+    Returns
+    -------
+    list of matplotlib Annotation
+        One per label placed, in the order given.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> _, ax = plt.subplots()
+    >>> labels = label_places(ax, [0.5, 0.5], [0.5, 0.5], ["Rasht", "Anzali"])
+    >>> a, b = (t.get_window_extent() for t in labels)  # the labels' text (no leader lines here)
+    >>> bool(a.overlaps(b))
+    False
+    """
+    figure = ax.figure
+    get_renderer = getattr(figure.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else figure._get_renderer()
+    ax.apply_aspect()
+    frame = ax.get_window_extent(renderer)
+    taken = [artist.get_window_extent(renderer) for artist in obstacles]
+    marks_x, marks_y = points if points is not None else (x, y)
+    pixels_per_point = figure.dpi / 72
+    half = 2.5 * pixels_per_point
+    marks = [
+        Bbox.from_extents(px - half, py - half, px + half, py + half)
+        for px, py in ax.transData.transform(np.column_stack([np.asarray(marks_x, float), np.asarray(marks_y, float)]))
+    ]
+    line_points = ax.transData.transform(lines) if lines is not None and len(lines) else np.empty((0, 2))
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    probe = ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", fontsize=fontsize)
+    placed = []
+    for px, py, text in zip(x, y, texts, strict=True):
+        probe.set_text(text)
+        probe.xy = (px, py)
+        anchor = ax.transData.transform((px, py))
+        others = [*taken, *(m for m in marks if not m.contains(*anchor))]
+        best, best_cost = _LABEL_SLOTS[0], (np.inf, np.inf)
+        for slot, far in (((dx * k, dy * k, ha, va), k - 1) for k in (1, 2, 3) for dx, dy, ha, va in _LABEL_SLOTS):
+            probe.xyann = slot[:2]
+            probe.set_horizontalalignment(slot[2])
+            probe.set_verticalalignment(slot[3])
+            box = probe.get_window_extent(renderer)
+            covered = ((line_points >= box.p0) & (line_points <= box.p1)).all(axis=1).sum()
+            cost = (sum(_overlap(box, other) for other in others) + _outside(box, frame), covered + 4 * far)
+            if cost < best_cost:
+                best, best_cost = slot, cost
+            if cost == (0, 0):
+                break
+        if best_cost[0] > 0:
+            continue  # no clear position (its point is under the legend, say): leave the label out
+        dx, dy, ha, va = best
+        leader = {"arrowstyle": "-", "color": "#777777", "linewidth": 0.5, "shrinkA": 1, "shrinkB": 3}
+        label = ax.annotate(text, (px, py), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                            ha=ha, va=va, zorder=4, path_effects=halo,
+                            arrowprops=leader if max(abs(dx), abs(dy)) > 6 else None)  # fmt: skip
+        label.update_positions(renderer)
+        taken.append(Text.get_window_extent(label, renderer))  # the text alone, without its leader line
+        placed.append(label)
+    probe.remove()
+    return placed
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    """Area (square pixels) shared by two boxes."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0.0) * max(height, 0.0)
+
+
+def _outside(box: Bbox, frame: Bbox) -> float:
+    """Area (square pixels) of `box` outside `frame`."""
+    return box.width * box.height - _overlap(box, frame)
 
 
 def _padded_bounds(frame: gpd.GeoDataFrame, share: float = 0.05) -> tuple[float, float, float, float]:
@@ -197,7 +400,9 @@ def plot_routes(
 ) -> Axes:
     """Draw routes in colour over the corridor (muted) or over the basemap alone.
 
-    Transfers on each route are marked where they happen. Unavailable routes (:class:`NoRoute`) are skipped.
+    Routes that use the same segment are drawn side by side (``ROUTE_SPACING_PT`` apart), not on top of
+    each other. Transfers on each route are marked where they happen. Unavailable routes
+    (:class:`NoRoute`) are skipped. Key places of `corridor` are labelled clear of each other and the legend.
 
     Examples
     --------
@@ -212,20 +417,31 @@ def plot_routes(
     legs = pd.concat([r.legs for r in routes.values()])
     bounds = bounds or _padded_bounds(corridor.segments if corridor is not None else legs)
     if corridor is not None:
-        ax = plot_corridor(corridor, ax=ax, bounds=bounds, legend=False, muted=True, figsize=figsize)
+        ax = plot_corridor(corridor, ax=ax, bounds=bounds, legend=False, muted=True, labels=[], figsize=figsize)
     else:
         ax = plot_corridor(_route_corridor(legs), ax=ax, bounds=bounds, legend=False, labels=[], figsize=figsize)
     crs = region_crs(bounds)
+    projected = [route.legs.to_crs(crs).assign(route=number) for number, route in enumerate(routes.values())]
+    lines = pd.concat([p[p["element_type"].eq("segment")] for p in projected], ignore_index=True)
+    spacing = ROUTE_SPACING_PT * _map_units_per_point(ax)
+    lines = lines.assign(geometry=_side_by_side(lines, spacing, key=["element_id"]))
     handles = []
-    for number, (name, route) in enumerate(routes.items()):
+    for number, name in enumerate(routes):
         color = ROUTE_COLORS[number % len(ROUTE_COLORS)]
-        projected = route.legs.to_crs(crs)
-        lines = projected[projected["element_type"].eq("segment")]
-        lines.plot(ax=ax, color=color, linewidth=3.0, alpha=0.85, zorder=5)
-        stops = projected[projected["element_type"].eq("transfer")]
+        _draw_lines(ax, lines.geometry[lines["route"].eq(number)], color=color, linewidth=ROUTE_WIDTH_PT, alpha=0.9,
+                    zorder=5)  # fmt: skip
+        stops = projected[number][projected[number]["element_type"].eq("transfer")]
         ax.scatter(stops.geometry.x, stops.geometry.y, s=40, color=color, edgecolor="black", linewidth=0.6, zorder=6)
         handles.append(Line2D([], [], color=color, lw=3, label=name))
     ax.legend(handles=handles, loc="upper right", fontsize=9, title="routes (dots: transfers)")
+    attribution = [t for t in ax.texts if t.get_text() == ATTRIBUTION]
+    route_points = shapely.get_coordinates(shapely.segmentize(lines.geometry.to_numpy(), spacing))
+    _place_legend(ax, [route_points], attribution)
+    if corridor is not None:
+        places = corridor.places.to_crs(crs)
+        wanted = corridor.metadata.get("key_places", list(places.index))
+        _label_key_places(ax, places, wanted, obstacles=[*attribution, ax.get_legend()], lines=lines.geometry,
+                          important=lines.geometry)  # fmt: skip
     ax.set_xlabel("")
     ax.set_ylabel("")
     return ax
@@ -319,6 +535,27 @@ def _legend(ax: Axes, segments: pd.DataFrame, places: pd.DataFrame) -> None:
     ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
 
 
+def _place_legend(ax: Axes, points: Sequence[np.ndarray], obstacles: Sequence[Any]) -> None:
+    """Move the legend to the corner of `ax` that covers the fewest `points` (data coordinates) and obstacles.
+
+    A point given several times weighs more. Ties keep the earlier corner: upper right, upper left, lower
+    right, lower left.
+    """
+    legend = ax.get_legend()
+    get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else ax.figure._get_renderer()
+    ax.apply_aspect()
+    shown = ax.transData.transform(np.concatenate([np.reshape(p, (-1, 2)) for p in points]))
+    avoid = [artist.get_window_extent(renderer) for artist in obstacles]
+    costs = {}
+    for corner in ("upper right", "upper left", "lower right", "lower left"):
+        legend.set_loc(corner)
+        box = legend.get_window_extent(renderer)
+        covered = ((shown >= box.p0) & (shown <= box.p1)).all(axis=1).sum()
+        costs[corner] = covered + sum(_overlap(box, other) for other in avoid)
+    legend.set_loc(min(costs, key=costs.get))
+
+
 def plot_events(corridor: Corridor, *, ax: Axes | None = None, until: str | None = None) -> Axes:
     """Timeline of the corridor's dated events: one bar per event, coloured by effect.
 
@@ -361,37 +598,65 @@ def plot_events(corridor: Corridor, *, ax: Axes | None = None, until: str | None
 def explore(corridor: Corridor, *, tiles: str | None = None, **kwargs: Any) -> folium.Map:
     """Interactive map for the notebook: hover a segment, place or transfer for its figures and sources.
 
+    The map is self-contained: Leaflet (shipped with `corridor`) is inlined and the Natural Earth basemap is
+    drawn as vector layers, so the saved HTML (``explore(c).save("map.html")``), the notebook and the HTML
+    report all draw without network access. Only `tiles`, when given, comes from the network.
+
     Parameters
     ----------
     corridor : Corridor
     tiles : str, optional
-        Web tiles (e.g. ``"CartoDB positron"``); the default draws the offline Natural Earth basemap instead.
+        Web tiles for users who are online (a folium/xyzservices name such as ``"CartoDB positron"``, or a URL
+        template). By default no tile server is used: the offline Natural Earth countries and lakes are drawn.
     **kwargs
         Passed to :meth:`geopandas.GeoDataFrame.explore` for the segments.
 
     Returns
     -------
     folium.Map
+        Layers ``countries`` and ``lakes`` (without `tiles`), ``segments`` and ``places``.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.plot import explore
+    >>> page = explore(corridor.load_instc()).get_root().render()
+    >>> "<script src=" in page, "Leaflet 1.9.4" in page
+    (False, True)
     """
     try:
-        import folium  # noqa: F401
+        import folium
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("`explore` needs folium: pip install 'corridor[interactive]'") from None
-    countries = datasets.basemap("countries").clip(shapely.box(*corridor.segments.total_bounds).buffer(3))
-    fmap = countries.explore(
-        tiles=tiles, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
-        tooltip="name", name="countries", highlight=False,
-    )  # fmt: skip
+    from corridor._webmap import self_contained
+
+    west, south, east, north = corridor.segments.total_bounds
+    fmap = self_contained(folium.Map(location=((south + north) / 2, (west + east) / 2), tiles=tiles,
+                                     control_scale=True, zoom_snap=0.25))  # fmt: skip
+    fmap.fit_bounds([[south, west], [north, east]])
     if tiles is None:
-        fmap.get_root().header.add_child(folium.Element(f"<style>.leaflet-container {{background: {_WATER};}}</style>"))
+        sea = f"<style>.folium-map.leaflet-container {{background: {_WATER};}}</style>"
+        fmap.get_root().header.add_child(folium.Element(sea))
+        clip = shapely.box(west - 3, south - 3, east + 3, north + 3)
+        countries = datasets.basemap("countries").clip(clip)
+        countries.explore(m=fmap, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
+                          tooltip="name", name="countries", highlight=False)  # fmt: skip
+        lakes = datasets.basemap("lakes").clip(clip)
+        if len(lakes):
+            lakes.explore(m=fmap, color=_WATER, style_kwds={"stroke": False, "fillOpacity": 1.0}, tooltip=False,
+                          name="lakes", highlight=False)  # fmt: skip
     segments = _printable(corridor.segments)
     segments["color"] = segments["mode"].map(MODE_COLORS)
     tooltip = [c for c in (
         "mode", "gauge_mm", "status", "length_km", "length_source", "speed_kmh", "speed_source", "speed_confidence",
         "cost_usd_per_tkm", "cost_source", "capacity_mtpa", "capacity_source", "available_from", "geometry_source",
     ) if c in segments]  # fmt: skip
-    segments.explore(m=fmap, color=segments["color"].tolist(), tooltip=["segment_id", *tooltip],
-                     style_kwds={"weight": 3}, name="segments", **kwargs)  # fmt: skip
+    dashes = {"under_construction": "8 4", "planned": "2 5", "missing_link": "2 6"}
+    segments.explore(m=fmap, color=segments["color"].tolist(), tooltip=["segment_id", *tooltip], name="segments",
+                     style_kwds={"style_function": lambda f: {
+                         "weight": 5 if f["properties"]["status"] == "missing_link" else 3,
+                         "dashArray": dashes.get(f["properties"]["status"])}},
+                     **kwargs)  # fmt: skip
     places = _printable(corridor.places)
     at_place = corridor.transfers.groupby("place_id")
     places["transfers"] = at_place.apply(

@@ -11,11 +11,28 @@ import base64
 import pathlib
 import sys
 
+import jinja2
 import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 HERE = pathlib.Path(__file__).resolve().parent
+
+# JupyterLab's HTML template, minus the scripts it links from CDNs (require.js, MathJax, mermaid): the
+# notebooks use none of them, and a report must open on a machine without internet. Figures are embedded
+# as PNG; interactive maps are self-contained pages in <iframe srcdoc> (corridor.plot.explore).
+OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def exporter() -> HTMLExporter:
+    """nbconvert's HTML exporter with the offline template (no script or stylesheet from the network)."""
+    return HTMLExporter(
+        extra_loaders=[jinja2.DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})], template_file="offline.html.j2"
+    )
 
 
 def run(notebook: pathlib.Path, out: pathlib.Path, *, timeout_s: int = 600) -> list[pathlib.Path]:
@@ -25,7 +42,7 @@ def run(notebook: pathlib.Path, out: pathlib.Path, *, timeout_s: int = 600) -> l
         nb, timeout=timeout_s, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
     ).execute()
     out.mkdir(parents=True, exist_ok=True)
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    html, _ = exporter().from_notebook_node(nb)
     written = [out / f"{notebook.stem}.html"]
     written[0].write_text(html, encoding="utf-8")
     figures = out / "figures"

@@ -4,7 +4,7 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 
-from corridor.plot import MODE_COLORS, explore, plot_corridor, plot_events, region_crs
+from corridor.plot import MODE_COLORS, ROUTE_COLORS, explore, plot_corridor, plot_events, plot_routes, region_crs
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +93,140 @@ def test_route_map_without_the_corridor(toy):
 
     ax = best_route(toy, "a", "d", by="time_h", name="overland").plot()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["overland"]
+
+
+REMOTE = r"""(?:<script[^>]*\bsrc|<link[^>]*\bhref|@import|url\()\s*=?\s*["']?\s*(?:https?:)?//"""
+
+
+def test_saved_map_references_nothing_on_the_network(instc, tmp_path):
+    import re
+
+    path = tmp_path / "instc.html"
+    explore(instc).save(str(path))
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(REMOTE, page, flags=re.IGNORECASE)
+    assert "{s}.tile" not in page and "tile.openstreetmap" not in page  # no tile server
+    assert "Leaflet 1.9.4" in page and "L.Icon.Default.mergeOptions" in page  # Leaflet inlined
+    assert "Make this Notebook Trusted" not in explore(instc)._repr_html_()
+    assert 'iframe class="corridor-map" srcdoc=' in explore(instc)._repr_html_()
+
+
+def test_tiles_only_when_asked_for(toy):
+    page = explore(toy, tiles="OpenStreetMap").get_root().render()
+    assert "tile.openstreetmap.org" in page
+    assert '"countries"' not in page  # the tiles are the basemap; no opaque Natural Earth layer over them
+
+
+def test_a_plugin_from_a_cdn_is_named_in_a_warning(toy):
+    from folium.plugins import Fullscreen
+
+    fmap = explore(toy)
+    Fullscreen().add_to(fmap)
+    with pytest.warns(
+        UserWarning,
+        match=r"links 'Control.Fullscreen.js' from https://\S+, 'Control.FullScreen.css' .*needs the network",
+    ):
+        fmap.get_root().render()
+
+
+def text_boxes(ax):
+    """Renderer bounding boxes of the place labels (text only, without leader lines)."""
+    from matplotlib.text import Text
+
+    from corridor.plot import ATTRIBUTION
+
+    renderer = ax.figure.canvas.get_renderer()
+    ax.figure.canvas.draw()
+    labels = [t for t in ax.texts if t.get_text() != ATTRIBUTION]
+    for label in labels:
+        label.update_positions(renderer)
+    return {t.get_text(): Text.get_window_extent(t, renderer) for t in labels}, renderer
+
+
+def shared_area(a, b):
+    return max(min(a.x1, b.x1) - max(a.x0, b.x0), 0) * max(min(a.y1, b.y1) - max(a.y0, b.y0), 0)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"bounds": (40, 22, 75, 50), "figsize": (10, 10)}, {"Rasht", "Bandar-e Anzali", "Amirabad", "Gorgan"}),
+        ({"labels": ["st_petersburg", "moscow", "astrakhan", "baku", "tehran", "jnpt"], "figsize": (11, 8)}, {"Baku"}),
+        ({"bounds": (46, 35, 56, 40), "figsize": (9, 6)}, {"Rasht", "Bandar-e Anzali", "Amirabad", "Gorgan"}),
+    ],
+    ids=["caspian", "suez", "zoomed"],
+)
+def test_place_labels_overlap_nothing(instc, options, expected):
+    ax = plot_corridor(instc, **options)
+    boxes, renderer = text_boxes(ax)
+    assert expected <= set(boxes)
+    names = sorted(boxes)
+    clashes = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if shared_area(boxes[a], boxes[b]) > 0]
+    assert clashes == []
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert [n for n, box in boxes.items() if shared_area(box, legend) > 0] == []
+    frame = ax.get_window_extent(renderer)
+    assert [n for n, box in boxes.items() if shared_area(box, frame) < box.width * box.height] == []
+
+
+def test_links_not_in_service_are_drawn_above_other_modes(instc):
+    from corridor.plot import STATUS_STYLES
+
+    ax = plot_corridor(instc, bounds=(40, 22, 75, 50))
+    width = {c: c.get_linewidth()[0] for c in line_collections(ax)}
+    missing = [c for c in width if width[c] == STATUS_STYLES["missing_link"]["linewidth"]]
+    operational = [c for c in width if c.get_linestyle()[0][1] is None]
+    assert missing and operational
+    assert min(c.get_zorder() for c in missing) > max(c.get_zorder() for c in operational)
+    assert missing[0].get_path_effects()  # a white casing keeps the dots visible over other lines
+
+
+def test_parallel_links_are_drawn_side_by_side(instc):
+    from corridor.plot import LINE_SPACING_PT
+
+    ax = plot_corridor(instc.select(countries=["IRN"]), bounds=(46, 35, 52, 40), basemap=False, figsize=(6, 5))
+    ax.figure.canvas.draw()
+    width = {c: c.get_linewidth()[0] for c in line_collections(ax)}
+    [missing] = [c for c in width if width[c] == 3.2]  # the Astara-Rasht railway
+    road = next(c for c in line_collections(ax) if np.allclose(c.get_colors()[0], to_rgba(MODE_COLORS["road"])))
+    rail_line = ax.transData.transform(missing.get_paths()[0].vertices)
+    road_lines = [ax.transData.transform(p.vertices) for p in road.get_paths()]
+    gap = min(np.abs(np.linalg.norm(rail_line[len(rail_line) // 2] - r, axis=1)).min() for r in road_lines)
+    points = ax.figure.dpi / 72
+    assert 0.7 * LINE_SPACING_PT * points < gap < 1.5 * LINE_SPACING_PT * points  # beside the road, not under it
+
+
+def test_side_by_side_offsets_each_line_of_a_shared_track():
+    import geopandas as gpd
+    import shapely
+
+    from corridor.plot import _side_by_side
+
+    line = shapely.LineString([(0, 0), (100, 0)])
+    lines = gpd.GeoDataFrame(
+        {"from_place": ["a", "b", "a"], "to_place": ["b", "a", "c"]},
+        geometry=[line, shapely.reverse(line), shapely.LineString([(0, 0), (0, 50)])],
+    )
+    moved = _side_by_side(lines, 4.0)
+    assert sorted(g.coords[0][1] for g in moved.iloc[:2]) == [-2.0, 2.0]  # one each side of the shared track
+    assert moved.iloc[2].equals(lines.geometry.iloc[2])  # a lone line stays where it is
+
+
+def test_routes_sharing_a_segment_are_drawn_side_by_side(instc):
+    from corridor.plot import ROUTE_SPACING_PT
+    from corridor.routing import named_routes
+
+    routes = named_routes(instc, "jnpt", "moscow")
+    ax = plot_routes(routes, corridor=instc, bounds=(28, 14, 76, 61))
+    drawn = {}
+    for name, colour in zip(["western", "eastern"], [ROUTE_COLORS[0], ROUTE_COLORS[2]], strict=True):
+        [collection] = [c for c in line_collections(ax) if np.allclose(c.get_colors()[0][:3], to_rgba(colour)[:3])]
+        ids = routes[name].legs.query("element_type == 'segment'")["element_id"]
+        drawn[name] = dict(zip(ids, collection.get_paths(), strict=True))  # one path per segment, in route order
+    shared = sorted(set(drawn["western"]) & set(drawn["eastern"]))
+    assert {"moscow_volgograd_rail", "jnpt_shahid_rajaee_sea"} <= set(shared)
+    to_points = ax.figure.dpi / 72
+    for segment_id in shared:
+        west, east = (ax.transData.transform(drawn[n][segment_id].vertices) for n in ("western", "eastern"))
+        gap = np.linalg.norm(east - west[len(west) // 2], axis=1).min()
+        assert gap > 0.7 * ROUTE_SPACING_PT * to_points, segment_id  # side by side, not on top of each other
