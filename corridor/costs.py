@@ -524,13 +524,13 @@ def segment_costs(segments: pd.DataFrame, parameters: CostParameters, *, data_ye
             "wait_h": wait,
             "time_h": moving + wait,
             "cost_usd_freight": money,
-            "cost_usd_canal": dues,
+            "cost_usd_passages": dues,
             "co2e_kg": p.tonnes_per_unit * length * factor,
             "rate_source": source.where(money.notna(), None),
         },
         index=segments.index,
     )
-    out["cost_usd"] = out["cost_usd_freight"] + out["cost_usd_canal"]
+    out["cost_usd"] = out["cost_usd_freight"] + out["cost_usd_passages"]
     out["generalised_cost_usd"] = _generalised(out, p)
     return out
 

@@ -871,6 +871,12 @@ def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame
         **{k: legs[k] for k in ("country", "time_source", "time_confidence", "cost_source", "cost_confidence")},
     }
     hub = legs["element_type"] == "transfer"
+    # a segment's money comes from its own figure or from a rate of the assumption set: cite whichever was used
+    rate = graph.costs(p)["rate_source"].to_numpy(dtype=object)[rows]
+    from_set = [r.startswith("rates.") if isinstance(r, str) else False for r in rate]
+    cited = [p.sources.get(r, ("", "", "")) if s else None for r, s in zip(rate, from_set, strict=True)]
+    legs["cost_source"] = [c[1] if c else v for c, v in zip(cited, legs["cost_source"], strict=True)]
+    legs["cost_confidence"] = [c[2] if c else v for c, v in zip(cited, legs["cost_confidence"], strict=True)]
     factors = [
         None if is_hub else p.sources.get(key) or p.sources.get(f"co2e_kg_per_tkm.{mode}", ("", "", ""))
         for key, mode, is_hub in zip(table["co2e_factor"][rows], legs["mode"], hub, strict=True)

@@ -227,6 +227,6 @@ def test_report_page_draws_offline(browser, instc, tmp_path):
     assert box["width"] > 500 and box["height"] > 300
     pixels = page.screenshot(clip=box)
     assert share_of(pixels, "#ffffff", tolerance=6) < 0.05
-    assert share_of(pixels, "#f3f1ec", tolerance=12) > 0.2
+    assert share_of(pixels, "#f3f1ec", tolerance=12) > 0.1  # land drawn (the map reaches the Cape: much sea)
     assert share_of(pixels, MODE_COLORS["rail"]) > 1e-4
     assert page.problems() == []

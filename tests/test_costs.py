@@ -152,7 +152,7 @@ def test_sea_freight_per_leg_and_canal_dues_per_passage(toy):
         rates={"sea.feeder": (300.0, "usd_per_teu", 2023), "passage.narrows": (50.0, "usd_per_teu", 2023)}
     )
     row = segment_costs(segments, p).loc["c_d_sea"]
-    assert row["cost_usd_freight"] == 300.0 and row["cost_usd_canal"] == 50.0 and row["cost_usd"] == 350.0
+    assert row["cost_usd_freight"] == 300.0 and row["cost_usd_passages"] == 50.0 and row["cost_usd"] == 350.0
 
 
 def test_deflating_to_the_price_year_of_a_figure_leaves_it_unchanged(toy):
