@@ -43,13 +43,42 @@ def time_cost_distance(route: Route) -> pd.DataFrame:
 
 
 def border_crossings(route: Route) -> pd.DataFrame:
-    """Time (h) and cost (US$ per cargo unit) at each border crossing on the route: CPMM TFI1 and TFI2.
+    """Time (h) and cost (US$ per cargo unit) at each border crossing point of the route: CPMM TFI1 and TFI2.
 
-    Indexed by ``transfer_id``, with the ``place``, ``time_h``, ``cost_usd`` and their sources.
+    As CPMM measures all the time spent at a border crossing point, a crossing counts every transfer made
+    there in a row with it: a gauge change or transloading at the border, customs, inspection. Indexed by
+    the ``transfer_id`` of the border crossing, with the ``place``, ``time_h``, ``cost_usd``, the transfers
+    counted (``includes``) and the sources of the crossing itself.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.routing import best_route
+    >>> route = best_route(corridor.load_instc(), "mashhad", "bereket", by="time_h")
+    >>> border_crossings(route)[["place", "time_h", "includes"]].values.tolist()
+    [['sarakhs', 40.0, 'sarakhs_gauge_change;sarakhs_rail_border']]
     """
-    legs = route.legs[route.legs["kind"].eq("border_crossing")]
-    columns = ["from_place", "time_h", "cost_usd", "time_source", "time_confidence", "cost_source", "cost_confidence"]
-    return legs.set_index("element_id")[columns].rename(columns={"from_place": "place"}).rename_axis("transfer_id")
+    legs = route.legs.reset_index()
+    transfer = legs["element_type"].eq("transfer")
+    # consecutive transfers at one place form one stop; a stop with a border crossing is a crossing point
+    run = (~transfer | legs["from_place"].ne(legs["from_place"].shift()) | ~transfer.shift(fill_value=False)).cumsum()
+    runs = legs[transfer].groupby(run[transfer])
+    sums = runs[["time_h", "cost_usd"]].sum()
+    includes = runs["element_id"].agg(";".join)
+    crossing = legs[transfer & legs["kind"].eq("border_crossing")]
+    crossing = crossing.assign(run=run[crossing.index]).drop_duplicates("run")
+    columns = ["time_source", "time_confidence", "cost_source", "cost_confidence"]
+    table = pd.DataFrame(
+        {
+            "place": crossing["from_place"].to_numpy(),
+            "time_h": sums.loc[crossing["run"], "time_h"].to_numpy(),
+            "cost_usd": sums.loc[crossing["run"], "cost_usd"].to_numpy(),
+            "includes": includes.loc[crossing["run"]].to_numpy(),
+            **{c: crossing[c].to_numpy() for c in columns},
+        },
+        index=pd.Index(crossing["element_id"].to_numpy(), name="transfer_id"),
+    )
+    return table
 
 
 def section_costs(route: Route) -> pd.DataFrame:

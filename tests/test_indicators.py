@@ -26,7 +26,9 @@ def test_profile_has_vertical_steps_at_transfers(road_route):
 def test_border_crossings_tfi1_tfi2(road_route):
     crossings = border_crossings(road_route)
     assert crossings.index.tolist() == ["b_border"]
-    assert crossings.loc["b_border", ["place", "time_h", "cost_usd"]].tolist() == ["b", 4.0, 100.0]
+    # the border (4 h, 100 US$) and the transloading from rail to road at the border post (2 h, 50 US$)
+    assert crossings.loc["b_border", ["place", "time_h", "cost_usd"]].tolist() == ["b", 6.0, 150.0]
+    assert crossings.loc["b_border", "includes"] == "b_border;b_rail_road"
 
 
 def test_section_costs_by_country_in_travel_order(road_route):
@@ -43,7 +45,7 @@ def test_speeds_by_hand(road_route):
 
 def test_cpmm_summary(road_route):
     summary = cpmm_indicators(road_route)
-    assert summary["border_crossings"] == 1 and summary["bcp_time_h"] == 4.0 and summary["swd_kmh"] == 25.0
+    assert summary["border_crossings"] == 1 and summary["bcp_time_h"] == 6.0 and summary["swd_kmh"] == 25.0
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -52,3 +54,12 @@ def test_speed_with_delay_never_exceeds_speed_without(instc, data):
     origin, destination = data.draw(place_pairs(instc))
     s = speeds(best_route(instc, origin, destination, by="time_h"))
     assert s["swd_kmh"] <= s["swod_kmh"] + 1e-9
+
+
+def test_a_gauge_change_at_the_border_counts_towards_the_crossing(instc):
+    # Sarakhs: 28 h to change gauge and 12 h of border formalities, one crossing point of 40 h for CPMM
+    route = best_route(instc, "mashhad", "bereket", by="time_h")
+    crossings = border_crossings(route)
+    assert crossings.index.tolist() == ["sarakhs_rail_border"]
+    assert crossings.loc["sarakhs_rail_border", "time_h"] == 40.0
+    assert cpmm_indicators(route)["bcp_time_h"] == 40.0
