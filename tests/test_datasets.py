@@ -202,7 +202,8 @@ def test_kti_line_carries_its_published_sections(instc):
 
 def test_sarakhs_reaches_shahid_rajaee_by_bafq_mashhad_not_tehran(instc):
     route = best_route(instc, "sarakhs", "shahid_rajaee")
-    assert route.elements == ["sarakhs_mashhad_rail", "bafq_mashhad_rail", "bafq_shahid_rajaee_rail"]
+    segments = ["sarakhs_mashhad_rail", "bafq_mashhad_rail", "bafq_shahid_rajaee_rail"]
+    assert route.elements == [*segments, "shahid_rajaee_customs_rail"]  # the port's customs count at the end
     # 189 km OSM + 800 km published + 626 km published
     assert route.totals["distance_km"] == pytest.approx(188.7 + 800 + 626, abs=1)
 
@@ -219,7 +220,8 @@ def test_urals_and_siberia_reach_jnpt_by_the_eastern_branch(instc, origin):
 
 def test_iranian_trunk_roads_carry_trucks_between_ports_and_tehran(instc):
     by_road = best_route(instc, "rasht", "shahid_rajaee", avoid_modes=["rail"])
-    assert by_road.elements == ["rasht_qazvin_road", "qazvin_tehran_road", "tehran_shahid_rajaee_road"]
+    roads = ["rasht_qazvin_road", "qazvin_tehran_road", "tehran_shahid_rajaee_road"]
+    assert by_road.elements == [*roads, "shahid_rajaee_customs_road"]
     amirabad = best_route(instc, "amirabad", "tehran", avoid_modes=["rail"])
     assert amirabad.elements == ["amirabad_tehran_road"]
     transfers = instc.transfers
