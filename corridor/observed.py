@@ -32,7 +32,7 @@ import pandas as pd
 
 from corridor import _model, datasets
 from corridor._validate import nearest
-from corridor.costs import CostParameters
+from corridor.costs import CostParameters, cpi_u, deflator
 from corridor.errors import CorridorValidationError
 from corridor.network import Corridor
 from corridor.routing import Criterion, NoRoute, named_routes
@@ -133,7 +133,8 @@ def compare_observed(
         Indexed by ``observation_id``, in the registry's order: ``route``, ``origin``, ``destination``,
         ``date``, ``kind``, ``confidence``; ``observed_days`` (with ``_min``/``_max``), ``modelled_days``,
         ``difference_days`` (modelled - observed) and ``difference_pct`` (of observed);
-        ``observed_cost_usd`` and ``modelled_cost_usd`` (US$ per ``cargo_unit``), ``cost_difference_pct``,
+        ``observed_cost_usd`` (converted to ``price_year`` US$ with US CPI-U; ``observed_cost_nominal_usd`` as
+        published) and ``modelled_cost_usd`` (US$ per ``cargo_unit``), ``cost_difference_pct``,
         ``observed_cost_year`` (the year the observed money is in) and ``price_year`` (the model's);
         ``modelled_distance_km``, ``as_of`` (the date the corridor was taken at, NaT for the baseline) and
         ``model_note`` (why a modelled figure is missing). ``attrs["assumptions"]`` holds every cost
@@ -143,7 +144,7 @@ def compare_observed(
     -----
     A route runs from the first departure at the origin to the last arrival at the destination: handling
     at the two ends is not counted, and neither is the wait for cargo or paperwork before departure. Observed
-    money is nominal in its own year and is not deflated.
+    money is converted from its own year to the model's price year with the US CPI-U.
 
     Examples
     --------
@@ -196,6 +197,13 @@ def _row(observation_id: Hashable, obs: pd.Series, route: Any, p: CostParameters
         notes.append(f"cost unit {obs['cost_unit']!r} is not one the model prices ({sorted(COST_UNITS)}).")
         observed_cost = np.nan
     observed_days = obs["observed_days"]
+    nominal, year = observed_cost, obs["date"].year
+    if pd.notna(observed_cost):
+        if year in cpi_u().index:
+            observed_cost = observed_cost * deflator(year, p.price_year)
+        else:
+            notes.append(f"no price index for {year}: the observed cost is not converted to {p.price_year} US$.")
+            observed_cost = np.nan
     return {
         "observation_id": observation_id,
         "route": obs["route"],
@@ -210,11 +218,12 @@ def _row(observation_id: Hashable, obs: pd.Series, route: Any, p: CostParameters
         "modelled_days": days,
         "difference_days": days - observed_days,
         "difference_pct": 100.0 * (days - observed_days) / observed_days,
+        "observed_cost_nominal_usd": nominal,
         "observed_cost_usd": observed_cost,
         "modelled_cost_usd": cost,
         "cost_difference_pct": 100.0 * (cost - observed_cost) / observed_cost,
         "cargo_unit": p.cargo_unit,
-        "observed_cost_year": obs["date"].year if pd.notna(observed_cost) else np.nan,
+        "observed_cost_year": year if pd.notna(nominal) else np.nan,
         "price_year": p.price_year,
         "modelled_distance_km": distance,
         "as_of": pd.Timestamp(as_of) if as_of is not None else pd.NaT,

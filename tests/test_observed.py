@@ -27,6 +27,7 @@ GOOD = {
     "mode_chain": "rail>road", "observed_days": "1", "observed_cost": "500", "cost_unit": "USD per TEU",
     "kind": "trial_run", "source": "made-up toy data", "confidence": "H",
 }  # fmt: skip
+TO_2022 = 292.655 / 321.943  # US CPI-U 2022 / 2025, annual averages
 NO_EMPTIES = CostParameters.default(empty_return_share=0.0, price_year=2022)  # the toy is in 2022 US$
 
 
@@ -177,8 +178,10 @@ def test_compare_on_the_toy_corridor_by_hand(tmp_path, toy):
     assert row["difference_days"] == pytest.approx(-0.5)
     assert row["difference_pct"] == pytest.approx(-50.0)
     assert row["modelled_cost_usd"] == pytest.approx(450.0)
-    assert row["observed_cost_usd"] == 500.0
-    assert row["cost_difference_pct"] == pytest.approx(-10.0)
+    # US$500 quoted in 2025 is 500 x 292.655 / 321.943 in the model's 2022 US$ (US CPI-U)
+    assert row["observed_cost_nominal_usd"] == 500.0
+    assert row["observed_cost_usd"] == pytest.approx(500.0 * TO_2022)
+    assert row["cost_difference_pct"] == pytest.approx(100.0 * (450.0 / (500.0 * TO_2022) - 1.0))
     assert row["modelled_distance_km"] == pytest.approx(300.0)
     assert (row["cargo_unit"], row["price_year"], row["observed_cost_year"]) == ("teu", 2022, 2025)
     assert row["as_of"] == pd.Timestamp("2025-05-01")
@@ -195,7 +198,7 @@ def test_each_observation_is_priced_in_its_own_unit(tmp_path, toy):
     )
     table = compare_observed(toy, path, parameters=NO_EMPTIES)
     assert table.loc["per_feu", "modelled_cost_usd"] == pytest.approx(800.0)  # 20 t and 2 TEU per FEU
-    assert table.loc["per_feu", "cost_difference_pct"] == pytest.approx(-20.0)
+    assert table.loc["per_feu", "cost_difference_pct"] == pytest.approx(100.0 * (800.0 / (1000.0 * TO_2022) - 1.0))
     # per tonne: 25 t-km dollars of haulage (5 + 20) plus US$150 of transfers per TEU x 0.0833 TEU per tonne
     assert table.loc["per_tonne", "modelled_cost_usd"] == pytest.approx(25.0 + 150.0 * 0.0833)
     assert table["cargo_unit"].tolist() == ["feu", "tonne", "teu", "teu"]
