@@ -42,6 +42,10 @@ __all__ = ["COST_UNITS", "KINDS", "compare_observed", "read_observations"]
 KINDS = ("trial_run", "pilot_train", "train_timetable", "liner_schedule", "freight_quote", "study_estimate")
 """What an observation is: a shipment that ran, a service's timetable, a price offered, or an estimate."""
 
+TERMINAL_TO_TERMINAL = ("liner_schedule", "train_timetable")
+"""Kinds of observation that run from departure to arrival: compared with routes that leave out the handling
+at their two ends (``handling_at_ends=False``); every other kind is door-to-door or port-to-port with handling."""
+
 COST_UNITS = {"USD per TEU": "teu", "USD per FEU": "feu", "USD per tonne": "tonne"}
 """Cost units the model can price, and the cargo unit each maps to."""
 
@@ -170,11 +174,12 @@ def compare_observed(
         unit = COST_UNITS.get(obs["cost_unit"]) if pd.notna(obs["cost_unit"]) else None
         p = _per_unit(parameters, unit or parameters.cargo_unit)
         as_of = obs["date"] if dated else None
-        key = (obs["origin"], obs["destination"], obs["route"], as_of, p.cargo_unit)
+        ends = obs["kind"] not in TERMINAL_TO_TERMINAL  # a timetable runs from departure to arrival
+        key = (obs["origin"], obs["destination"], obs["route"], as_of, p.cargo_unit, ends)
         if key not in found:
             found[key] = named_routes(corridor, obs["origin"], obs["destination"], by=by, parameters=p, as_of=as_of,
-                                      routes=[obs["route"]])[obs["route"]]  # fmt: skip
-        rows.append(_row(observation_id, obs, found[key], p, as_of))
+                                      routes=[obs["route"]], handling_at_ends=ends)[obs["route"]]  # fmt: skip
+        rows.append({**_row(observation_id, obs, found[key], p, as_of), "handling_at_ends": ends})
     table = pd.DataFrame(rows).set_index("observation_id")
     table.attrs["assumptions"] = {**parameters.to_frame()["value"].to_dict(), "criterion": by, "dated": dated}
     table.attrs["routes"] = list(corridor.routes.index)
