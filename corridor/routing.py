@@ -37,6 +37,7 @@ __all__ = [
     "compare_routes",
     "sensitivity",
     "skim",
+    "compare_sets",
 ]
 
 Criterion = Literal["generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_kg"]
@@ -485,6 +486,62 @@ def sensitivity(
                                  as_of=as_of)  # fmt: skip
         rows[value] = {k: r.totals[metric] if isinstance(r, Route) else np.nan for k, r in found.items()}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(parameter)
+
+
+def compare_sets(
+    corridor: Corridor,
+    origin: str,
+    destination: str,
+    *,
+    sets: Sequence[str | CostParameters] = ("baseline", "pre2020", "balanced"),
+    reference: str = "suez",
+    by: Criterion = "generalised_cost_usd",
+    as_of: str | pd.Timestamp | None = None,
+    cargo_unit: str = "teu",
+) -> pd.DataFrame:
+    """The named routes under several assumption sets, against `reference`: which conclusions hold.
+
+    A conclusion such as "cheaper than Suez" rests on the rates of a set; the table shows it set by set.
+
+    Parameters
+    ----------
+    sets : sequence of str or CostParameters
+        Assumption-set names (see :func:`corridor.costs.assumption_sets`), paths, or parameters.
+    reference : str
+        The named route the others are set against (the all-water route by default).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``assumption_set``, ``route``): ``time_days``, ``cost_usd`` (in the set's price year),
+        ``price_year``, ``time_ratio`` and ``cost_ratio`` to the reference under the same set, and the
+        conclusions ``faster_than_reference`` and ``cheaper_than_reference``.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> table = compare_sets(corridor.load_instc(), "jnpt", "moscow")
+    >>> table.index.get_level_values("assumption_set").unique().tolist()
+    ['baseline', 'pre2020', 'balanced']
+    """
+    frames = {}
+    for spec in sets:
+        p = spec if isinstance(spec, CostParameters) else CostParameters.load(spec, cargo_unit=cargo_unit)
+        table = compare_routes(named_routes(corridor, origin, destination, by=by, parameters=p, as_of=as_of),
+                               reference=reference).table  # fmt: skip
+        table = table[table["available"].astype(bool)]
+        frames[p.assumption_set] = pd.DataFrame(
+            {
+                "time_days": table["time_days"],
+                "cost_usd": table["cost_usd"],
+                "price_year": p.price_year,
+                "time_ratio": table["time_ratio"],
+                "cost_ratio": table["cost_ratio"],
+                "faster_than_reference": table["time_ratio"] < 1.0,
+                "cheaper_than_reference": table["cost_ratio"] < 1.0,
+            }
+        )
+    return pd.concat(frames, names=["assumption_set", "route"])
 
 
 def skim(
