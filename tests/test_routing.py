@@ -379,3 +379,36 @@ def test_a_generated_corridor_of_10k_segments_reads_validates_and_routes(tmp_pat
     a, b = back.places.geometry[first], back.places.geometry[last]
     steps = round((abs(b.x - a.x) + abs(b.y - a.y)) / 0.1)
     assert route.totals["distance_km"] >= steps * back.segments["length_km"].min()
+
+
+def test_a_route_from_a_port_is_the_route_from_the_city_beside_it_less_the_leg_between(toy, teu):
+    # b lies by road beside the port d: b -> c by road and sea is the road to d, then exactly the route from d
+    from_port = best_route(toy, "d", "c", by="time_h", parameters=teu, modes=["road", "sea"])
+    from_city = best_route(toy, "b", "c", by="time_h", parameters=teu, modes=["road", "sea"])
+    assert from_city.elements == ["b_d_road", *from_port.elements]
+    leg = from_city.legs.iloc[0]
+    for metric in ("time_h", "cost_usd_loaded", "distance_km"):
+        column = "cost_usd" if metric == "cost_usd_loaded" else metric
+        assert from_city.totals[metric] == pytest.approx(from_port.totals[metric] + leg[column])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_adding_a_stop_never_lowers_the_best_time(instc, data):
+    segment = instc.segments.loc[data.draw(st.sampled_from(sorted(instc.segments.index)))]
+    place = data.draw(st.sampled_from([segment["from_place"], segment["to_place"]]))
+    water = segment["mode"] in ("sea", "inland_water")
+    country = None if water else segment["country"]
+    hours = data.draw(st.floats(0.0, 200.0))
+    stop = pd.DataFrame(
+        {"place_id": place, "kind": "inspection", "from_mode": segment["mode"], "from_gauge_mm": segment["gauge_mm"],
+         "from_country": country, "to_mode": segment["mode"], "to_gauge_mm": segment["gauge_mm"],
+         "to_country": country, "directed": False, "time_h_mode": hours, "cost_usd_per_teu": 0.0,
+         "time_source": "test", "time_confidence": "H"},
+        index=pd.Index(["drawn_stop"], name="transfer_id"),
+    )  # fmt: skip
+    stopped = dataclasses.replace(instc, transfers=pd.concat([instc.transfers, stop]))
+    origin, destination = data.draw(st.sampled_from([("jnpt", "moscow"), ("mundra", "baku"), ("chabahar", "aktau")]))
+    before = best_route(instc, origin, destination, by="time_h").totals["time_h"]
+    after = best_route(stopped, origin, destination, by="time_h").totals["time_h"]
+    assert after >= before - 1e-9
