@@ -29,6 +29,7 @@ from corridor.graph import METRICS, compile_graph, compiled
 from corridor.routing import best_route, skim
 
 BY = "time_h"
+ENDS = {"handling_at_ends": False}  # from departure to arrival, as a plain one-to-one search answers
 
 
 def best_of(repeat, function):
@@ -44,7 +45,7 @@ def raw_inputs(graph, parameters):
     """The CSR our search uses (cheapest parallel edge, same epsilon) and the cheapest edge per node pair."""
     weight = graph.weights(parameters)[:, METRICS.index(BY)]
     best, best_edge = graph.adjacency.reduce(weight)
-    return graph.adjacency.matrix(best), best, best_edge
+    return graph.adjacency.matrix(best).copy(), best, best_edge  # a copy: our searches refill the shared one
 
 
 def networkx_graph(graph, best):
@@ -57,18 +58,18 @@ def networkx_graph(graph, best):
 
 def instc(repeat, rows):
     c = corridor.load_instc()
-    p = CostParameters.default()
+    p = CostParameters.default(empty_return_share=0.0)  # one search per route: no way back for empties
     graph = compiled(c)
     matrix, best, _ = raw_inputs(graph, p)
     g = networkx_graph(graph, best)
     origin, destination = "jnpt", "moscow"
     start = graph.node_index.get_loc(f"{origin}|origin")
     end = graph.node_index.get_loc(f"{destination}|destination")
-    best_route(c, origin, destination, by=BY, parameters=p)  # compile and cost once
+    best_route(c, origin, destination, by=BY, parameters=p, **ENDS)  # compile and cost once
 
     raw = best_of(repeat * 20, lambda: dijkstra(matrix, indices=start))
-    ours = best_of(repeat * 20, lambda: best_route(c, origin, destination, by=BY, parameters=p))
-    legs = best_of(repeat * 20, lambda: best_route(c, origin, destination, by=BY, parameters=p).legs)
+    ours = best_of(repeat * 20, lambda: best_route(c, origin, destination, by=BY, parameters=p, **ENDS))
+    legs = best_of(repeat * 20, lambda: best_route(c, origin, destination, by=BY, parameters=p, **ENDS).legs)
     networkx = best_of(repeat * 20, lambda: nx.single_source_dijkstra(g, start, end))
     rows += [
         ("INSTC", "best_route (search)", ours, "csgraph one-to-all", raw),
@@ -79,7 +80,7 @@ def instc(repeat, rows):
 
     key = c.metadata["key_places"]
     starts = graph.node_index.get_indexer([f"{k}|origin" for k in key])
-    ours = best_of(repeat, lambda: skim(c, key, key, by=BY, parameters=p))
+    ours = best_of(repeat, lambda: skim(c, key, key, by=BY, parameters=p, **ENDS))
     raw = best_of(repeat, lambda: dijkstra(matrix, indices=starts))
     networkx = best_of(repeat, lambda: [nx.single_source_dijkstra_path_length(g, s) for s in starts])
     rows += [
@@ -88,10 +89,10 @@ def instc(repeat, rows):
     ]
 
     # the same answers three ways
-    route = best_route(c, origin, destination, by=BY, parameters=p).totals[BY]
+    route = best_route(c, origin, destination, by=BY, parameters=p, **ENDS).totals[BY]
     distance = dijkstra(matrix, indices=start)[end]
     length = nx.single_source_dijkstra(g, start, end)[0]
-    table = skim(c, key, key, by=BY, parameters=p)[BY].unstack()
+    table = skim(c, key, key, by=BY, parameters=p, **ENDS)[BY].unstack()
     lengths = dijkstra(matrix, indices=starts)[:, graph.node_index.get_indexer([f"{k}|destination" for k in key])]
     np.fill_diagonal(lengths, np.nan)
     assert abs(route - distance) < 1e-6 and abs(route - length) < 1e-6, (route, distance, length)
@@ -120,15 +121,15 @@ def generated(n_segments, repeat, rows, folder):
     ours = best_of(reps, lambda: corridor.read_corridor(gpkg))
     rows.append((size, "read + validate GPKG", ours, "pyogrio read", read))
     c = corridor.read_corridor(path)
-    p = CostParameters.default()
+    p = CostParameters.default(empty_return_share=0.0)  # one search per route: no way back for empties
     rows.append((size, "compile + cost", best_of(reps, lambda: compile_graph(c, p)), "-", np.nan))
     graph = compiled(c)
     origin, destination = c.places.index[0], c.places.index[-1]
-    best_route(c, origin, destination, by=BY, parameters=p)
+    best_route(c, origin, destination, by=BY, parameters=p, **ENDS)
     matrix, _, _ = raw_inputs(graph, p)
     start = graph.node_index.get_loc(f"{origin}|origin")
     raw = best_of(repeat, lambda: dijkstra(matrix, indices=start))
-    ours = best_of(repeat, lambda: best_route(c, origin, destination, by=BY, parameters=p))
+    ours = best_of(repeat, lambda: best_route(c, origin, destination, by=BY, parameters=p, **ENDS))
     rows.append((size, "best_route (search)", ours, "csgraph one-to-all", raw))
     if n_segments <= 10_000:
         _, best, _ = raw_inputs(graph, p)
@@ -136,10 +137,10 @@ def generated(n_segments, repeat, rows, folder):
         end = graph.node_index.get_loc(f"{destination}|destination")
         rows.append((size, "best_route (search)", ours, "networkx one-to-one",
                      best_of(repeat, lambda: nx.single_source_dijkstra(g, start, end))))  # fmt: skip
-    rows.append((size, "skim one-to-all", best_of(repeat, lambda: skim(c, [origin], by=BY, parameters=p)),
+    rows.append((size, "skim one-to-all", best_of(repeat, lambda: skim(c, [origin], by=BY, parameters=p, **ENDS)),
                  "csgraph one-to-all", raw))  # fmt: skip
-    route = best_route(c, origin, destination, by=BY, parameters=p).totals[BY]
-    assert abs(route - skim(c, [origin], [destination], by=BY, parameters=p)[BY].iloc[0]) < 1e-6
+    route = best_route(c, origin, destination, by=BY, parameters=p, **ENDS).totals[BY]
+    assert abs(route - skim(c, [origin], [destination], by=BY, parameters=p, **ENDS)[BY].iloc[0]) < 1e-6
 
 
 def main():

@@ -467,10 +467,9 @@ def _rate_for(segments: pd.DataFrame, p: CostParameters) -> tuple[pd.Series, pd.
     key = pd.Series(None, index=segments.index, dtype=object)
     for candidate in candidates:
         key = key.fillna(candidate.where(candidate.isin(list(p.rates))))
-    rates = [p.rates.get(k) if isinstance(k, str) else None for k in key]
-    value = np.array([r.value * deflator(r.year, p.price_year) if r else np.nan for r in rates])
-    unit = pd.Series([r.unit if r else None for r in rates], index=segments.index, dtype=object)
-    return pd.Series(value, index=segments.index), unit, key
+    value = key.map({k: r.value * deflator(r.year, p.price_year) for k, r in p.rates.items()}).astype(float)
+    unit = key.map({k: r.unit for k, r in p.rates.items()}).astype(object)
+    return value, unit, key
 
 
 def segment_costs(segments: pd.DataFrame, parameters: CostParameters, *, data_year: int | None = None) -> pd.DataFrame:
@@ -545,12 +544,11 @@ def _scaled(rate: pd.Series, unit: pd.Series, per_unit: Mapping[str, pd.Series])
 
 def _canal_dues(segments: pd.DataFrame, p: CostParameters) -> pd.Series:
     dues = pd.Series(0.0, index=segments.index)
-    crossed = segments["passages"].fillna("").astype(str).str.split(";")
+    crossed = ";" + segments["passages"].fillna("").astype(str) + ";"
     for key, rate in p.rates.items():
         if key.startswith("passage."):
-            name = key.removeprefix("passage.")
-            passes = crossed.map(lambda names, n=name: n in names).astype(bool)
-            dues[passes.to_numpy()] += rate.value * deflator(rate.year, p.price_year) * p.teu_per_unit
+            passes = crossed.str.contains(f";{key.removeprefix('passage.')};", regex=False).to_numpy(dtype=bool)
+            dues[passes] += rate.value * deflator(rate.year, p.price_year) * p.teu_per_unit
     return dues
 
 

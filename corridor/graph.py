@@ -352,18 +352,21 @@ def compile_graph(corridor: Corridor, parameters: CostParameters | None = None) 
     codes, terminals = pd.factorize(np.concatenate([seg_from, seg_to, tr_from, tr_to]))
     _, first = np.unique(codes, return_index=True)
     place_of = np.concatenate([seg_a, seg_b, tr_place, tr_place])[first]
-    on_water = np.isin(np.concatenate([m.to_numpy(dtype=object) for m in modes])[first], _model.WATER_MODES)
+    on_water = pd.Index(np.concatenate([m.to_numpy(dtype=object) for m in modes])[first]).isin(_model.WATER_MODES)
     terminals = np.asarray(terminals, dtype=object)
     # a stop is a node of its own in front of its terminal: every edge into the terminal passes it first
     chain, entry = _stop_chains(tr_from[stop], tr.index[stop].to_numpy(dtype=object))
     enter = pd.Series(entry, dtype=object)
 
     def into(labels: np.ndarray) -> np.ndarray:
-        return enter.reindex(labels).fillna(pd.Series(labels, index=labels)).to_numpy(dtype=object)
+        if enter.empty:
+            return labels
+        mapped = enter.reindex(labels).to_numpy(dtype=object)
+        return np.where(pd.isna(mapped), labels, mapped)
 
-    has_stop = np.isin(terminals, enter.index)
+    has_stop = pd.Index(terminals).isin(enter.index)
     land_places = np.unique(place_of[~on_water])
-    water_access = on_water & np.isin(place_of, land_places)  # a port reached from land, not straight from sea
+    water_access = on_water & pd.Index(place_of).isin(land_places)  # a port reached from land, not from the sea
     n_terminals = len(terminals)
     origin, destination = place_of + "|origin", place_of + "|destination"
     parts = [  # (kind, element row, forward, from node, to node, place at start, place at end, access role)
