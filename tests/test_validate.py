@@ -231,9 +231,14 @@ def test_event_with_unknown_target(edit):
 
 def test_disconnected_network_names_the_pieces(edit):
     path = edit("transfers", lambda f: f[~f["transfer_id"].isin(["d_port", "b_rail_road"])])
-    [message] = problems_of(path)
+    message, needed = problems_of(path)
     assert message.startswith("the network falls into 2 pieces that no segment or transfer joins: ")
     assert "[rail/sea] a, b, c, d; [road] b, d." in message
+    assert needed == (
+        "transfers are needed where modes, gauges or countries meet: at 'b' a transshipment (rail 1520 mm SWE / "
+        "road SWE); at 'd' a port_call (road SWE / sea); `corridor.suggest_transfers(...)` proposes them as a table "
+        "to fill in."
+    )
 
 
 def test_missing_required_column(edit):
