@@ -744,7 +744,7 @@ def from_frames(
         raw[table] = frame
     empty = pd.DataFrame(columns=["transfer_id", *_model.TRANSFER_COLUMNS])
     raw["transfers"] = empty if transfers is None else _with_ids("transfers", transfers, problems)
-    if events is None or events.empty and len(events.columns) == 0:
+    if events is None or (events.empty and len(events.columns) == 0):
         raw["events"] = pd.DataFrame()
     else:
         raw["events"] = events.reset_index() if {"event_id", "target"} & set(events.index.names) else events
@@ -762,6 +762,9 @@ def from_frames(
         )
     if problems:
         raise CorridorValidationError(problems, source=label)
+    for table, frame in raw.items():  # an empty text column read as float NaN is an empty text column
+        text = [c for c in _text_columns(table) if c in frame.columns and frame[c].isna().all()]
+        raw[table] = frame.astype(dict.fromkeys(text, object)) if text else frame
     extra = dict(metadata or {})
     meta: dict[str, Any] = {"name": name, "price_year": int(price_year), **extra, "input_crs": input_crs}
     if source is not None:
@@ -832,6 +835,11 @@ def _provenance_for_all(table: str, frame: pd.DataFrame, source: str, confidence
     return frame
 
 
+def _text_columns(table: str) -> list[str]:
+    numbers, dates = set(_model.NUMERIC[table]), set(_model.DATES[table])
+    return [c for c in _validate.ALL_COLUMNS[table] if c not in numbers | dates and c not in ("directed", "geometry")]
+
+
 def _column_problems(table: str, frame: pd.DataFrame) -> list[str]:
     """Text or date columns that hold numbers, and unknown columns whose name is near a model column."""
     problems = []
@@ -849,6 +857,7 @@ def _column_problems(table: str, frame: pd.DataFrame) -> list[str]:
                     else values.first_valid_index()
                 )
                 value = values[values.notna()].iloc[0]
+                value = value.item() if isinstance(value, np.generic) else value
                 wanted = "dates (YYYY-MM-DD text or datetime64)" if column in dates else "text"
                 problems.append(
                     f"{table}: `{column}` holds numbers ({value!r} for {key!r}); expected {wanted}: "
@@ -856,7 +865,7 @@ def _column_problems(table: str, frame: pd.DataFrame) -> list[str]:
                 )
     present = set(map(str, frame.columns))
     known = {*model, id_column, "geometry", "lat", "lon", "target", *_validate.COMPUTED.get(table, ())}
-    absent = [c for c in model if c not in present]
+    absent = [c for c in model if c not in present and c not in _model.REQUIRED[table]]  # required: named above
     for column in sorted(present - known):
         match = _validate.closest(column, absent)
         if match is not None:
