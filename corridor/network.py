@@ -466,7 +466,7 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
     summary = pd.DataFrame.from_dict(rows, orient="index", columns=list(_model.CONFIDENCES))
     summary.index = pd.MultiIndex.from_tuples(summary.index, names=["table", "figure"])
     summary["share_low"] = summary["L"] / summary[list(_model.CONFIDENCES)].sum(axis=1).where(lambda n: n > 0)
-    summary["given_for_all"] = pd.Series(given, dtype=float).reindex(summary.index, fill_value=0.0)
+    summary["given_for_all"] = pd.Series(given, dtype="int64").reindex(summary.index, fill_value=0)
     return summary
 
 
