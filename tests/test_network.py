@@ -378,3 +378,18 @@ def test_unfilled_suggestions_are_refused_until_filled(toy_frames):
     )
     built = build({**toy_frames, "transfers": filled, "events": None})
     assert len(built.transfers) == 4
+
+
+def test_from_frames_corridor_written_and_read_back_keeps_its_provenance(toy_frames, tmp_path):
+    bare = toy_frames["segments"].drop(columns=["speed_source", "speed_confidence"])
+    built = build({**toy_frames, "segments": bare}, source="made-up survey 2024", confidence="M")
+    back = corridor.read_corridor(built.to_file(tmp_path / "toy.gpkg"))
+    assert back.metadata == built.metadata
+    pd.testing.assert_frame_equal(corridor.confidence_summary(back), corridor.confidence_summary(built))
+
+
+def test_from_frames_takes_places_with_lat_lon_columns(toy, toy_frames):
+    places = pd.read_csv(corridor.datasets.get_path("toy") / "places.csv")
+    built = build({**toy_frames, "places": places})
+    assert_geodataframe_equal(built.places, toy.places, check_like=True)
+    assert built.metadata["input_crs"]["places"] == "EPSG:4326 (read as `lat`/`lon` columns)"
