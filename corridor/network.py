@@ -16,7 +16,8 @@ Index contract
 
 On disk a corridor is a folder (``places.csv`` with ``lat``/``lon``, ``segments.csv`` with a WKT
 ``geometry`` column, ``transfers.csv``, optional ``events.csv``, ``routes.csv`` and ``corridor.toml``) or a GeoPackage
-with layers of the same names.
+with layers of the same names. In memory, :func:`from_frames` builds one from (Geo)DataFrames in any CRS, and
+:func:`suggest_transfers` proposes the transfers where modes, gauges or countries meet.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ __all__ = [
 
 _GEOD = Geod(ellps="WGS84")
 _IDS = {"places": "place_id", "segments": "segment_id", "transfers": "transfer_id"}
+_ID_COLUMNS = {**_IDS, "events": "event_id", "routes": "route_id"}  # events are keyed by (event_id, target)
 _COMPUTED = ("length_km_geodesic", "length_km")
 _DEFAULT_PROVENANCE = "provenance_for_all"  # metadata key: the source and confidence given for all bare figures
 _LENGTH_PROVENANCE = (None, None, "length_source", "length_confidence")
@@ -57,7 +59,7 @@ _LENGTH_PROVENANCE = (None, None, "length_source", "length_confidence")
 class Corridor:
     """A transport corridor: places joined by segments, with transfers at places and dated events.
 
-    Build one with :func:`read_corridor` or :func:`corridor.load_instc`; the tables are ordinary
+    Build one with :func:`read_corridor`, :func:`from_frames` or :func:`corridor.load_instc`; the tables are ordinary
     (Geo)DataFrames, so everything pandas and geopandas do works on them. Methods return new corridors.
 
     Examples
@@ -755,7 +757,11 @@ def from_frames(
         if len(frame.columns):
             problems.extend(_validate.missing_columns(table, frame))
             problems.extend(_column_problems(table, frame))
-    if source is None and any("_source` (" in p or "`source` (" in p for p in problems):
+    bare = [
+        c for table, frame in raw.items() if len(frame.columns) for c in _model.REQUIRED[table]
+        if c.endswith(("source", "confidence")) and c not in _validate.present_columns(frame)
+    ]  # fmt: skip
+    if source is None and bare:
         problems.append(
             "give every figure its own source and confidence in these columns, or pass one `source=` and "
             "`confidence=` to `corridor.from_frames` for all figures without their own (recorded on every row)."
@@ -765,8 +771,7 @@ def from_frames(
     for table, frame in raw.items():  # an empty text column read as float NaN is an empty text column
         text = [c for c in _text_columns(table) if c in frame.columns and frame[c].isna().all()]
         raw[table] = frame.astype(dict.fromkeys(text, object)) if text else frame
-    extra = dict(metadata or {})
-    meta: dict[str, Any] = {"name": name, "price_year": int(price_year), **extra, "input_crs": input_crs}
+    meta: dict[str, Any] = {**(metadata or {}), "name": name, "price_year": int(price_year), "input_crs": input_crs}
     if source is not None:
         meta[_DEFAULT_PROVENANCE] = {"source": source, "confidence": confidence}
     built = _from_tables(raw, meta, source=label)
@@ -794,7 +799,7 @@ def _check_frame_arguments(name: object, price_year: object, source: object, con
 
 def _with_ids(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
     """`frame` with its ids in the id column: taken from that column, or else from a labelled index."""
-    id_column = {**_IDS, "routes": "route_id"}[table]
+    id_column = _ID_COLUMNS[table]
     if id_column in frame.columns:
         return frame.reset_index(drop=True)
     index = frame.index
@@ -816,7 +821,8 @@ def _has_value(frame: pd.DataFrame, column: str) -> pd.Series:
         return frame["lat"].notna()
     if column not in frame.columns:
         return pd.Series(False, index=frame.index)
-    return ~_validate._blank(frame[column]).to_numpy(dtype=bool) & frame[column].notna()
+    values = frame[column]
+    return values.notna() & values.astype("string").str.strip().ne("").fillna(False).astype(bool)
 
 
 def _provenance_for_all(table: str, frame: pd.DataFrame, source: str, confidence: str) -> pd.DataFrame:
@@ -844,7 +850,7 @@ def _column_problems(table: str, frame: pd.DataFrame) -> list[str]:
     """Text or date columns that hold numbers, and unknown columns whose name is near a model column."""
     problems = []
     model = _validate.ALL_COLUMNS[table]
-    id_column = {**_IDS, "routes": "route_id", "events": "event_id"}[table]
+    id_column = _ID_COLUMNS[table]
     numbers, dates = set(_model.NUMERIC[table]), set(_model.DATES[table])
     for column in frame.columns:
         values = frame[column]
@@ -929,6 +935,8 @@ def suggest_transfers(
     True
     """
     if isinstance(network, Corridor):
+        if places is not None or transfers is not None:
+            raise TypeError("`places` and `transfers` go with a segments table; a Corridor brings its own.")
         segments, places, transfers = network.segments, network.places, network.transfers
     elif isinstance(network, pd.DataFrame):
         segments = network
@@ -1001,6 +1009,7 @@ def _segment_ends(segments: pd.DataFrame, places: pd.DataFrame | None) -> pd.Dat
             "order": np.arange(len(segments)) * 2 + (side == "to_place"),
         }))  # fmt: skip
     ends = pd.concat(ends, ignore_index=True).sort_values("order", kind="stable")
+    ends = ends[ends["mode"].isin(_model.MODES) & ends["place"].notna()]  # the validator reports the others
     ends["terminal"] = _model.terminal_keys(ends["place"], ends["mode"], ends["gauge"], ends["country"])
     return ends
 

@@ -177,7 +177,10 @@ def problems_building(frames: dict[str, pd.DataFrame], **options) -> list[str]:
 
 
 def test_from_frames_equals_reading_the_files(toy, toy_frames):
+    before = {table: frame.copy() for table, frame in toy_frames.items()}
     built = build(toy_frames)
+    for table, frame in before.items():  # the caller's frames are left as they were
+        pd.testing.assert_frame_equal(toy_frames[table], frame)
     assert_geodataframe_equal(built.places, toy.places, check_like=True)
     assert_geodataframe_equal(built.segments, toy.segments, check_like=True)
     for table in ("transfers", "events", "routes"):
@@ -393,3 +396,8 @@ def test_from_frames_takes_places_with_lat_lon_columns(toy, toy_frames):
     built = build({**toy_frames, "places": places})
     assert_geodataframe_equal(built.places, toy.places, check_like=True)
     assert built.metadata["input_crs"]["places"] == "EPSG:4326 (read as `lat`/`lon` columns)"
+
+
+def test_suggest_transfers_takes_places_only_with_frames(toy):
+    with pytest.raises(TypeError, match=r"`places` and `transfers` go with a segments table; a Corridor brings"):
+        corridor.suggest_transfers(toy, places=toy.places)
