@@ -234,8 +234,14 @@ def check_columns(corridor: Any) -> list[str]:
                 f"{table}: is a {type(frame).__name__}; expected a GeoDataFrame of {kind}. "
                 "Build the corridor with `corridor.from_frames(...)`."
             )
-        problems.extend(missing_columns(table, frame))
         present = present_columns(frame)
+        if frame.empty and not present & set(ALL_COLUMNS[table]):  # an empty stand-in: one line, not two
+            problems.append(
+                f"{table}: the table is empty and has none of its columns; build the corridor with "
+                f"`corridor.from_frames(...)`, which makes an empty `{table}` table when you leave it out."
+            )
+            continue
+        problems.extend(missing_columns(table, frame))
         others = [
             c for c in (*ALL_COLUMNS[table], *COMPUTED.get(table, ()))
             if c not in present and c not in _model.REQUIRED[table]
