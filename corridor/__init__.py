@@ -11,7 +11,15 @@ from importlib.metadata import PackageNotFoundError, version
 from corridor import datasets, network, observed
 from corridor.datasets import load_instc
 from corridor.errors import CorridorValidationError
-from corridor.network import Corridor, confidence_summary, length_summary, read_corridor, validate
+from corridor.network import (
+    Corridor,
+    confidence_summary,
+    from_frames,
+    length_summary,
+    read_corridor,
+    suggest_transfers,
+    validate,
+)
 
 try:
     __version__ = version("corridor")
@@ -23,10 +31,12 @@ __all__ = [
     "CorridorValidationError",
     "confidence_summary",
     "datasets",
+    "from_frames",
     "length_summary",
     "load_instc",
     "network",
     "observed",
     "read_corridor",
+    "suggest_transfers",
     "validate",
 ]

@@ -27,8 +27,95 @@ _SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
 
 def nearest(value: object, choices: Iterable[object]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest of `choices`, or ``""``."""
+    match = closest(value, choices)
+    return f" (did you mean {match!r}?)" if match is not None else ""
+
+
+def closest(value: object, choices: Iterable[object]) -> str | None:
+    """The closest of `choices` to `value` as text, or None if none is close."""
     match = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return match[0] if match else None
+
+
+# --- columns: what each table must have, and what each column means ---------------------------------------
+
+MEANINGS = {
+    "places": {
+        "place_id": "the place's id, a lowercase slug such as 'aktau'",
+        "name": "the place's name as shown on maps",
+        "country": "ISO 3166 alpha-3 code such as 'KAZ'",
+        "kind": f"one of {list(_model.PLACE_KINDS)}",
+        "locode": "UN/LOCODE where one exists",
+        "source": "where the place's position comes from",
+        "confidence": "H, M or L: how sure the position is",
+    },
+    "segments": {
+        "segment_id": "the segment's id, a lowercase slug",
+        "from_place": "place_id of the place the segment starts at",
+        "to_place": "place_id of the place the segment ends at",
+        "mode": f"one of {list(_model.MODES)}",
+        "gauge_mm": "track gauge in mm (1520, 1435), rail only",
+        "country": "ISO3 country a land segment lies in",
+        "branch": "the corridor branch the segment belongs to (named routes are sets of branches)",
+        "status": f"one of {list(_model.STATUSES)}",
+        "length_km_published": "a published length in km, where one exists (else the geodesic length is used)",
+        "speed_kmh": "typical speed over the segment in km/h",
+        "speed_source": "where the speed comes from, or 'assumption: ...'",
+        "speed_confidence": "H, M or L: how sure the speed is",
+    },
+    "transfers": {
+        "transfer_id": "the transfer's id, a lowercase slug",
+        "place_id": "place_id of the place where the transfer happens",
+        "kind": f"one of {list(_model.TRANSFER_KINDS)}",
+        "from_mode": "mode of the side the cargo arrives on",
+        "to_mode": "mode of the side the cargo leaves on",
+        "time_h_mode": "typical dwell time in hours",
+        "time_source": "where the dwell time comes from, or 'assumption: ...'",
+        "time_confidence": "H, M or L: how sure the dwell time is",
+    },
+    "events": {
+        "event_id": "the event's id, a lowercase slug",
+        "target": "the segment, transfer, place, ISO3 country or sea passage it affects",
+        "effect": f"one of {list(_model.EVENT_EFFECTS)}",
+        "start": "first day in force, YYYY-MM-DD",
+        "source": "where the event is reported",
+        "confidence": "H, M or L: how sure the report is",
+    },
+    "routes": {
+        "route_id": "the route's id, a lowercase slug",
+        "name": "the route's name",
+        "branches": "the ';'-separated segment branches the route may use",
+    },
+}
+ALL_COLUMNS = {
+    "places": _model.PLACE_COLUMNS,
+    "segments": _model.SEGMENT_COLUMNS,
+    "transfers": _model.TRANSFER_COLUMNS,
+    "events": _model.EVENT_COLUMNS,
+    "routes": _model.ROUTE_COLUMNS,
+}
+COMPUTED = {"segments": ("length_km_geodesic", "length_km")}
+
+
+def present_columns(frame: pd.DataFrame) -> set[str]:
+    """Column names of `frame`, counting the names of its index levels."""
+    return {*map(str, frame.columns), *(str(n) for n in frame.index.names if n is not None)}
+
+
+def missing_columns(table: str, frame: pd.DataFrame) -> list[str]:
+    """One problem naming every required column `table` lacks, what each means, and near-miss names present."""
+    present = present_columns(frame)
+    missing = [c for c in _model.REQUIRED[table] if c not in present]
+    if not missing:
+        return []
+    unused = [c for c in present if c not in ALL_COLUMNS[table]]
+    shown = []
+    for column in missing:
+        match = closest(column, unused)  # a near-miss name, offered to the missing column it is closest to
+        hint = f"; did you mean {match!r}?" if match is not None and closest(match, missing) == column else ""
+        shown.append(f"`{column}` ({MEANINGS[table][column]}{hint})")
+    noun = "a required column is" if len(missing) == 1 else f"{len(missing)} required columns are"
+    return [f"{table}: {noun} missing: {', '.join(shown)}."]
 
 
 def _label(table: str, key: object) -> str:
@@ -72,9 +159,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
     Missing optional columns are added empty; missing required columns are reported.
     """
     frame = frame.copy()
-    missing = [c for c in _model.REQUIRED[table] if c not in frame.columns and c not in frame.index.names]
-    for column in missing:
-        problems.append(f"{table}: required column `{column}` is missing{nearest(column, frame.columns)}.")
+    problems.extend(missing_columns(table, frame))
     numeric = set(_model.NUMERIC[table])
     for column in frame.columns:
         if column == "geometry":  # WKT: the parser takes surrounding spaces, and says what is not WKT
@@ -82,14 +167,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = _stripped(frame[column].to_numpy(dtype=object))
             frame[column] = text if column in numeric else pd.array(text, dtype="string")
-    all_columns = {
-        "places": _model.PLACE_COLUMNS,
-        "segments": _model.SEGMENT_COLUMNS,
-        "transfers": _model.TRANSFER_COLUMNS,
-        "events": _model.EVENT_COLUMNS,
-        "routes": _model.ROUTE_COLUMNS,
-    }[table]
-    for column in all_columns:
+    for column in ALL_COLUMNS[table]:
         if column not in frame.columns and column not in frame.index.names:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     for column in _model.NUMERIC[table]:
@@ -119,7 +197,9 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
 
 def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: float) -> list[str]:
     """Every problem of a typed corridor, as messages that name the table, the id, the value and the fix."""
-    problems: list[str] = []
+    problems = check_columns(corridor)
+    if problems:  # the checks below read these columns
+        return problems
     tables = {}
     for table in _model.TABLES:
         frame = getattr(corridor, table)
@@ -137,6 +217,41 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     _check_routes(routes, segments, problems)
     if not problems:
         _check_connected(terminals, problems)
+    return problems
+
+
+def check_columns(corridor: Any) -> list[str]:
+    """Tables that are not (Geo)DataFrames or lack columns: required ones with their meaning, then the rest."""
+    problems: list[str] = []
+    for table in _model.TABLES:
+        frame = getattr(corridor, table)
+        if not isinstance(frame, pd.DataFrame):
+            problems.append(f"{table}: is a {type(frame).__name__}; expected a DataFrame.")
+            continue
+        if table in ("places", "segments") and not hasattr(frame, "crs"):
+            kind = "Points" if table == "places" else "LineStrings"
+            problems.append(
+                f"{table}: is a {type(frame).__name__}; expected a GeoDataFrame of {kind}. "
+                "Build the corridor with `corridor.from_frames(...)`."
+            )
+        present = present_columns(frame)
+        if frame.empty and not present & set(ALL_COLUMNS[table]):  # an empty stand-in: one line, not two
+            problems.append(
+                f"{table}: the table is empty and has none of its columns; build the corridor with "
+                f"`corridor.from_frames(...)`, which makes an empty `{table}` table when you leave it out."
+            )
+            continue
+        problems.extend(missing_columns(table, frame))
+        others = [
+            c for c in (*ALL_COLUMNS[table], *COMPUTED.get(table, ()))
+            if c not in present and c not in _model.REQUIRED[table]
+        ]  # fmt: skip
+        if others:
+            problems.append(
+                f"{table}: {len(others)} optional or computed column{'s are' if len(others) > 1 else ' is'} missing "
+                f"({', '.join(f'`{c}`' for c in others)}); build the corridor with `corridor.from_frames(...)`, "
+                "which adds optional columns empty and computes lengths."
+            )
     return problems
 
 

@@ -16,7 +16,8 @@ Index contract
 
 On disk a corridor is a folder (``places.csv`` with ``lat``/``lon``, ``segments.csv`` with a WKT
 ``geometry`` column, ``transfers.csv``, optional ``events.csv``, ``routes.csv`` and ``corridor.toml``) or a GeoPackage
-with layers of the same names.
+with layers of the same names. In memory, :func:`from_frames` builds one from (Geo)DataFrames in any CRS, and
+:func:`suggest_transfers` proposes the transfers where modes, gauges or countries meet.
 """
 
 from __future__ import annotations
@@ -35,22 +36,30 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import Geod
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
 from corridor import _model, _validate
 from corridor.errors import CorridorValidationError
 
-__all__ = ["Corridor", "read_corridor", "validate", "length_summary", "confidence_summary"]
+__all__ = [
+    "Corridor", "read_corridor", "from_frames", "suggest_transfers", "validate", "length_summary",
+    "confidence_summary",
+]  # fmt: skip
 
 _GEOD = Geod(ellps="WGS84")
 _IDS = {"places": "place_id", "segments": "segment_id", "transfers": "transfer_id"}
+_ID_COLUMNS = {**_IDS, "events": "event_id", "routes": "route_id"}  # events are keyed by (event_id, target)
 _COMPUTED = ("length_km_geodesic", "length_km")
+_DEFAULT_PROVENANCE = "provenance_for_all"  # metadata key: the source and confidence given for all bare figures
+_LENGTH_PROVENANCE = (None, None, "length_source", "length_confidence")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Corridor:
     """A transport corridor: places joined by segments, with transfers at places and dated events.
 
-    Build one with :func:`read_corridor` or :func:`corridor.load_instc`; the tables are ordinary
+    Build one with :func:`read_corridor`, :func:`from_frames` or :func:`corridor.load_instc`; the tables are ordinary
     (Geo)DataFrames, so everything pandas and geopandas do works on them. Methods return new corridors.
 
     Examples
@@ -309,20 +318,95 @@ def read_corridor(path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, leng
 def validate(
     corridor: Corridor, *, max_end_gap_km: float = 5.0, length_tolerance: float = 0.2, source: str = "corridor"
 ) -> None:
-    """Check a corridor against the data model and raise one error that lists every problem.
+    r"""Check a corridor against the data model and raise one error that lists every problem.
 
     Checks ids, references to places, geometry and CRS, allowed values of mode/status/kind/effect,
     ISO3 country codes, positive lengths and speeds, ordered ranges, a source and a confidence for every
     figure, segment ends near their places, recorded vs geodesic lengths, transfer terminals that some
-    segment reaches, event targets, and that the network is one connected piece.
+    segment reaches, event targets, and that the network is one connected piece (if not, it names the
+    transfers needed where modes, gauges or countries meet). A corridor built directly with
+    ``Corridor(...)`` gets its missing columns listed, each with what it means.
 
     Raises
     ------
     CorridorValidationError
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> no_ports = toy.transfers.drop(["c_port", "d_port"])
+    >>> broken = corridor.Corridor(toy.places, toy.segments, no_ports, toy.events.iloc[:0])
+    >>> try:
+    ...     corridor.validate(broken)
+    ... except corridor.CorridorValidationError as error:
+    ...     print(*error.problems[1].split("; "), sep="\n")
+    transfers are needed where modes, gauges or countries meet: at 'c' a port_call (rail 1520 mm SWE / sea)
+    at 'd' a port_call (road SWE / sea)
+    `corridor.suggest_transfers(...)` proposes them as a table to fill in.
     """
     problems = _validate.check_corridor(corridor, max_end_gap_km=max_end_gap_km, length_tolerance=length_tolerance)
+    if not _validate.check_columns(corridor):
+        problems.extend(_blank_figures(corridor))
+    if any(p.startswith("the network falls into") for p in problems):
+        problems.extend(_needed_transfers(corridor))
     if problems:
         raise CorridorValidationError(problems, source=source)
+
+
+def _blank_figures(corridor: Corridor) -> list[str]:
+    """Figures every element needs: a speed for each segment, a dwell time for each transfer."""
+    problems = []
+    for key in corridor.segments.index[corridor.segments["speed_kmh"].isna()]:
+        problems.append(
+            f"segments[{key!r}]: `speed_kmh` is blank; give the typical speed (km/h) with `speed_source` and "
+            "`speed_confidence`."
+        )
+    for key in corridor.transfers.index[corridor.transfers["time_h_mode"].isna()]:
+        problems.append(
+            f"transfers[{key!r}]: `time_h_mode` is blank; fill in the dwell time (h, with `time_h_min` and "
+            "`time_h_max`) from a source, with `time_source` and `time_confidence`."
+        )
+    return problems
+
+
+def _needed_transfers(corridor: Corridor) -> list[str]:
+    """The proposed transfers that would join pieces of a network that falls apart, as one problem."""
+    proposed = suggest_transfers(corridor)
+    if proposed.empty:
+        return []
+    (seg_from, seg_to), (tr_from, tr_to) = (
+        _model.segment_terminals(corridor.segments),
+        _model.transfer_terminals(corridor.transfers),
+    )
+    starts = pd.concat([seg_from, tr_from], ignore_index=True)
+    ends = pd.concat([seg_to, tr_to], ignore_index=True)
+    new_from, new_to = _model.transfer_terminals(proposed)
+    codes, labels = pd.factorize(np.concatenate([starts, ends, new_from, new_to]))
+    n, m = len(starts), len(new_from)
+    graph = coo_array((np.ones(n), (codes[:n], codes[n : 2 * n])), shape=(len(labels), len(labels)))
+    _, piece = connected_components(graph, directed=False)
+    joins = piece[codes[2 * n : 2 * n + m]] != piece[codes[2 * n + m :]]
+    shown = [
+        f"at {row.place_id!r} a {row.kind} ({_side(row, 'from')} / {_side(row, 'to')})"
+        for row in proposed[joins].itertuples()
+    ]
+    return [
+        "transfers are needed where modes, gauges or countries meet: "
+        + "; ".join(shown)
+        + "; `corridor.suggest_transfers(...)` proposes them as a table to fill in."
+    ]
+
+
+def _side(row: Any, side: str) -> str:
+    gauge, country = getattr(row, f"{side}_gauge_mm"), getattr(row, f"{side}_country")
+    return " ".join(
+        [
+            getattr(row, f"{side}_mode"),
+            *([f"{gauge:g} mm"] if pd.notna(gauge) else []),
+            *([country] if pd.notna(country) else []),
+        ]
+    )
 
 
 def length_summary(corridor: Corridor, *, by: str = "branch") -> pd.DataFrame:
@@ -357,28 +441,34 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
     Returns a DataFrame indexed by (table, figure) with columns ``H``, ``M``, ``L`` and ``share_low``.
     Besides the recorded figures it has the row ``("segments", "length_km")``: every length routing uses,
     published or taken from the geometry, counted by ``length_confidence``; a length without a confidence
-    counts in none of the columns.
+    counts in none of the columns. ``given_for_all`` counts the figures whose source and confidence are the
+    one pair given for all figures without their own (the ``source`` and ``confidence`` of
+    :func:`from_frames`), rather than their own.
 
     Examples
     --------
     >>> import corridor
     >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     >>> corridor.confidence_summary(toy).loc[("transfers", "time_h_mode")].tolist()
-    [4.0, 0.0, 0.0, 0.0]
+    [4.0, 0.0, 0.0, 0.0, 0.0]
     """
     rows = {}
-    for table, figures in _model.FIGURES.items():
+    given = {}
+    default = corridor.metadata.get(_DEFAULT_PROVENANCE) or {}
+    for table, figures in {**_model.FIGURES, "segments_length": {"length_km": _LENGTH_PROVENANCE}}.items():
+        table = table.removesuffix("_length")
         frame = getattr(corridor, table)
-        for figure, (_, _, _, confidence) in figures.items():
+        for figure, (_, _, source, confidence) in figures.items():
             present = frame.geometry.notna() if figure == "geometry" else frame[figure].notna()
             counts = frame.loc[present, confidence].value_counts()
             rows[(table, figure)] = [int(counts.get(level, 0)) for level in _model.CONFIDENCES]
-    segments = corridor.segments
-    counts = segments.loc[segments["length_km"].notna(), "length_confidence"].value_counts()
-    rows[("segments", "length_km")] = [int(counts.get(level, 0)) for level in _model.CONFIDENCES]
+            if default:
+                same = frame[source].eq(default["source"]) & frame[confidence].eq(default["confidence"])
+                given[(table, figure)] = int((present & same.fillna(False)).sum())
     summary = pd.DataFrame.from_dict(rows, orient="index", columns=list(_model.CONFIDENCES))
     summary.index = pd.MultiIndex.from_tuples(summary.index, names=["table", "figure"])
-    summary["share_low"] = summary["L"] / summary.sum(axis=1).where(lambda n: n > 0)
+    summary["share_low"] = summary["L"] / summary[list(_model.CONFIDENCES)].sum(axis=1).where(lambda n: n > 0)
+    summary["given_for_all"] = pd.Series(given, dtype="int64").reindex(summary.index, fill_value=0)
     return summary
 
 
@@ -535,3 +625,467 @@ def _in_service(frame: pd.DataFrame, day: pd.Timestamp, undated: pd.Series) -> p
     start, end = frame["available_from"], frame["available_until"]
     opened = (start <= day) | (start.isna() & undated)
     return opened & ~(end <= day)
+
+
+# --- building a corridor from frames ------------------------------------------------------------------------
+
+
+def from_frames(
+    places: pd.DataFrame,
+    segments: pd.DataFrame,
+    transfers: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    routes: pd.DataFrame | None = None,
+    *,
+    name: str,
+    price_year: int,
+    source: str | None = None,
+    confidence: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    max_end_gap_km: float = 5.0,
+    length_tolerance: float = 0.2,
+) -> Corridor:
+    """Build and validate a corridor from (Geo)DataFrames already in memory, in any CRS.
+
+    The tables follow the same schema as the files :func:`read_corridor` reads (see the module docstring);
+    optional columns may be left out and are added empty. Geometries are reprojected to EPSG:4326 (the
+    input CRS of each table is recorded in ``metadata["input_crs"]``), and ``length_km_geodesic`` and
+    ``length_km`` are computed from the geometry as on reading.
+
+    Parameters
+    ----------
+    places : GeoDataFrame
+        Points, one per place; ids (``place_id``) as the index or in a ``place_id`` column. A plain
+        DataFrame with ``lat``/``lon`` columns (degrees, WGS84) works too.
+    segments : GeoDataFrame
+        LineStrings, one per link; ids (``segment_id``) as the index or in a column.
+    transfers : DataFrame, optional
+        Dwell at places where modes, gauges or countries meet; ids (``transfer_id``) as the index or in a
+        column. Leave it out and the error lists the transfers needed; :func:`suggest_transfers`
+        proposes them as a table to fill in.
+    events, routes : DataFrame, optional
+        Dated closures and disruptions (``event_id`` and ``target`` as columns or index levels), and
+        named routes (``route_id``).
+    name : str
+        The corridor's name, shown on maps and in reports.
+    price_year : int
+        The year whose US$ the money figures are in.
+    source, confidence : str, optional
+        One source and one confidence (H, M or L) for every figure that has neither of its own: recorded
+        on each such row, and counted as ``given_for_all`` by :func:`confidence_summary`. Give both or
+        neither; without them every figure needs its own source and confidence columns.
+    metadata : dict, optional
+        More metadata: ``description``, ``key_places`` (labelled on maps), ``branches``, ...
+    max_end_gap_km, length_tolerance : float
+        As for :func:`read_corridor`.
+
+    Returns
+    -------
+    Corridor
+        Validated, in EPSG:4326, indexed by id.
+
+    Raises
+    ------
+    CorridorValidationError
+        Listing every problem: missing columns with what each means (and a near-miss name where one is
+        present), ids missing, a missing CRS, text columns holding numbers, then every bad cell, and the
+        transfers needed where modes, gauges or countries meet.
+    TypeError, ValueError
+        For arguments of the wrong kind (a table that is not a DataFrame, a confidence not H/M/L).
+
+    Examples
+    --------
+    Two places 100 km apart in a projected CRS (UTM zone 33N), one road, one source for all figures:
+
+    >>> import corridor, geopandas as gpd, shapely
+    >>> places = gpd.GeoDataFrame(
+    ...     {"name": ["West", "East"], "country": ["SWE", "SWE"], "kind": ["city", "city"]},
+    ...     geometry=gpd.points_from_xy([400_000, 500_000], [6_500_000, 6_500_000]),
+    ...     index=pd.Index(["west", "east"], name="place_id"), crs="EPSG:32633",
+    ... )
+    >>> segments = gpd.GeoDataFrame(
+    ...     {"from_place": ["west"], "to_place": ["east"], "mode": ["road"], "country": ["SWE"],
+    ...      "status": ["operational"], "speed_kmh": [60.0]},
+    ...     geometry=[shapely.LineString([(400_000, 6_500_000), (500_000, 6_500_000)])],
+    ...     index=pd.Index(["west_east_road"], name="segment_id"), crs="EPSG:32633",
+    ... )
+    >>> c = corridor.from_frames(places, segments, name="Two towns", price_year=2024,
+    ...                          source="made-up example", confidence="H")
+    >>> c
+    <Corridor 'Two towns': 2 places, 1 segments, 0 transfers, 0 events, 0 routes>
+    >>> round(c.segments.loc["west_east_road", "length_km"], 1), c.metadata["input_crs"]["segments"]
+    (np.float64(100.0), 'EPSG:32633')
+    >>> c.segments.loc["west_east_road", ["speed_source", "speed_confidence"]].tolist()
+    ['made-up example', 'H']
+    """
+    _check_frame_arguments(name, price_year, source, confidence)
+    given = {"places": places, "segments": segments, "transfers": transfers, "events": events, "routes": routes}
+    for table, frame in given.items():
+        if frame is not None and not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"`{table}` is a {type(frame).__name__}; expected a (Geo)DataFrame.")
+    label = f"corridor {name!r}"
+    problems: list[str] = []
+    input_crs: dict[str, str] = {}
+    raw: dict[str, pd.DataFrame] = {}
+    for table in ("places", "segments"):
+        frame = _with_ids(table, given[table], problems)
+        if isinstance(frame, gpd.GeoDataFrame):
+            if frame.geometry.name != "geometry":
+                frame = frame.rename_geometry("geometry")
+            if frame.crs is None:
+                problems.append(
+                    f"{table}: the CRS is missing; set the CRS the coordinates are in with `.set_crs(...)` "
+                    "('EPSG:4326' for lon/lat degrees)."
+                )
+            else:
+                input_crs[table] = frame.crs.to_string()
+                frame = frame.to_crs(_model.CRS)
+        else:
+            shape = "`lat`/`lon` columns" if table == "places" else "WKT `geometry` text"
+            input_crs[table] = f"{_model.CRS} (read as {shape})"
+        raw[table] = frame
+    empty = pd.DataFrame(columns=["transfer_id", *_model.TRANSFER_COLUMNS])
+    raw["transfers"] = empty if transfers is None else _with_ids("transfers", transfers, problems)
+    if events is None or (events.empty and len(events.columns) == 0):
+        raw["events"] = pd.DataFrame()
+    else:
+        raw["events"] = events.reset_index() if {"event_id", "target"} & set(events.index.names) else events
+    raw["routes"] = pd.DataFrame() if routes is None else _with_ids("routes", routes, problems)
+    for table, frame in raw.items():
+        if source is not None and confidence is not None and len(frame):
+            raw[table] = frame = _provenance_for_all(table, frame, source, confidence)
+        if len(frame.columns):
+            problems.extend(_validate.missing_columns(table, frame))
+            problems.extend(_column_problems(table, frame))
+    bare = [
+        c for table, frame in raw.items() if len(frame.columns) for c in _model.REQUIRED[table]
+        if c.endswith(("source", "confidence")) and c not in _validate.present_columns(frame)
+    ]  # fmt: skip
+    if source is None and bare:
+        problems.append(
+            "give every figure its own source and confidence in these columns, or pass one `source=` and "
+            "`confidence=` to `corridor.from_frames` for all figures without their own (recorded on every row)."
+        )
+    if problems:
+        raise CorridorValidationError(problems, source=label)
+    for table, frame in raw.items():  # an empty text column read as float NaN is an empty text column
+        text = [c for c in _text_columns(table) if c in frame.columns and frame[c].isna().all()]
+        raw[table] = frame.astype(dict.fromkeys(text, object)) if text else frame
+    meta: dict[str, Any] = {**(metadata or {}), "name": name, "price_year": int(price_year), "input_crs": input_crs}
+    if source is not None:
+        meta[_DEFAULT_PROVENANCE] = {"source": source, "confidence": confidence}
+    built = _from_tables(raw, meta, source=label)
+    validate(built, max_end_gap_km=max_end_gap_km, length_tolerance=length_tolerance, source=label)
+    return built
+
+
+def _check_frame_arguments(name: object, price_year: object, source: object, confidence: object) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"`name` was {name!r}; expected the corridor's name, such as 'Middle Corridor'.")
+    if isinstance(price_year, bool) or not isinstance(price_year, int | np.integer) or not 1900 <= price_year <= 2100:
+        raise ValueError(f"`price_year` was {price_year!r}; expected the year of the US$ figures, such as 2024.")
+    if (source is None) != (confidence is None):
+        raise ValueError(
+            f"`source` was {source!r} and `confidence` {confidence!r}; give both (one source and one confidence "
+            "for all figures without their own) or neither."
+        )
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise ValueError(f"`source` was {source!r}; expected text that says where the figures come from.")
+    if confidence is not None and confidence not in _model.CONFIDENCES:
+        raise ValueError(
+            f"`confidence` was {confidence!r}; expected one of {list(_model.CONFIDENCES)} (high, medium, low)."
+        )
+
+
+def _with_ids(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """`frame` with its ids in the id column: taken from that column, or else from a labelled index."""
+    id_column = _ID_COLUMNS[table]
+    if id_column in frame.columns:
+        return frame.reset_index(drop=True)
+    index = frame.index
+    if index.name == id_column or (index.name is None and index.nlevels == 1 and not isinstance(index, pd.RangeIndex)):
+        return frame.rename_axis(id_column).reset_index()
+    near = _validate.closest(id_column, [*map(str, frame.columns), *(str(n) for n in index.names if n)])
+    hint = f" (did you mean {near!r}?)" if near is not None else ""
+    problems.append(
+        f"{table}: no ids{hint}: give each row its `{id_column}` ({_validate.MEANINGS[table][id_column]}) "
+        f"as the index or in a `{id_column}` column."
+    )
+    return frame.assign(**{id_column: pd.Series(pd.NA, index=frame.index, dtype="string")}).reset_index(drop=True)
+
+
+def _has_value(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column == "geometry" and isinstance(frame, gpd.GeoDataFrame):
+        return ~(frame.geometry.isna() | frame.geometry.is_empty)
+    if column == "geometry" and "lat" in frame.columns:
+        return frame["lat"].notna()
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    values = frame[column]
+    return values.notna() & values.astype("string").str.strip().ne("").fillna(False).astype(bool)
+
+
+def _provenance_for_all(table: str, frame: pd.DataFrame, source: str, confidence: str) -> pd.DataFrame:
+    """Give `source` and `confidence` to every figure of `table` that has a value and neither of its own."""
+    frame = frame.copy()
+    for figure, (_, _, source_column, confidence_column) in _model.FIGURES.get(table, {}).items():
+        has_value = _has_value(frame, figure)
+        if not has_value.any():
+            continue
+        for column in (source_column, confidence_column):
+            if column not in frame.columns:
+                frame[column] = pd.Series(pd.NA, index=frame.index, dtype=object)
+        bare = has_value & ~_has_value(frame, source_column) & ~_has_value(frame, confidence_column)
+        frame[source_column] = frame[source_column].astype(object).where(~bare, source)
+        frame[confidence_column] = frame[confidence_column].astype(object).where(~bare, confidence)
+    return frame
+
+
+def _text_columns(table: str) -> list[str]:
+    numbers, dates = set(_model.NUMERIC[table]), set(_model.DATES[table])
+    return [c for c in _validate.ALL_COLUMNS[table] if c not in numbers | dates and c not in ("directed", "geometry")]
+
+
+def _column_problems(table: str, frame: pd.DataFrame) -> list[str]:
+    """Text or date columns that hold numbers, and unknown columns whose name is near a model column."""
+    problems = []
+    model = _validate.ALL_COLUMNS[table]
+    id_column = _ID_COLUMNS[table]
+    numbers, dates = set(_model.NUMERIC[table]), set(_model.DATES[table])
+    for column in frame.columns:
+        values = frame[column]
+        if column in model and column not in numbers and column not in ("directed", "geometry"):
+            numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            if numeric and values.notna().any():
+                key = (
+                    frame[id_column][values.notna()].iloc[0]
+                    if id_column in frame.columns
+                    else values.first_valid_index()
+                )
+                value = values[values.notna()].iloc[0]
+                value = value.item() if isinstance(value, np.generic) else value
+                wanted = "dates (YYYY-MM-DD text or datetime64)" if column in dates else "text"
+                problems.append(
+                    f"{table}: `{column}` holds numbers ({value!r} for {key!r}); expected {wanted}: "
+                    f"{_validate.MEANINGS[table].get(column, 'see the data model')}."
+                )
+    present = set(map(str, frame.columns))
+    known = {*model, id_column, "geometry", "lat", "lon", "target", *_validate.COMPUTED.get(table, ())}
+    absent = [c for c in model if c not in present and c not in _model.REQUIRED[table]]  # required: named above
+    for column in sorted(present - known):
+        match = _validate.closest(column, absent)
+        if match is not None:
+            meaning = _validate.MEANINGS[table].get(match)
+            problems.append(
+                f"{table}: column `{column}` is not in the data model; did you mean `{match}`"
+                f"{f' ({meaning})' if meaning else ''}? Rename it, or it is ignored."
+            )
+    if table == "segments" and "length_km" in present and "length_km_published" not in present:
+        problems.append(
+            "segments: `length_km` is computed (the published length, else the geodesic one); put published "
+            "lengths in `length_km_published` with `length_source` and `length_confidence`."
+        )
+    return problems
+
+
+def suggest_transfers(
+    network: Corridor | pd.DataFrame,
+    *,
+    places: pd.DataFrame | None = None,
+    transfers: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Propose the transfers missing where modes, gauges or countries meet at a place, as a table to fill in.
+
+    Every segment end attaches to a terminal of its place: one per mode, rail gauge and (on land) country.
+    Where a place holds terminals that no transfer joins, one transfer is proposed between each two
+    unjoined groups of them, with its kind guessed: ``port_call`` between land and water,
+    ``border_crossing`` between countries, ``transshipment`` between modes, ``gauge_change`` between
+    gauges. Times, costs and their sources are left blank, never invented: ``fill_in`` says what to fill.
+
+    Parameters
+    ----------
+    network : Corridor or GeoDataFrame
+        A corridor, or the segments table of one being built (ids as the index or a ``segment_id``
+        column; ``from_place``, ``to_place``, ``mode``, and ``gauge_mm`` and ``country`` where they apply).
+    places : DataFrame, optional
+        With frames: places with their ``country``, for land segments or transfers that leave theirs blank.
+    transfers : DataFrame, optional
+        With frames: the transfers there are already; only the missing ones are proposed.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by a proposed ``transfer_id`` (``<place>_<kind>``), with every transfer column (the
+        figures blank), ``joins`` (the segments each side comes from) and ``fill_in``. Edit it and pass it
+        to :func:`from_frames` as ``transfers`` (``joins`` and ``fill_in`` may stay; they are ignored).
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> proposed = corridor.suggest_transfers(toy.segments, places=toy.places)
+    >>> proposed[["place_id", "kind", "from_mode", "to_mode", "to_country"]]
+                      place_id             kind from_mode to_mode to_country
+    transfer_id
+    b_border_crossing        b  border_crossing      rail    rail        SWE
+    b_transshipment          b    transshipment      rail    road        SWE
+    c_port_call              c        port_call      rail     sea       <NA>
+    d_port_call              d        port_call      road     sea       <NA>
+    >>> corridor.suggest_transfers(toy).empty  # the toy corridor has every transfer it needs
+    True
+    """
+    if isinstance(network, Corridor):
+        if places is not None or transfers is not None:
+            raise TypeError("`places` and `transfers` go with a segments table; a Corridor brings its own.")
+        segments, places, transfers = network.segments, network.places, network.transfers
+    elif isinstance(network, pd.DataFrame):
+        segments = network
+    else:
+        raise TypeError(f"`network` is a {type(network).__name__}; expected a Corridor or a segments GeoDataFrame.")
+    ends = _segment_ends(segments, places)
+    joined = _transfer_pairs(transfers, places)
+    rows = []
+    for place, at in ends.groupby("place", sort=False):
+        terminals = [row for _, row in at.drop_duplicates("terminal").iterrows()]
+        group = {t["terminal"]: t["terminal"] for t in terminals}
+
+        def root(t: str, group: dict[str, str] = group) -> str:
+            while group[t] != t:
+                t = group[t]
+            return t
+
+        for a, b in joined:
+            if a in group and b in group:
+                group[root(a)] = root(b)
+        pairs = [(x, y) for i, x in enumerate(terminals) for y in terminals[i + 1 :]]
+        for x, y in sorted(pairs, key=lambda pair: _pair_weight(*pair)):  # stable: ties keep table order
+            if root(x["terminal"]) != root(y["terminal"]):
+                group[root(x["terminal"])] = root(y["terminal"])
+                rows.append(_proposal(str(place), x, y, at))
+    columns = ["transfer_id", *_model.TRANSFER_COLUMNS, "joins", "fill_in"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["transfer_id"] = _unique_ids(table["transfer_id"])
+    for column in ("from_gauge_mm", "to_gauge_mm", *_FIGURE_COLUMNS):
+        table[column] = pd.to_numeric(table[column]).astype(float)
+    text = [c for c in columns if c not in ("from_gauge_mm", "to_gauge_mm", "directed", *_FIGURE_COLUMNS)]
+    table[text] = table[text].astype("string")
+    table["directed"] = table["directed"].astype(bool)
+    return table.set_index("transfer_id")
+
+
+_FIGURE_COLUMNS = (
+    "time_h_min", "time_h_mode", "time_h_max", "cost_usd_per_teu_min", "cost_usd_per_teu", "cost_usd_per_teu_max",
+    "capacity_mtpa",
+)  # fmt: skip
+_FILL_IN = (
+    "time_h_min, time_h_mode, time_h_max (dwell, h) with time_source and time_confidence; cost_usd_per_teu "
+    "with cost_source and cost_confidence where known; check the kind"
+)
+
+
+def _segment_ends(segments: pd.DataFrame, places: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per segment end: segment, place, mode, gauge, country and terminal label, in table order."""
+    needed = [c for c in ("from_place", "to_place", "mode") if c not in segments.columns]
+    if needed:
+        raise ValueError(
+            f"`segments` has no {', '.join(f'`{c}`' for c in needed)}; expected the segments table "
+            "(from_place, to_place, mode, and gauge_mm and country where they apply)."
+        )
+    ids = (
+        segments["segment_id"] if "segment_id" in segments.columns else pd.Series(segments.index, index=segments.index)
+    )
+    mode = segments["mode"].astype("string").str.strip()
+    gauge = pd.to_numeric(segments.get("gauge_mm", pd.Series(np.nan, index=segments.index)), errors="coerce")
+    gauge = gauge.where(mode.eq("rail"))
+    country = segments.get("country", pd.Series(pd.NA, index=segments.index)).astype("string").str.strip()
+    place_country = _place_countries(places)
+    ends = []
+    for side in ("from_place", "to_place"):
+        place = segments[side].astype("string").str.strip()
+        land_country = country.fillna(place.map(place_country).astype("string"))
+        ends.append(pd.DataFrame({
+            "segment": ids.to_numpy(), "place": place.to_numpy(), "mode": mode.to_numpy(),
+            "gauge": gauge.to_numpy(), "country": land_country.where(~mode.isin(_model.WATER_MODES)).to_numpy(),
+            "order": np.arange(len(segments)) * 2 + (side == "to_place"),
+        }))  # fmt: skip
+    ends = pd.concat(ends, ignore_index=True).sort_values("order", kind="stable")
+    ends = ends[ends["mode"].isin(_model.MODES) & ends["place"].notna()]  # the validator reports the others
+    ends["terminal"] = _model.terminal_keys(ends["place"], ends["mode"], ends["gauge"], ends["country"])
+    return ends
+
+
+def _place_countries(places: pd.DataFrame | None) -> pd.Series:
+    if places is None or "country" not in places.columns:
+        return pd.Series(dtype="string")
+    ids = places["place_id"] if "place_id" in places.columns else pd.Series(places.index, index=places.index)
+    countries = pd.Series(places["country"].to_numpy(), index=pd.Index(ids.astype(str))).astype("string")
+    return countries[~countries.index.duplicated()]
+
+
+def _transfer_pairs(transfers: pd.DataFrame | None, places: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """Terminal labels each existing transfer joins."""
+    if transfers is None or transfers.empty:
+        return []
+    frame = transfers.copy()
+    for column in _model.TRANSFER_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    place_country = _place_countries(places)
+    for side in ("from", "to"):
+        frame[f"{side}_gauge_mm"] = pd.to_numeric(frame[f"{side}_gauge_mm"], errors="coerce")
+        on_land = ~frame[f"{side}_mode"].isin(_model.WATER_MODES)
+        default = frame["place_id"].astype("string").map(place_country)
+        frame[f"{side}_country"] = (
+            frame[f"{side}_country"].astype("string").where(~on_land | frame[f"{side}_country"].notna(), default)
+        )
+    start, end = _model.transfer_terminals(frame)
+    return list(zip(start, end, strict=True))
+
+
+def _pair_weight(x: pd.Series, y: pd.Series) -> int:
+    """How natural a transfer between two terminals is (lowest first).
+
+    A port call, then a border crossing or a gauge change, then a change of land mode; a border crossing that
+    also changes mode or gauge comes last.
+    """
+    kind = _transfer_kind(x, y)
+    weight = {"port_call": 1, "border_crossing": 2, "gauge_change": 2, "transshipment": 3}[kind]
+    unlike = x["mode"] != y["mode"] or str(x["gauge"]) != str(y["gauge"])
+    return weight + 2 * int(kind == "border_crossing" and unlike)
+
+
+def _transfer_kind(x: pd.Series, y: pd.Series) -> str:
+    water_x, water_y = x["mode"] in _model.WATER_MODES, y["mode"] in _model.WATER_MODES
+    if water_x != water_y:
+        return "port_call"
+    if water_x:
+        return "transshipment"
+    if pd.notna(x["country"]) and pd.notna(y["country"]) and x["country"] != y["country"]:
+        return "border_crossing"
+    return "transshipment" if x["mode"] != y["mode"] else "gauge_change"
+
+
+def _describe(end: pd.Series, at: pd.DataFrame) -> str:
+    gauge = f" {end['gauge']:g} mm" if pd.notna(end["gauge"]) else ""
+    country = f" {end['country']}" if pd.notna(end["country"]) else ""
+    segments = at.loc[at["terminal"] == end["terminal"], "segment"].astype(str).unique()
+    return f"{end['mode']}{gauge}{country} ({', '.join(segments)})"
+
+
+def _proposal(place: str, x: pd.Series, y: pd.Series, at: pd.DataFrame) -> dict[str, Any]:
+    kind = _transfer_kind(x, y)
+    return {
+        "transfer_id": f"{place}_{kind}", "place_id": place, "kind": kind,
+        "from_mode": x["mode"], "from_gauge_mm": x["gauge"], "from_country": x["country"],
+        "to_mode": y["mode"], "to_gauge_mm": y["gauge"], "to_country": y["country"], "directed": False,
+        "joins": f"{_describe(x, at)} / {_describe(y, at)}", "fill_in": _FILL_IN,
+    }  # fmt: skip
+
+
+def _unique_ids(ids: pd.Series) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for key in ids:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}_{seen[key]}")
+    return out

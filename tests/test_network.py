@@ -1,7 +1,9 @@
 import datetime as dt
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 from geopandas.testing import assert_geodataframe_equal
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -140,3 +142,262 @@ def test_confidence_summary_counts_every_figure(toy):
     summary = corridor.confidence_summary(toy)
     assert summary.loc[("segments", "speed_kmh"), "H"] == 4
     assert summary.loc[("places", "geometry")].tolist()[:3] == [4, 0, 0]
+
+
+# --- from_frames ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def toy_frames() -> dict[str, pd.DataFrame]:
+    """The toy corridor's tables as a user holds them in a notebook: GeoDataFrames read from the CSV files."""
+    folder = corridor.datasets.get_path("toy")
+    places = pd.read_csv(folder / "places.csv")
+    segments = pd.read_csv(folder / "segments.csv")
+    return {
+        "places": gpd.GeoDataFrame(
+            places.drop(columns=["lat", "lon"]), geometry=gpd.points_from_xy(places["lon"], places["lat"]), crs=4326
+        ),
+        "segments": gpd.GeoDataFrame(
+            segments.drop(columns="geometry"), geometry=gpd.GeoSeries.from_wkt(segments["geometry"]), crs=4326
+        ),
+        "transfers": pd.read_csv(folder / "transfers.csv"),
+        "events": pd.read_csv(folder / "events.csv"),
+        "routes": pd.read_csv(folder / "routes.csv"),
+    }
+
+
+def build(frames: dict[str, pd.DataFrame], **options) -> corridor.Corridor:
+    return corridor.from_frames(**frames, **{"name": "Toy corridor", "price_year": 2022, **options})
+
+
+def problems_building(frames: dict[str, pd.DataFrame], **options) -> list[str]:
+    with pytest.raises(corridor.CorridorValidationError) as info:
+        build(frames, **options)
+    return info.value.problems
+
+
+def test_from_frames_equals_reading_the_files(toy, toy_frames):
+    before = {table: frame.copy() for table, frame in toy_frames.items()}
+    built = build(toy_frames)
+    for table, frame in before.items():  # the caller's frames are left as they were
+        pd.testing.assert_frame_equal(toy_frames[table], frame)
+    assert_geodataframe_equal(built.places, toy.places, check_like=True)
+    assert_geodataframe_equal(built.segments, toy.segments, check_like=True)
+    for table in ("transfers", "events", "routes"):
+        pd.testing.assert_frame_equal(getattr(built, table), getattr(toy, table), check_like=True)
+    assert built.metadata == {"name": "Toy corridor", "price_year": 2022,
+                              "input_crs": {"places": "EPSG:4326", "segments": "EPSG:4326"}}  # fmt: skip
+
+
+def test_from_frames_takes_ids_from_the_index_too(toy, toy_frames):
+    frames = {
+        **toy_frames,
+        "places": toy_frames["places"].set_index("place_id"),
+        "segments": toy_frames["segments"].set_index("segment_id").rename_axis(None),  # unnamed but labelled
+        "events": toy_frames["events"].set_index(["event_id", "target"]),
+    }
+    built = build(frames)
+    assert built.places.index.equals(toy.places.index) and built.segments.index.equals(toy.segments.index)
+    assert built.events.index.equals(toy.events.index)
+
+
+def test_from_frames_without_ids_says_where_to_put_them(toy_frames):
+    frames = {**toy_frames, "places": toy_frames["places"].rename(columns={"place_id": "place"})}
+    assert problems_building(frames) == [
+        "places: no ids (did you mean 'place'?): give each row its `place_id` (the place's id, a lowercase slug "
+        "such as 'aktau') as the index or in a `place_id` column."
+    ]
+
+
+@pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:32634"])
+def test_from_frames_reprojects_and_keeps_geodesic_lengths(toy, toy_frames, crs):
+    frames = {**toy_frames, "places": toy_frames["places"].to_crs(crs), "segments": toy_frames["segments"].to_crs(crs)}
+    built = build(frames)
+    assert built.places.crs == "EPSG:4326" and built.segments.crs == "EPSG:4326"
+    assert built.metadata["input_crs"] == {"places": crs, "segments": crs}
+    pd.testing.assert_series_equal(built.segments["length_km_geodesic"], toy.segments["length_km_geodesic"], rtol=1e-9)
+
+
+def test_from_frames_refuses_a_missing_crs(toy_frames):
+    frames = {**toy_frames, "segments": toy_frames["segments"].set_crs(None, allow_override=True)}
+    with pytest.raises(corridor.CorridorValidationError, match=r"segments: the CRS is missing; set the CRS the "):
+        build(frames)
+
+
+def test_from_frames_lists_every_missing_column_with_its_meaning(toy_frames):
+    frames = {
+        **toy_frames,
+        "places": toy_frames["places"].drop(columns=["kind"]),
+        "segments": toy_frames["segments"].drop(columns=["mode", "speed_kmh"]).rename(columns={"status": "stat"}),
+    }
+    found = problems_building(frames)
+    assert found == [
+        "places: a required column is missing: `kind` (one of ['city', 'port', 'border_post', 'terminal', "
+        "'junction', 'dry_port']).",
+        "segments: 3 required columns are missing: `mode` (one of ['rail', 'road', 'sea', 'inland_water']), "
+        "`status` (one of ['operational', 'under_construction', 'planned', 'missing_link']; did you mean 'stat'?), "
+        "`speed_kmh` (typical speed over the segment in km/h).",
+    ]
+
+
+def test_from_frames_without_provenance_points_to_source_and_confidence(toy_frames):
+    frames = {**toy_frames, "segments": toy_frames["segments"].drop(columns=["speed_source", "speed_confidence"])}
+    found = problems_building(frames)
+    assert found[0].startswith("segments: 2 required columns are missing: `speed_source` (where the speed comes from")
+    assert found[1].startswith(
+        "give every figure its own source and confidence in these columns, or pass one `source=`"
+    )
+
+
+def test_from_frames_gives_one_source_to_figures_without_their_own(toy_frames):
+    bare = toy_frames["segments"].drop(columns=["speed_source", "speed_confidence", "status_source"])
+    bare["status_confidence"] = None
+    bare.loc[bare["segment_id"] == "c_d_sea", "cost_source"] = None  # its own cost_confidence stays: not bare
+    bare.loc[bare["segment_id"] == "c_d_sea", "cost_confidence"] = None
+    built = build({**toy_frames, "segments": bare}, source="made-up survey 2024", confidence="M")
+    assert built.segments["speed_source"].eq("made-up survey 2024").all()
+    assert built.segments["speed_confidence"].eq("M").all() and built.segments["status_confidence"].eq("M").all()
+    assert built.segments["cost_source"].tolist() == ["made-up toy data"] * 3 + ["made-up survey 2024"]
+    assert built.metadata["provenance_for_all"] == {"source": "made-up survey 2024", "confidence": "M"}
+    summary = corridor.confidence_summary(built)
+    assert summary.loc[("segments", "speed_kmh"), ["M", "given_for_all"]].tolist() == [4, 4]
+    assert summary.loc[("segments", "cost_usd_per_tkm"), ["H", "M", "given_for_all"]].tolist() == [3, 1, 1]
+    assert summary.loc[("transfers", "time_h_mode"), "given_for_all"] == 0
+
+
+def test_from_frames_provenance_for_all_still_needs_ranges_when_low(toy_frames):
+    bare = toy_frames["segments"].drop(columns=["speed_source", "speed_confidence", "speed_kmh_min", "speed_kmh_max"])
+    found = problems_building({**toy_frames, "segments": bare}, source="assumption: guessed", confidence="L")
+    assert "segments['a_b_rail']: `speed_kmh` is low-confidence (L) but has no range; give `speed_kmh_min` and " \
+        "`speed_kmh_max`." in found  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"source": "a survey"}, r"`source` was 'a survey' and `confidence` None; give both"),
+        ({"source": "a survey", "confidence": "high"}, r"`confidence` was 'high'; expected one of \['H', 'M', 'L'\]"),
+        ({"price_year": "2022"}, r"`price_year` was '2022'; expected the year of the US\$ figures"),
+        ({"name": ""}, r"`name` was ''; expected the corridor's name"),
+    ],
+)
+def test_from_frames_checks_its_arguments(toy_frames, options, message):
+    with pytest.raises(ValueError, match=message):
+        build(toy_frames, **options)
+
+
+def test_from_frames_refuses_a_table_that_is_not_a_frame(toy_frames):
+    with pytest.raises(TypeError, match=r"`transfers` is a list; expected a \(Geo\)DataFrame."):
+        build({**toy_frames, "transfers": []})
+
+
+def test_from_frames_names_the_column_and_a_bad_value_of_the_wrong_type(toy_frames):
+    segments = toy_frames["segments"].assign(country=[246, 752, 752, None])  # ISO numeric codes
+    segments["speed_kmh"] = segments["speed_kmh"].astype(object)
+    segments.loc[1, "speed_kmh"] = "fast"
+    segments["available_from"] = [2020, None, None, None]
+    assert problems_building({**toy_frames, "segments": segments}) == [
+        "segments: `country` holds numbers (246.0 for 'a_b_rail'); expected text: ISO3 country a land segment lies in.",
+        "segments: `available_from` holds numbers (2020.0 for 'a_b_rail'); expected dates (YYYY-MM-DD text or "
+        "datetime64): see the data model.",
+    ]
+    segments = toy_frames["segments"].astype({"speed_kmh": object})
+    segments.loc[1, "speed_kmh"] = "fast"
+    assert "segments['b_c_rail']: `speed_kmh` is 'fast'; expected a number." in problems_building(
+        {**toy_frames, "segments": segments}
+    )
+
+
+def test_from_frames_flags_near_miss_column_names(toy_frames):
+    segments = toy_frames["segments"].rename(columns={"gauge_mm": "gauge"})
+    assert problems_building({**toy_frames, "segments": segments}) == [
+        "segments: column `gauge` is not in the data model; did you mean `gauge_mm` (track gauge in mm (1520, 1435), "
+        "rail only)? Rename it, or it is ignored."
+    ]
+
+
+def test_from_frames_refuses_length_km_as_a_published_length(toy_frames):
+    segments = toy_frames["segments"].rename(columns={"length_km_published": "length_km"})
+    assert any(p.startswith("segments: `length_km` is computed") for p in problems_building(
+        {**toy_frames, "segments": segments}))  # fmt: skip
+
+
+def test_from_frames_without_transfers_names_those_needed(toy_frames):
+    found = problems_building({**toy_frames, "transfers": None, "events": None})
+    assert found[0].startswith("the network falls into 4 pieces")
+    assert found[1] == (
+        "transfers are needed where modes, gauges or countries meet: at 'b' a border_crossing (rail 1520 mm FIN / "
+        "rail 1520 mm SWE); at 'b' a transshipment (rail 1520 mm SWE / road SWE); at 'c' a port_call (rail 1520 mm "
+        "SWE / sea); at 'd' a port_call (road SWE / sea); `corridor.suggest_transfers(...)` proposes them as a "
+        "table to fill in."
+    )
+
+
+def test_suggested_transfers_match_the_toy_transfers(toy, toy_frames):
+    proposed = corridor.suggest_transfers(toy_frames["segments"], places=toy_frames["places"])
+    columns = ["place_id", "kind", "from_mode", "from_gauge_mm", "from_country", "to_mode", "to_gauge_mm", "to_country"]
+
+    def unordered(frame):  # (place, kind, {from side, to side}): a transfer joins its two sides both ways
+        rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_numpy().tolist()
+        return sorted((r[0], r[1], *sorted([tuple(r[2:5]), tuple(r[5:8])], key=str)) for r in rows)
+
+    assert unordered(proposed) == unordered(toy.transfers)
+    assert proposed[["time_h_mode", "time_source", "cost_usd_per_teu"]].isna().all().all()  # never invented
+    assert proposed["fill_in"].str.startswith("time_h_min, time_h_mode, time_h_max").all()
+    assert proposed.loc["c_port_call", "joins"] == "rail 1520 mm SWE (b_c_rail) / sea (c_d_sea)"
+
+
+def test_suggest_transfers_leaves_out_the_ones_there(toy_frames):
+    some = toy_frames["transfers"][toy_frames["transfers"]["transfer_id"] != "d_port"]
+    proposed = corridor.suggest_transfers(toy_frames["segments"], places=toy_frames["places"], transfers=some)
+    assert proposed.index.tolist() == ["d_port_call"]
+
+
+def test_suggest_transfers_guesses_a_gauge_change():
+    # x --1520 rail--> y --1435 rail--> z, all in one country; y also has a road out
+    line = shapely.LineString
+    segments = pd.DataFrame(
+        {"from_place": ["x", "y", "y"], "to_place": ["y", "z", "z"], "mode": ["rail", "rail", "road"],
+         "gauge_mm": [1520, 1435, None], "country": ["GEO", "GEO", "GEO"]},
+        index=["x_y", "y_z", "y_z_road"],
+    )  # fmt: skip
+    segments = gpd.GeoDataFrame(segments, geometry=[line([(0, 0), (1, 0)])] * 3, crs=4326)
+    proposed = corridor.suggest_transfers(segments)
+    shown = proposed[["place_id", "kind", "from_gauge_mm", "to_gauge_mm", "to_mode"]].astype(object)
+    assert shown.where(shown.notna(), None).to_numpy().tolist() == [
+        ["y", "gauge_change", 1520.0, 1435.0, "rail"],
+        ["y", "transshipment", 1520.0, None, "road"],
+        ["z", "transshipment", 1435.0, None, "road"],
+    ]
+
+
+def test_unfilled_suggestions_are_refused_until_filled(toy_frames):
+    proposed = corridor.suggest_transfers(toy_frames["segments"], places=toy_frames["places"])
+    found = problems_building({**toy_frames, "transfers": proposed, "events": None})
+    assert "transfers['c_port_call']: `time_h_mode` is blank; fill in the dwell time (h, with `time_h_min` and " \
+        "`time_h_max`) from a source, with `time_source` and `time_confidence`." in found  # fmt: skip
+    filled = proposed.assign(
+        time_h_min=1.0, time_h_mode=2.0, time_h_max=3.0, time_source="made-up", time_confidence="H"
+    )
+    built = build({**toy_frames, "transfers": filled, "events": None})
+    assert len(built.transfers) == 4
+
+
+def test_from_frames_corridor_written_and_read_back_keeps_its_provenance(toy_frames, tmp_path):
+    bare = toy_frames["segments"].drop(columns=["speed_source", "speed_confidence"])
+    built = build({**toy_frames, "segments": bare}, source="made-up survey 2024", confidence="M")
+    back = corridor.read_corridor(built.to_file(tmp_path / "toy.gpkg"))
+    assert back.metadata == built.metadata
+    pd.testing.assert_frame_equal(corridor.confidence_summary(back), corridor.confidence_summary(built))
+
+
+def test_from_frames_takes_places_with_lat_lon_columns(toy, toy_frames):
+    places = pd.read_csv(corridor.datasets.get_path("toy") / "places.csv")
+    built = build({**toy_frames, "places": places})
+    assert_geodataframe_equal(built.places, toy.places, check_like=True)
+    assert built.metadata["input_crs"]["places"] == "EPSG:4326 (read as `lat`/`lon` columns)"
+
+
+def test_suggest_transfers_takes_places_only_with_frames(toy):
+    with pytest.raises(TypeError, match=r"`places` and `transfers` go with a segments table; a Corridor brings"):
+        corridor.suggest_transfers(toy, places=toy.places)

@@ -231,14 +231,46 @@ def test_event_with_unknown_target(edit):
 
 def test_disconnected_network_names_the_pieces(edit):
     path = edit("transfers", lambda f: f[~f["transfer_id"].isin(["d_port", "b_rail_road"])])
-    [message] = problems_of(path)
+    message, needed = problems_of(path)
     assert message.startswith("the network falls into 2 pieces that no segment or transfer joins: ")
     assert "[rail/sea] a, b, c, d; [road] b, d." in message
+    assert needed == (
+        "transfers are needed where modes, gauges or countries meet: at 'b' a transshipment (rail 1520 mm SWE / "
+        "road SWE); at 'd' a port_call (road SWE / sea); `corridor.suggest_transfers(...)` proposes them as a table "
+        "to fill in."
+    )
 
 
 def test_missing_required_column(edit):
     path = edit("segments", lambda f: f.drop(columns=["speed_kmh"]))
-    assert "segments: required column `speed_kmh` is missing (did you mean 'speed_kmh_min'?)." in problems_of(path)
+    assert "segments: a required column is missing: `speed_kmh` (typical speed over the segment in km/h)." in (
+        problems_of(path)
+    )
+
+
+def test_missing_required_columns_listed_in_one_problem_with_near_misses(edit):
+    path = edit("segments", lambda f: f.drop(columns=["speed_kmh"]).rename(columns={"speed_source": "speed_src"}))
+    assert (
+        "segments: 2 required columns are missing: `speed_kmh` (typical speed over the segment in km/h), "
+        "`speed_source` (where the speed comes from, or 'assumption: ...'; did you mean 'speed_src'?)."
+    ) in problems_of(path)
+
+
+def test_validate_reports_missing_columns_of_a_corridor_built_directly(toy):
+    places = toy.places.drop(columns=["source", "confidence"])
+    broken = corridor.Corridor(places, toy.segments.drop(columns=["branch"]), toy.transfers, pd.DataFrame())
+    with pytest.raises(CorridorValidationError) as info:
+        corridor.validate(broken)
+    found = info.value.problems
+    assert found[0] == (
+        "places: 2 required columns are missing: `source` (where the place's position comes from), "
+        "`confidence` (H, M or L: how sure the position is)."
+    )
+    assert found[1].startswith("segments: 1 optional or computed column is missing (`branch`); build the corridor")
+    assert found[2] == (
+        "events: the table is empty and has none of its columns; build the corridor with `corridor.from_frames(...)`, "
+        "which makes an empty `events` table when you leave it out."
+    )
 
 
 def test_missing_places_file_is_named(toy_dir):
