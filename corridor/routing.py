@@ -861,7 +861,7 @@ def _search(
     graph = compiled(corridor, as_of)
     paths = _paths(graph, origin, destination, c, by, k, parameters, ends=ends)
     if not paths:
-        raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters))
+        raise NoRouteError(_diagnose(corridor, origin, destination, c, as_of, parameters, ends=ends))
     as_of_text = graph.network.metadata.get("as_of")
     empty = _empty_repositioning(graph, origin, destination, c, parameters, ends=ends)
     return [Route(origin, destination, by, parameters, as_of_text, name, graph, path, ends, empty) for path in paths]
@@ -878,7 +878,7 @@ def _empty_repositioning(graph: Graph, origin: str, destination: str, c: Constra
     return share * float(graph.weights(parameters)[back[0], METRICS.index("cost_usd")].sum())
 
 
-def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) -> str:
+def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters, *, ends: bool = True) -> str:
     """Say which constraint, or which unavailable element, cut every route."""
     head = f"no route from {origin!r} to {destination!r}"
 
@@ -886,7 +886,7 @@ def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters) 
     network = in_service.network
 
     def feasible(graph, constraints) -> bool:
-        return bool(_paths(graph, origin, destination, constraints, "distance_km", 1, parameters))
+        return bool(_paths(graph, origin, destination, constraints, "distance_km", 1, parameters, ends=ends))
 
     if not feasible(everything, Constraints()):
         return f"{head}: the corridor does not connect them at all, even with planned links."
