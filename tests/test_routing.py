@@ -58,9 +58,7 @@ def test_a_stop_adds_its_time_to_every_route_through_its_terminal(toy, teu):
     assert after.totals["n_customs"] == 1
     # a route from b by road starts at the stop when the ends are handled, and skips it when they are not
     assert best_route(with_stop, "b", "d", by="time_h", parameters=teu).elements == ["b_customs", "b_d_road"]
-    assert best_route(with_stop, "b", "d", by="time_h", parameters=teu, handling_at_ends=False).elements == [
-        "b_d_road"
-    ]
+    assert best_route(with_stop, "b", "d", by="time_h", parameters=teu, handling_at_ends=False).elements == ["b_d_road"]
 
 
 def test_empty_boxes_come_back_by_the_cheapest_way(toy, teu):
