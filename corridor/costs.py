@@ -380,8 +380,27 @@ _REQUIRED = ("price_year", "cargo_unit.teu.tonnes", "cargo_unit.teu.teu", "cargo
              "cargo_unit.feu.teu", "cargo_unit.tonne.tonnes", "cargo_unit.tonne.teu", *_SCALARS)  # fmt: skip
 
 
-@functools.cache
+_SETS: dict[pathlib.Path, tuple[tuple[tuple[pathlib.Path, int], ...], dict[str, Any]]] = {}
+
+
 def _read_set(path: pathlib.Path) -> dict[str, Any]:
+    """An assumption set, read again only when it or a set it extends has changed on disk since."""
+    kept = _SETS.get(path)
+    if kept and all(_mtime(p) == m for p, m in kept[0]):
+        return kept[1]
+    spec = _parse_set(path)
+    _SETS[path] = (tuple((p, _mtime(p)) for p in spec["files"]), spec)
+    return spec
+
+
+def _mtime(path: pathlib.Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _parse_set(path: pathlib.Path) -> dict[str, Any]:
     """Read an assumption set (following ``extends``), checking every figure; one error lists every problem."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -392,7 +411,7 @@ def _read_set(path: pathlib.Path) -> dict[str, Any]:
     problems: list[str] = []
     unknown = set(data) - {"name", "description", "extends", "parameters", "rates"}
     problems += [f"unknown section or key `{k}`{nearest(k, ['parameters', 'rates', 'extends'])}" for k in unknown]
-    base = {"figures": {}, "rates": {}}
+    base: dict[str, Any] = {"figures": {}, "rates": {}, "files": ()}
     if "extends" in data:
         parent = path.with_name(f"{data['extends']}.toml")
         if parent == path or not parent.is_file():
@@ -410,7 +429,7 @@ def _read_set(path: pathlib.Path) -> dict[str, Any]:
     problems += [f"`parameters.{key}` is missing" for key in _REQUIRED if key not in figures]
     if problems:
         raise ValueError(f"assumption set {str(path)!r}: " + "; ".join(problems) + ".")
-    return {"name": data.get("name", path.stem), "figures": figures, "rates": rates}
+    return {"name": data.get("name", path.stem), "figures": figures, "rates": rates, "files": (path, *base["files"])}
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

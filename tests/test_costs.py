@@ -199,8 +199,9 @@ def test_a_bad_assumption_file_names_file_key_and_value(tmp_path):
         '[parameters]\nvalue_of_time_pct_per_day = { value = 0.5, source = "x", confidence = "Q" }\n'
         '[rates]\n"rail.KAZ" = { value = -1, unit = "usd_per_teu_kms", year = 2023, source = "x", confidence = "H" }\n'
     )
-    (tmp_path / "baseline.toml").write_text((CostParameters.load.__globals__["datasets"].get_path("assumptions")
-                                            / "baseline.toml").read_text())  # fmt: skip
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
     with pytest.raises(ValueError) as error:
         CostParameters.from_toml(path)
     message = str(error.value)
@@ -219,3 +220,20 @@ def test_raising_any_rate_never_lowers_any_cost(instc, key, factor):
     raised = base.replace(rates={key: (rate.value * factor, rate.unit, rate.year)})
     before, after = element_costs(instc, base)["cost_usd"], element_costs(instc, raised)["cost_usd"]
     assert (after >= before - 1e-9).all()
+
+
+def test_an_edited_assumption_file_is_read_again(tmp_path):
+    import shutil
+    import time
+
+    from corridor import datasets
+
+    folder = datasets.get_path("assumptions")
+    for name in ("baseline", "balanced"):
+        shutil.copy(folder / f"{name}.toml", tmp_path / f"{name}.toml")
+    assert CostParameters.from_toml(tmp_path / "balanced.toml").value_of_time_pct_per_day == 0.6
+    time.sleep(0.01)
+    text = (tmp_path / "baseline.toml").read_text().replace("value_of_time_pct_per_day = { value = 0.6,",
+                                                           "value_of_time_pct_per_day = { value = 0.7,")  # fmt: skip
+    (tmp_path / "baseline.toml").write_text(text)  # the parent changes: the child that extends it follows
+    assert CostParameters.from_toml(tmp_path / "balanced.toml").value_of_time_pct_per_day == 0.7
