@@ -180,10 +180,11 @@ class Graph:
         Edge ends (positions in `nodes`).
     edges : DataFrame
         One row per edge: ``element_type`` (segment, transfer, access), ``element_id``, ``forward`` (a
-        segment run from ``from_place`` to ``to_place``), ``from_place``, ``to_place``.
+        segment run from ``from_place`` to ``to_place``), ``from_place``, ``to_place``, and ``access`` (see
+        :attr:`access_role`). A stop is an edge from its own node into its terminal.
     element : ndarray of int
-        Each edge's row in the element table (the corridor's segments, then its transfers); -1 for access
-        edges, which cost nothing.
+        Each edge's row in the element table (the corridor's segments, then its transfers); access edges
+        point one past the last row, at costs of zero.
     """
 
     network: Corridor
