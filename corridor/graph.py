@@ -314,6 +314,13 @@ class Graph:
                     "length or a rate is missing; fill `cost_usd_per_tkm` in the data, add a rate for the mode, "
                     "service or country to the set (`rates`), or give `rate_usd_per_tkm` in the cost parameters."
                 )
+            negative = (costs[list(METRICS)] < 0).any(axis=1)
+            if negative.any():  # a search over negative weights would be wrong (or never end)
+                names = [f"{t} {i!r}" for t, i in costs.index[negative]]
+                raise ValueError(
+                    f"negative time, money, distance or CO2e for {', '.join(names)} with assumption set "
+                    f"{parameters.assumption_set!r}; check the figures and rates (none may be negative)."
+                )
             values = np.vstack([costs[list(METRICS)].to_numpy(dtype=float), np.zeros(len(METRICS))])
             weights = values[self.element]  # access edges take the appended row of zeros
             weights.flags.writeable = False

@@ -143,3 +143,10 @@ def test_search_equals_networkx_and_raw_csgraph(instc):
         assert ours == pytest.approx(nx.dijkstra_path_length(g, start, end), abs=1e-6)
         assert ours == pytest.approx(distances[end], abs=1e-6)
         assert graph.target[path[-1]] == end
+
+
+def test_negative_costs_are_refused_before_any_search(toy):
+    p = CostParameters.default()
+    p.co2e_kg_per_tkm["rail"] = -5.0  # a plain dict edited behind the parameters' checks
+    with pytest.raises(ValueError, match=r"negative time, money, distance or CO2e for segment 'a_b_rail'"):
+        compile_graph(toy, p)
