@@ -198,7 +198,8 @@ class Corridor:
             elif kind == "country":
                 in_country = self.places.index[self.places["country"].eq(target)]
                 touches = seg["from_place"].isin(in_country) | seg["to_place"].isin(in_country)
-                seg_open &= ~(seg["country"].eq(target) | touches)
+                in_it = seg["country"].eq(target).fillna(False).astype(bool)  # a blank country (sea) is not in it
+                seg_open &= ~(in_it | touches)
                 tr_open &= ~tr["place_id"].isin(in_country)
             elif kind == "passage":
                 seg_open &= ~seg["passages"].fillna("").str.split(";").map(lambda p, t=target: t in p)

@@ -401,3 +401,17 @@ def test_from_frames_takes_places_with_lat_lon_columns(toy, toy_frames):
 def test_suggest_transfers_takes_places_only_with_frames(toy):
     with pytest.raises(TypeError, match=r"`places` and `transfers` go with a segments table; a Corridor brings"):
         corridor.suggest_transfers(toy, places=toy.places)
+
+
+def test_closing_a_country_keeps_the_sea_legs_that_do_not_touch_it(toy):
+    import dataclasses
+
+    # toy: a, b in FIN; c, d in SWE; c_d_sea has no country. Closing FIN closes a_b_rail (and the border at b).
+    event = pd.DataFrame(
+        {"effect": ["closed"], "start": [pd.Timestamp("2020-01-01")], "end": [pd.NaT], "description": ["x"],
+         "source": ["test"], "confidence": ["L"]},
+        index=pd.MultiIndex.from_tuples([("fin_closed", "FIN")], names=["event_id", "target"]),
+    )  # fmt: skip
+    closed = dataclasses.replace(toy, events=pd.concat([toy.events, event])).as_of("2020-06-01")
+    assert "c_d_sea" in closed.segments.index
+    assert "a_b_rail" not in closed.segments.index
