@@ -140,3 +140,56 @@ def test_confidence_summary_counts_every_figure(toy):
     summary = corridor.confidence_summary(toy)
     assert summary.loc[("segments", "speed_kmh"), "H"] == 4
     assert summary.loc[("places", "geometry")].tolist()[:3] == [4, 0, 0]
+
+
+# --- behaviours pinned down by mutation testing (tests/MUTANTS.md) ---------------------------------------------
+
+
+def test_length_summary_by_branch_in_full(edit):
+    def plan_b_c(segments):
+        return segments.assign(status=segments["status"].mask(segments["segment_id"].eq("b_c_rail"), "planned"))
+
+    toy = corridor.read_corridor(edit("segments", plan_b_c))
+    expected = pd.DataFrame(
+        {"rail_km": [200.0, 0.0], "road_km": [200.0, 0.0], "sea_km": [0.0, 200.0], "total_km": [400.0, 200.0],
+         "segments": [3, 1], "not_operational": [1, 0]},
+        index=pd.Index(["land", "sea"], name="branch"),
+    )  # fmt: skip
+    summary = corridor.length_summary(toy)  # by branch
+    pd.testing.assert_frame_equal(summary, expected, check_dtype=False, check_index_type=False, check_column_type=False)
+    assert summary.columns.name is None
+
+
+def test_confidence_summary_counts_and_low_shares_by_hand(edit):
+    def one_low_place(places):
+        return places.assign(confidence=places["confidence"].mask(places["place_id"].eq("a"), "L"))
+
+    summary = corridor.confidence_summary(corridor.read_corridor(edit("places", one_low_place)))
+    assert summary.index.names == ["table", "figure"]
+    assert summary.columns.tolist() == ["H", "M", "L", "share_low"]
+    assert summary.loc[("places", "geometry")].tolist() == [3, 0, 1, 0.25]
+    assert summary.loc[("segments", "length_km")].tolist() == [4, 0, 0, 0.0]  # every length, H
+    assert summary.loc[("events", "effect")].tolist() == [1, 0, 0, 0.0]  # one figure: a share, not a gap
+
+
+def test_geopackage_without_transfers_is_named(toy, tmp_path):
+    import pyogrio
+
+    path = toy.to_file(tmp_path / "toy.gpkg")
+    thin = tmp_path / "thin.gpkg"
+    for layer in ("places", "segments"):
+        pyogrio.write_dataframe(pyogrio.read_dataframe(path, layer=layer), thin, layer=layer)
+    with pytest.raises(FileNotFoundError, match=r"GeoPackage '.*thin\.gpkg' has no layer transfers\.$"):
+        corridor.read_corridor(thin)
+
+
+def test_geopackage_without_metadata_reads(toy, tmp_path):
+    import pyogrio
+
+    path = toy.to_file(tmp_path / "toy.gpkg")
+    bare = tmp_path / "bare.gpkg"
+    for layer in ("places", "segments", "transfers", "events", "routes"):
+        frame = pyogrio.read_dataframe(path, layer=layer, read_geometry=layer in ("places", "segments"))
+        pyogrio.write_dataframe(frame, bare, layer=layer)
+    back = corridor.read_corridor(bare)
+    assert back.segments.index.tolist() == toy.segments.index.tolist()
