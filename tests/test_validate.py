@@ -258,3 +258,11 @@ def test_named_route_with_unknown_branch(edit):
         "routes['overland']: branch 'seaa' is not a `branch` of any segment (did you mean 'sea'?); "
         "expected ';'-separated values from ['land', 'sea']."
     ) in problems_of(path)
+
+
+def test_figure_with_a_missing_confidence_says_missing(edit):
+    path = edit("transfers", set_cell("b_border", "time_confidence", "", id_column="transfer_id"))
+    assert (
+        "transfers['b_border']: `time_confidence` is missing; expected one of ['H', 'M', 'L'] (high, medium, low)."
+        in problems_of(path)
+    )
