@@ -172,14 +172,13 @@ def test_confidence_summary_counts_and_low_shares_by_hand(edit):
     assert summary.loc[("events", "effect")].tolist() == [1, 0, 0, 0.0]  # one figure: a share, not a gap
 
 
-def test_geopackage_without_transfers_is_named(toy, tmp_path):
+def test_geopackage_without_segments_and_transfers_names_both(toy, tmp_path):
     import pyogrio
 
     path = toy.to_file(tmp_path / "toy.gpkg")
     thin = tmp_path / "thin.gpkg"
-    for layer in ("places", "segments"):
-        pyogrio.write_dataframe(pyogrio.read_dataframe(path, layer=layer), thin, layer=layer)
-    with pytest.raises(FileNotFoundError, match=r"GeoPackage '.*thin\.gpkg' has no layer transfers\.$"):
+    pyogrio.write_dataframe(pyogrio.read_dataframe(path, layer="places"), thin, layer="places")
+    with pytest.raises(FileNotFoundError, match=r"GeoPackage '.*thin\.gpkg' has no layer segments, transfers\.$"):
         corridor.read_corridor(thin)
 
 

@@ -397,3 +397,58 @@ def test_shipped_directional_flows_pair_their_periods():
     ind_irn = flows[flows["exporter"].isin(["IND", "IRN"]) & flows["importer"].isin(["IND", "IRN"])]
     assert set(ind_irn["period"]) == {"FY2022-23"}  # ends March 2023: later than CY2022
     assert math.isclose(ind_irn["value_usd"].sum(), 2.33e9)
+
+
+# --- readers in full (behaviours pinned down by mutation testing, tests/MUTANTS.md) -----------------------------
+
+
+COLUMNS = ["year", "period", "months", "exporter", "importer", "flow", "commodity", "classification", "value_usd",
+           "tonnes", "reporter", "source", "confidence", "used", "note"]  # fmt: skip
+
+
+def test_read_comtrade_in_full():
+    # the five rows of comtrade_sample.csv less the World row; netWgt kg -> t; a re-export is an export, noted
+    t = trade.read_comtrade(DATA / "comtrade_sample.csv", drop_world=True)
+    expected = pd.DataFrame({
+        "year": 2022, "period": "CY2022", "months": 12,
+        "exporter": ["IND", "RUS", "IRN", "IRN"], "importer": ["RUS", "IND", "AZE", "RUS"],
+        "flow": ["exports", "imports", "exports", "exports"], "commodity": ["09", "27", "TOTAL", "TOTAL"],
+        "classification": "H6", "value_usd": [6e6, 3e10, 4e8, 1e6], "tonnes": [2000.0, 5e7, np.nan, np.nan],
+        "reporter": ["IND", "IND", "IRN", "IRN"], "source": "UN Comtrade (comtrade_sample.csv)", "confidence": "H",
+        "used": True, "note": ["", "", "", "re-exports"],
+    })  # fmt: skip
+    assert t.columns.tolist() == COLUMNS
+    pd.testing.assert_frame_equal(t, expected, check_dtype=False)
+
+
+def test_read_baci_in_full():
+    # v is thousands of US$, q tonnes; 842 (USA) and 490 (S19) and 398 -> 795 fall outside the four countries
+    t = trade.read_baci(DATA / "BACI_HS17_Y2022_V202501.csv", DATA / "country_codes_V202501.csv",
+                        countries=["IND", "RUS", "IRN", "AZE"], classification="HS17")  # fmt: skip
+    expected = pd.DataFrame({
+        "year": 2022, "period": "CY2022", "months": 12,
+        "exporter": ["IND", "IND", "RUS", "RUS", "IRN"], "importer": ["RUS", "RUS", "IND", "IRN", "AZE"],
+        "flow": "exports", "commodity": ["090240", "300490", "270900", "100199", "720839"], "classification": "HS17",
+        "value_usd": [1_500_500.0, 8e6, 2.5e7, 3e6, 70_200.0], "tonnes": [250.25, 40.1, 50_000.0, 12_000.0, 100.0],
+        "reporter": "", "source": "CEPII BACI (BACI_HS17_Y2022_V202501.csv; reconciled mirror flows)",
+        "confidence": "H", "used": True, "note": "",
+    })  # fmt: skip
+    assert t.columns.tolist() == COLUMNS
+    pd.testing.assert_frame_equal(t, expected, check_dtype=False)
+
+
+def test_read_imf_dots_in_full():
+    # million US$ (scale 1e6); exports reported by the exporter, imports by the importer; the balance is dropped
+    t = trade.read_imf_dots(DATA / "imf_dots_sample.csv", scale=1e6)
+    expected = pd.DataFrame({
+        "year": [2021] * 3 + [2022] * 3 + [2023] * 2, "period": ["CY2021"] * 3 + ["CY2022"] * 3 + ["CY2023"] * 2,
+        "months": 12, "exporter": ["IND", "IRN", "AZE"] * 2 + ["IND", "AZE"],
+        "importer": ["RUS", "IND", "KAZ"] * 2 + ["RUS", "KAZ"],
+        "flow": ["exports", "imports", "exports"] * 2 + ["exports", "exports"], "commodity": "TOTAL",
+        "classification": "", "value_usd": [3e9, 7e8, 5e7, 2.8e9, 6.7e8, 6e7, 4e9, 7e7], "tonnes": np.nan,
+        "reporter": ["IND", "IND", "AZE"] * 2 + ["IND", "AZE"],
+        "source": "IMF DOTS (imf_dots_sample.csv; TMG_CIF_USD/TXG_FOB_USD)", "confidence": "H", "used": True,
+        "note": "",
+    })  # fmt: skip
+    assert t.columns.tolist() == COLUMNS
+    pd.testing.assert_frame_equal(t, expected, check_dtype=False)
