@@ -182,3 +182,9 @@ def test_search_equals_networkx_and_raw_csgraph(instc):
         assert ours == pytest.approx(nx.dijkstra_path_length(g, start, end), abs=1e-6)
         assert ours == pytest.approx(distances[end], abs=1e-6)
         assert graph.target[path[-1]] == end
+
+
+def test_costs_are_per_element(toy):
+    costs = compile_graph(toy).costs(CostParameters.default())
+    assert costs.index.names == ["element_type", "element_id"]
+    assert costs.index.tolist()[:1] == [("segment", "a_b_rail")] and len(costs) == 8  # 4 segments, 4 transfers

@@ -192,3 +192,7 @@ def test_geopackage_without_metadata_reads(toy, tmp_path):
         pyogrio.write_dataframe(frame, bare, layer=layer)
     back = corridor.read_corridor(bare)
     assert back.segments.index.tolist() == toy.segments.index.tolist()
+
+
+def test_corridor_repr_counts_its_tables(toy):
+    assert repr(toy) == "<Corridor 'Toy corridor': 4 places, 4 segments, 4 transfers, 1 events, 1 routes>"
