@@ -95,3 +95,21 @@ def test_cpmm_summary_in_full(toy):
         "border_crossings": 1, "bcp_time_h": 4.0, "bcp_cost_usd": route.legs["cost_usd"].iloc[1],
         "distance_km": 300.0, "time_h": 12.0, "cost_usd": totals["cost_usd"], "swod_kmh": 50.0, "swd_kmh": 25.0,
     }  # fmt: skip
+
+
+def test_water_legs_without_a_country_count_as_sea(edit):
+    import corridor
+
+    def inland(column, rows):
+        def change(frame):
+            frame.loc[frame.iloc[:, 0].isin(rows), column] = "inland_water"
+            return frame
+
+        return change
+
+    edit("segments", inland("mode", ["c_d_sea"]))
+    edit("transfers", inland("to_mode", ["c_port"]))
+    toy = corridor.read_corridor(edit("transfers", inland("from_mode", ["d_port"])))
+    route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"))
+    assert route.legs["mode"].iloc[-1] == "inland_water"
+    assert section_costs(route).index.tolist() == ["FIN", "SWE", "sea"]

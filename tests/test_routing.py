@@ -545,3 +545,12 @@ def corridor_from(folder):
     import corridor
 
     return corridor.read_corridor(folder)
+
+
+def test_no_route_names_a_via_that_alone_cuts_it(toy):
+    # rail does not reach d; without the via, rail reaches c
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "c", via=["d"], modes=["rail"])
+    assert str(error.value) == (
+        "no route from 'a' to 'c': dropping any one of `via=['d']`, `modes=['rail']` would give a route."
+    )
