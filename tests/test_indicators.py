@@ -113,3 +113,19 @@ def test_water_legs_without_a_country_count_as_sea(edit):
     route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"))
     assert route.legs["mode"].iloc[-1] == "inland_water"
     assert section_costs(route).index.tolist() == ["FIN", "SWE", "sea"]
+
+
+def test_speeds_carry_the_route_name(toy):
+    route = best_route(toy, "a", "d", by="time_h", name="x")
+    assert speeds(route).name == "x"
+
+
+def test_a_sea_leg_with_a_country_still_counts_as_sea(edit):
+    import corridor
+
+    def swedish_waters(segments):
+        return segments.assign(country=segments["country"].mask(segments["segment_id"].eq("c_d_sea"), "SWE"))
+
+    toy = corridor.read_corridor(edit("segments", swedish_waters))
+    route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"))
+    assert section_costs(route).index.tolist() == ["FIN", "SWE", "sea"]

@@ -541,6 +541,65 @@ def test_weakest_of_a_figure_no_leg_adds_to_is_empty(toy):
     assert route.weakest("co2e") == ""
 
 
+def test_unnamed_route_repr_has_no_label(toy, teu):
+    route = best_route(toy, "a", "d", by="cost_usd", parameters=teu)  # the sea route: 400 km in 114 h
+    assert repr(route).startswith("<Route a -> d, 5 legs, 400 km, 4.8 days, US$")
+
+
+def test_legs_of_transfers_have_no_mode_and_no_emission_factor(toy, teu):
+    legs = best_route(toy, "a", "d", by="time_h", parameters=teu).legs  # rail, border, transshipment, road
+    assert legs["mode"].isna().tolist() == [False, True, True, False]
+    assert legs["mode"].iloc[[0, 3]].tolist() == ["rail", "road"]
+    assert legs["co2e_source"].iloc[1:3].tolist() == ["hub emissions not counted"] * 2
+    assert legs["co2e_confidence"].isna().tolist() == [False, True, True, False]
+
+
+def test_legs_name_the_emission_factor_of_their_mode(toy, teu):
+    legs = best_route(toy, "a", "d", by="time_h", parameters=teu).legs
+    rail, road = teu.sources["co2e_kg_per_tkm.rail"], teu.sources["co2e_kg_per_tkm.road"]
+    assert legs["co2e_source"].iloc[[0, 3]].tolist() == [rail[1], road[1]]
+    assert legs["co2e_confidence"].iloc[[0, 3]].tolist() == [rail[2], road[2]]
+
+
+def test_legs_prefer_the_emission_factor_of_their_branch(instc):
+    p = CostParameters.default()
+    route = named_routes(instc, "jnpt", "moscow", parameters=p, routes=["suez"])["suez"]
+    sea = route.legs[route.legs["mode"].eq("sea")]
+    suez = p.sources["co2e_kg_per_tkm.sea.suez"][1]
+    assert suez != p.sources["co2e_kg_per_tkm.sea"][1]
+    assert suez in sea["co2e_source"].tolist()
+
+
+def test_a_segment_run_forwards_keeps_its_direction(toy, teu):
+    first = best_route(toy, "a", "d", by="time_h", parameters=teu).legs.iloc[0]
+    assert first["element_id"] == "a_b_rail" and first.geometry.coords[0] == pytest.approx((0.0, 0.0))
+
+
+def test_skim_defaults_and_what_it_records(toy):
+    table = skim(toy, ["a"], ["d"])
+    assert table.index.names == ["origin", "destination"]
+    assert table.attrs == {"criterion": "generalised_cost_usd", "as_of": None, "cargo_unit": "teu",
+                           "price_year": CostParameters.default().price_year, "constraints": {}}  # fmt: skip
+
+
+def test_skim_takes_a_date(toy, teu):
+    table = skim(toy, ["a"], ["d"], by="time_h", parameters=teu, as_of="2026-01-05", avoid_modes=["road"])
+    assert table["time_h"].isna().all()  # the port strike cuts the sea route that day
+    assert table.attrs["as_of"] == "2026-01-05" and table.attrs["constraints"] == {"avoid_modes": frozenset({"road"})}
+
+
+def test_skim_batch_size_of_one_and_zero(toy, teu):
+    one = skim(toy, ["a", "d"], ["c"], by="time_h", parameters=teu, batch_size=1)
+    assert one["time_h"].tolist() == [8.0, 8.0]
+    with pytest.raises(ValueError, match=r"^`batch_size` was 0; expected a whole number of origins >= 1\.$"):
+        skim(toy, batch_size=0)
+
+
+def test_skim_names_a_misspelt_origin(toy):
+    with pytest.raises(UnknownPlaceError, match=r"^`origins` 'alhpa' is not a place"):
+        skim(toy, ["alhpa"], ["d"])
+
+
 def corridor_from(folder):
     import corridor
 
