@@ -283,3 +283,26 @@ def test_to_file_writes_wkt_to_six_decimals_and_readable_metadata(edit, tmp_path
     folder = toy.to_file(tmp_path / "out")
     assert "LINESTRING (0 0, 0.9 0)" in (folder / "segments.csv").read_text()
     assert '\n  "name": "Tøy"' in (folder / "metadata.json").read_text(encoding="utf-8")
+
+
+def test_corridor_repr_of_an_unnamed_corridor_on_a_date(toy):
+    del toy.metadata["name"]
+    assert repr(toy.as_of("2026-02-01")).startswith("<Corridor 'unnamed' as of 2026-02-01: 4 places, ")
+
+
+def test_to_file_echoes_a_refused_path(toy, tmp_path):
+    with pytest.raises(ValueError, match=r"^`path` was '.*toy\.shp'; expected a folder"):
+        toy.to_file(tmp_path / "toy.shp")
+
+
+def test_a_place_closure_keeps_out_what_was_already_out_of_service(edit):
+    edit("segments", lambda s: s.assign(status=s["status"].mask(s["segment_id"].eq("b_d_road"), "planned")))
+    edit("transfers", lambda t: t.assign(available_from=t["transfer_id"].map({"d_port": "2027-01-01"})))
+    toy = corridor.read_corridor(edit("events", close("a")))
+    assert in_service(toy) == (["b_c_rail", "c_d_sea"], ["b_border", "b_rail_road", "c_port"])
+
+
+def test_a_country_closure_keeps_out_transfers_not_yet_open(edit):
+    edit("transfers", lambda t: t.assign(available_from=t["transfer_id"].map({"d_port": "2027-01-01"})))
+    toy = corridor.read_corridor(edit("events", close("FIN")))
+    assert in_service(toy)[1] == ["c_port"]

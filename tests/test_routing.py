@@ -502,6 +502,19 @@ def test_no_route_names_links_not_yet_operational(edit):
     )
 
 
+def test_no_route_lists_every_link_not_yet_operational(edit):
+    def plan_two(segments):
+        planned = segments["segment_id"].isin(["b_c_rail", "b_d_road"])
+        return segments.assign(status=segments["status"].mask(planned, "planned"))
+
+    toy = corridor_from(edit("segments", plan_two))
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "d")
+    assert str(error.value) == (
+        "no route from 'a' to 'd': only links not yet operational would connect them (b_c_rail, b_d_road)."
+    )
+
+
 def test_no_route_names_each_constraint_that_alone_cuts_it(toy):
     # the road needs mode road, the sea route needs place c: either constraint dropped gives a route
     with pytest.raises(NoRouteError) as error:
