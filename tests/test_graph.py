@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from corridor.costs import CostParameters
-from corridor.graph import compile_graph, k_shortest_paths, layered, shortest_path
+from corridor.graph import MAX_K, compile_graph, k_shortest_paths, layered, shortest_path
 
 # a diamond: 0 -> 1 -> 3 (1 + 1), 0 -> 2 -> 3 (1 + 3), plus a parallel 0 -> 1 edge of weight 5
 SOURCE = np.array([0, 1, 0, 2, 0])
@@ -48,12 +48,51 @@ def test_layered_graph_forces_the_via_node():
     assert [int(edge_of[e]) for e in path if edge_of[e] >= 0] == [2, 3]
 
 
-def layered_graph_via(node):
+def layered_graph_via(*nodes):
     class Stub:  # only what `layered` reads
         nodes = np.arange(4)
 
     Stub.source, Stub.target = SOURCE, TARGET
-    return layered(Stub, [np.array([node])])
+    return layered(Stub, [np.array([node]) for node in nodes])
+
+
+def test_layered_graph_forces_two_via_nodes_in_order():
+    # via 2 then 3: 0 -> 2 -> 3 (1 + 3) in three layers; skipping 2 (0 -> 1 -> 3, cost 2) must not be possible
+    n, source, target, edge_of = layered_graph_via(2, 3)
+    assert n == 12
+    weight = np.where(edge_of >= 0, WEIGHT[np.maximum(edge_of, 0)], 0.0)
+    cost, path = shortest_path(n, source, target, weight, 0, 3 + 2 * 4)
+    assert cost == 4.0
+    assert [int(edge_of[e]) for e in path if edge_of[e] >= 0] == [2, 3]
+
+
+def test_k_shortest_paths_when_the_end_is_unreachable():
+    weight = WEIGHT.copy()
+    weight[[1, 3]] = np.inf  # nothing reaches 3
+    assert k_shortest_paths(4, SOURCE, TARGET, weight, 0, 3, k=1) == []
+    assert k_shortest_paths(4, SOURCE, TARGET, weight, 0, 3, k=3) == []
+
+
+def test_two_shortest_paths():
+    found = k_shortest_paths(4, SOURCE, TARGET, WEIGHT, 0, 3, k=2)
+    assert found == [(2.0, [0, 1]), (4.0, [2, 3])]
+
+
+def test_k_up_to_the_cap_is_accepted():
+    assert len(k_shortest_paths(4, SOURCE, TARGET, WEIGHT, 0, 3, k=MAX_K)) == 3
+
+
+def test_k_shortest_paths_take_integer_weights():
+    found = k_shortest_paths(4, SOURCE, TARGET, np.array([1, 1, 1, 3, 5]), 0, 3, k=5)
+    assert [cost for cost, _ in found] == [2.0, 4.0, 6.0]
+
+
+def test_k_shortest_paths_never_revisit_a_node():
+    # 0 -> 1 -> 3 (2), 0 -> 2 -> 3 (10), 0 -> 1 -> 2 -> 3 (26); the loop 0 -> 1 -> 0 -> 2 -> 3 (12) is not a route
+    source, target = np.array([0, 1, 1, 0, 2, 1]), np.array([1, 3, 0, 2, 3, 2])
+    weight = np.array([1.0, 1.0, 1.0, 5.0, 5.0, 20.0])
+    found = k_shortest_paths(4, source, target, weight, 0, 3, k=3)
+    assert found == [(2.0, [0, 1]), (10.0, [3, 4]), (26.0, [0, 5, 4])]
 
 
 def test_compile_toy(toy):
@@ -150,3 +189,9 @@ def test_negative_costs_are_refused_before_any_search(toy):
     p.co2e_kg_per_tkm["rail"] = -5.0  # a plain dict edited behind the parameters' checks
     with pytest.raises(ValueError, match=r"negative time, money, distance or CO2e for segment 'a_b_rail'"):
         compile_graph(toy, p)
+
+
+def test_costs_are_per_element(toy):
+    costs = compile_graph(toy).costs(CostParameters.default())
+    assert costs.index.names == ["element_type", "element_id"]
+    assert costs.index.tolist()[:1] == [("segment", "a_b_rail")] and len(costs) == 8  # 4 segments, 4 transfers

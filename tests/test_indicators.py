@@ -63,3 +63,83 @@ def test_a_gauge_change_at_the_border_counts_towards_the_crossing(instc):
     assert crossings.index.tolist() == ["sarakhs_rail_border"]
     assert crossings.loc["sarakhs_rail_border", "time_h"] == 40.0
     assert cpmm_indicators(route)["bcp_time_h"] == 40.0
+
+
+def test_profile_is_a_start_row_then_one_row_per_leg(road_route):
+    profile = time_cost_distance(road_route)
+    assert profile.columns.tolist() == [
+        "leg", "element_id", "element_type", "kind", "place", "cum_distance_km", "cum_time_h", "cum_cost_usd",
+    ]  # fmt: skip
+    assert profile.index.tolist() == [0, 1, 2, 3, 4]
+    assert profile.iloc[0].tolist() == [-1, None, "start", "start", "a", 0.0, 0.0, 0.0]
+    assert profile["leg"].tolist() == [-1, 0, 1, 2, 3]
+    assert profile["cum_cost_usd"].tolist()[1:] == road_route.legs["cum_cost_usd"].tolist()
+
+
+def test_border_crossings_are_indexed_by_transfer_id(road_route):
+    assert border_crossings(road_route).index.name == "transfer_id"
+
+
+def test_section_cost_per_500_km_by_hand(road_route):
+    # FIN: a_b_rail (100 km) and the border and transshipment at b; SWE: b_d_road (200 km)
+    sections = section_costs(road_route)
+    assert sections.index.name == "section"
+    assert sections.columns.tolist() == ["distance_km", "time_h", "cost_usd", "cost_usd_per_500_km"]
+    legs = road_route.legs
+    fin, swe = legs["cost_usd"].iloc[:3].sum(), legs["cost_usd"].iloc[3]
+    assert sections["cost_usd_per_500_km"].tolist() == pytest.approx([fin / 100 * 500, swe / 200 * 500])
+
+
+def test_sea_legs_make_their_own_section_in_travel_order(toy):
+    # a -> b rail (FIN), border at b (FIN), b -> c rail (SWE), port call at c (SWE), c -> d by sea
+    route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"))
+    sections = section_costs(route)
+    assert sections.index.tolist() == ["FIN", "SWE", "sea"]
+    assert sections["distance_km"].tolist() == [100.0, 100.0, 200.0]
+
+
+def test_cpmm_summary_in_full(toy):
+    route = best_route(toy, "a", "d", by="time_h", parameters=CostParameters.default(cargo_unit="teu"), name="x")
+    summary = cpmm_indicators(route)
+    totals = route.totals
+    assert summary.name == "x"
+    assert summary.to_dict() == {
+        # the border (4 h) and the transloading at the border post (2 h): one crossing point for CPMM
+        "border_crossings": 1, "bcp_time_h": 6.0, "bcp_cost_usd": route.legs["cost_usd"].iloc[1:3].sum(),
+        "distance_km": 300.0, "time_h": 12.0, "cost_usd": totals["cost_usd"], "swod_kmh": 50.0, "swd_kmh": 25.0,
+    }  # fmt: skip
+
+
+def test_water_legs_without_a_country_count_as_sea(edit):
+    import corridor
+
+    def inland(column, rows):
+        def change(frame):
+            frame.loc[frame.iloc[:, 0].isin(rows), column] = "inland_water"
+            return frame
+
+        return change
+
+    edit("segments", inland("mode", ["c_d_sea"]))
+    edit("transfers", inland("to_mode", ["c_port"]))
+    toy = corridor.read_corridor(edit("transfers", inland("from_mode", ["d_port"])))
+    route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"),
+                       handling_at_ends=False)  # fmt: skip
+    assert route.legs["mode"].iloc[-1] == "inland_water"
+    assert section_costs(route).index.tolist() == ["FIN", "SWE", "sea"]
+
+
+def test_speeds_carry_the_route_name(toy):
+    route = best_route(toy, "a", "d", by="time_h", name="x")
+    assert speeds(route).name == "x"
+
+
+def test_a_sea_leg_with_a_country_still_counts_as_sea(edit):
+    import corridor
+
+    def swedish_waters(segments):
+        return segments.assign(country=segments["country"].mask(segments["segment_id"].eq("c_d_sea"), "SWE"))
+
+    toy = corridor.read_corridor(edit("segments", swedish_waters))
+    route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"))
+    assert section_costs(route).index.tolist() == ["FIN", "SWE", "sea"]

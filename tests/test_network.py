@@ -403,15 +403,165 @@ def test_suggest_transfers_takes_places_only_with_frames(toy):
         corridor.suggest_transfers(toy, places=toy.places)
 
 
-def test_closing_a_country_keeps_the_sea_legs_that_do_not_touch_it(toy):
-    import dataclasses
+# --- behaviours pinned down by mutation testing (tests/MUTANTS.md) ---------------------------------------------
 
-    # toy: a, b in FIN; c, d in SWE; c_d_sea has no country. Closing FIN closes a_b_rail (and the border at b).
-    event = pd.DataFrame(
-        {"effect": ["closed"], "start": [pd.Timestamp("2020-01-01")], "end": [pd.NaT], "description": ["x"],
-         "source": ["test"], "confidence": ["L"]},
-        index=pd.MultiIndex.from_tuples([("fin_closed", "FIN")], names=["event_id", "target"]),
+
+def test_length_summary_by_branch_in_full(edit):
+    def plan_b_c(segments):
+        return segments.assign(status=segments["status"].mask(segments["segment_id"].eq("b_c_rail"), "planned"))
+
+    toy = corridor.read_corridor(edit("segments", plan_b_c))
+    expected = pd.DataFrame(
+        {"rail_km": [200.0, 0.0], "road_km": [200.0, 0.0], "sea_km": [0.0, 200.0], "total_km": [400.0, 200.0],
+         "segments": [3, 1], "not_operational": [1, 0]},
+        index=pd.Index(["land", "sea"], name="branch"),
     )  # fmt: skip
-    closed = dataclasses.replace(toy, events=pd.concat([toy.events, event])).as_of("2020-06-01")
-    assert "c_d_sea" in closed.segments.index
-    assert "a_b_rail" not in closed.segments.index
+    summary = corridor.length_summary(toy)  # by branch
+    pd.testing.assert_frame_equal(summary, expected, check_dtype=False, check_index_type=False, check_column_type=False)
+    assert summary.columns.name is None
+
+
+def test_confidence_summary_counts_and_low_shares_by_hand(edit):
+    def one_low_place(places):
+        return places.assign(confidence=places["confidence"].mask(places["place_id"].eq("a"), "L"))
+
+    summary = corridor.confidence_summary(corridor.read_corridor(edit("places", one_low_place)))
+    assert summary.index.names == ["table", "figure"]
+    assert summary.columns.tolist() == ["H", "M", "L", "share_low", "given_for_all"]
+    assert summary.loc[("places", "geometry")].tolist() == [3, 0, 1, 0.25, 0]
+    assert summary.loc[("segments", "length_km")].tolist() == [4, 0, 0, 0.0, 0]  # every length, H
+    assert summary.loc[("events", "effect")].tolist() == [1, 0, 0, 0.0, 0]  # one figure: a share, not a gap
+
+
+def test_geopackage_without_segments_and_transfers_names_both(toy, tmp_path):
+    import pyogrio
+
+    path = toy.to_file(tmp_path / "toy.gpkg")
+    thin = tmp_path / "thin.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(path, layer="places"), thin, layer="places")
+    with pytest.raises(FileNotFoundError, match=r"GeoPackage '.*thin\.gpkg' has no layer segments, transfers\.$"):
+        corridor.read_corridor(thin)
+
+
+def test_geopackage_without_metadata_reads(toy, tmp_path):
+    import pyogrio
+
+    path = toy.to_file(tmp_path / "toy.gpkg")
+    bare = tmp_path / "bare.gpkg"
+    for layer in ("places", "segments", "transfers", "events", "routes"):
+        frame = pyogrio.read_dataframe(path, layer=layer, read_geometry=layer in ("places", "segments"))
+        pyogrio.write_dataframe(frame, bare, layer=layer)
+    back = corridor.read_corridor(bare)
+    assert back.segments.index.tolist() == toy.segments.index.tolist()
+
+
+def test_corridor_repr_counts_its_tables(toy):
+    assert repr(toy) == "<Corridor 'Toy corridor': 4 places, 4 segments, 4 transfers, 1 events, 1 routes>"
+
+
+def close(target):
+    """An `edit` of the events table: one closure of `target` from 2026-03-01 to 2026-03-10."""
+
+    def change(events):
+        return events.assign(event_id="test_closure", target=target, start="2026-03-01", end="2026-03-10")
+
+    return change
+
+
+def in_service(toy, day="2026-03-05"):
+    network = toy.as_of(day)
+    return sorted(network.segments.index), sorted(network.transfers.index)
+
+
+def test_closing_a_segment_closes_only_it(edit):
+    toy = corridor.read_corridor(edit("events", close("b_d_road")))
+    assert in_service(toy) == (["a_b_rail", "b_c_rail", "c_d_sea"], ["b_border", "b_rail_road", "c_port", "d_port"])
+
+
+def test_closing_a_place_closes_its_segments_and_transfers(edit):
+    toy = corridor.read_corridor(edit("events", close("c")))
+    assert in_service(toy) == (["a_b_rail", "b_d_road"], ["b_border", "b_rail_road", "d_port"])
+
+
+def test_closing_a_country_closes_what_touches_its_places(edit):
+    # a and b are in FIN: b_c_rail and b_d_road (country SWE) start at b, so they close too
+    toy = corridor.read_corridor(edit("events", close("FIN")))
+    segments, transfers = in_service(toy)
+    assert not {"a_b_rail", "b_c_rail", "b_d_road"} & set(segments)
+    assert transfers == ["c_port", "d_port"]
+
+
+def test_closing_a_country_leaves_sea_segments_that_do_not_touch_it(edit):
+    toy = corridor.read_corridor(edit("events", close("FIN")))
+    assert in_service(toy)[0] == ["c_d_sea"]
+
+
+def test_closing_one_of_several_passages_closes_the_segment(edit):
+    edit("segments", lambda s: s.assign(passages=s["passages"].mask(s["segment_id"].eq("c_d_sea"), "narrows;strait")))
+    toy = corridor.read_corridor(edit("events", close("strait")))
+    assert in_service(toy)[0] == ["a_b_rail", "b_c_rail", "b_d_road"]
+
+
+def test_available_until_is_exclusive(edit):
+    def until(segments):
+        return segments.assign(available_until=segments["segment_id"].map({"b_d_road": "2026-06-01"}))
+
+    toy = corridor.read_corridor(edit("segments", until))
+    assert "b_d_road" in toy.as_of("2026-05-31").segments.index
+    assert "b_d_road" not in toy.as_of("2026-06-01").segments.index
+
+
+def test_copy_is_deep(toy):
+    toy.metadata["nested"] = {"a": 1}
+    twin = toy.copy()
+    twin.metadata["nested"]["a"] = 2
+    twin.segments.loc["a_b_rail", "speed_kmh"] = 1.0
+    assert toy.metadata["nested"] == {"a": 1} and toy.segments.loc["a_b_rail", "speed_kmh"] == 50.0
+
+
+def test_to_file_round_trips_dates_in_a_new_nested_folder_and_overwrites(edit, tmp_path):
+    def dated(frame):
+        return frame.assign(available_from="2026-03-01")
+
+    edit("segments", dated)
+    toy = corridor.read_corridor(edit("transfers", dated))
+    folder = tmp_path / "new" / "toy"
+    toy.to_file(folder)
+    back = corridor.read_corridor(toy.to_file(folder))  # writing again over the same folder
+    assert (back.segments["available_from"] == pd.Timestamp("2026-03-01")).all()
+    assert (back.transfers["available_from"] == pd.Timestamp("2026-03-01")).all()
+
+
+def test_to_file_writes_wkt_to_six_decimals_and_readable_metadata(edit, tmp_path):
+    def nudge(segments):
+        return segments.assign(geometry=segments["geometry"].replace("LINESTRING (0 0, 0.9 0)",
+                                                                     "LINESTRING (0 0, 0.9000004 0)"))  # fmt: skip
+
+    toy = corridor.read_corridor(edit("segments", nudge))
+    toy.metadata["name"] = "Tøy"
+    folder = toy.to_file(tmp_path / "out")
+    assert "LINESTRING (0 0, 0.9 0)" in (folder / "segments.csv").read_text()
+    assert '\n  "name": "Tøy"' in (folder / "metadata.json").read_text(encoding="utf-8")
+
+
+def test_corridor_repr_of_an_unnamed_corridor_on_a_date(toy):
+    del toy.metadata["name"]
+    assert repr(toy.as_of("2026-02-01")).startswith("<Corridor 'unnamed' as of 2026-02-01: 4 places, ")
+
+
+def test_to_file_echoes_a_refused_path(toy, tmp_path):
+    with pytest.raises(ValueError, match=r"^`path` was '.*toy\.shp'; expected a folder"):
+        toy.to_file(tmp_path / "toy.shp")
+
+
+def test_a_place_closure_keeps_out_what_was_already_out_of_service(edit):
+    edit("segments", lambda s: s.assign(status=s["status"].mask(s["segment_id"].eq("b_d_road"), "planned")))
+    edit("transfers", lambda t: t.assign(available_from=t["transfer_id"].map({"d_port": "2027-01-01"})))
+    toy = corridor.read_corridor(edit("events", close("a")))
+    assert in_service(toy) == (["b_c_rail", "c_d_sea"], ["b_border", "b_rail_road", "c_port"])
+
+
+def test_a_country_closure_keeps_out_transfers_not_yet_open(edit):
+    edit("transfers", lambda t: t.assign(available_from=t["transfer_id"].map({"d_port": "2027-01-01"})))
+    toy = corridor.read_corridor(edit("events", close("FIN")))
+    assert in_service(toy)[1] == ["c_port"]

@@ -410,3 +410,299 @@ def test_adding_a_stop_never_lowers_the_best_time(instc, data):
     before = best_route(instc, origin, destination, by="time_h").totals["time_h"]
     after = best_route(stopped, origin, destination, by="time_h").totals["time_h"]
     assert after >= before - 1e-9
+
+
+# --- behaviours pinned down by mutation testing (tests/MUTANTS.md) ---------------------------------------------
+
+
+def test_route_repr_by_hand(toy, teu):
+    route = best_route(toy, "a", "d", by="time_h", parameters=teu, name="fast")
+    t = route.totals  # 300 km in 12 h; money and CO2e come from the cost model
+    assert repr(route) == (
+        f"<Route fast: a -> d, 4 legs, 300 km, 0.5 days, US${t['cost_usd']:,.0f} per teu, {t['co2e_kg']:,.0f} kg CO2e>"
+    )
+
+
+def test_comparison_table_columns_and_rows_by_hand(toy, teu):
+    routes = {
+        "fast": best_route(toy, "a", "d", by="time_h", parameters=teu),
+        "none": NoRoute("none", "closed for the test"),
+        "cheap": best_route(toy, "a", "d", by="cost_usd", parameters=teu, handling_at_ends=False),  # by sea
+    }
+    table = compare_routes(routes).table  # reference: the first available route, "fast"
+    assert table.index.name == "route" and table.index.tolist() == ["fast", "none", "cheap"]
+    assert table.columns.tolist() == [
+        "available", "distance_km", "time_h", "time_days", "cost_usd", "co2e_kg", "generalised_cost_usd",
+        "share_time_stopped", "transfers", "weakest_time", "weakest_cost", "weakest_co2e", "note",
+        "distance_ratio", "time_ratio", "cost_ratio", "co2e_ratio", "generalised_cost_ratio",
+    ]  # fmt: skip
+    fast = table.loc["fast"]
+    assert fast["available"]
+    assert (fast["time_h"], fast["time_days"], fast["transfers"], fast["note"]) == (12.0, 0.5, 2, "")
+    assert fast["share_time_stopped"] == 0.5  # 6 h stopped of 12
+    assert table.loc["cheap", "time_ratio"] == 114.0 / 12.0
+    assert not table.loc["none", "available"] and table.loc["none", "note"] == "closed for the test"
+
+
+def test_comparison_assumptions_start_with_the_arguments(toy, teu):
+    routes = {"fast": best_route(toy, "a", "d", by="time_h", parameters=teu)}
+    assumptions = compare_routes(routes).assumptions
+    head = assumptions.iloc[:3]
+    assert head.index.name == "parameter" and head.index.tolist() == ["criterion", "as_of", "reference_route"]
+    assert head["value"].tolist() == ["time_h", "-", "fast"]
+    assert head[["unit", "source", "confidence"]].values.tolist() == [["", "argument", "-"]] * 3
+
+
+def test_compare_routes_names_unnamed_routes_by_position(toy, teu):
+    fast = best_route(toy, "a", "d", by="time_h", parameters=teu)
+    named = best_route(toy, "a", "d", by="cost_usd", parameters=teu, name="cheap")
+    assert compare_routes([fast, named, fast]).table.index.tolist() == ["route 1", "cheap", "route 3"]
+
+
+def test_compare_routes_with_no_route_at_all_gives_every_reason():
+    with pytest.raises(ValueError, match=r"^none of the routes exists: x: closed; y: cut$"):
+        compare_routes({"x": NoRoute("x", "closed"), "y": NoRoute("y", "cut")})
+
+
+def test_compare_routes_suggests_the_reference_meant(toy):
+    routes = {"fast": best_route(toy, "a", "d", by="time_h")}
+    with pytest.raises(ValueError, match=r"\['fast'\] \(did you mean 'fast'\?\)\.$"):
+        compare_routes(routes, reference="fsat")
+
+
+def test_comparison_html_formats_numbers_and_gaps(toy, teu):
+    routes = {"fast": best_route(toy, "a", "d", by="time_h", parameters=teu), "none": NoRoute("none", "closed")}
+    html = compare_routes(routes)._repr_html_()
+    assert "<td>12.00</td>" in html and "<td>0.50</td>" in html  # time_h and time_days, two decimals
+    assert "<td>-</td>" in html.split("<h4>")[0]  # the missing route's figures
+    assert "</table><h4>Assumptions</h4><table" in html
+
+
+def test_alternatives_default_to_three_named_in_order(instc):
+    routes = alternatives(instc, "jnpt", "moscow")
+    assert [r.name for r in routes] == ["alternative 1", "alternative 2", "alternative 3"]
+
+
+def test_alternatives_accept_one_and_refuse_zero_with_their_own_message(toy):
+    assert len(alternatives(toy, "a", "d", k=1)) == 1
+    with pytest.raises(ValueError, match=r"^`k` was 0; expected a whole number of routes >= 1\.$"):
+        alternatives(toy, "a", "d", k=0)
+
+
+def test_alternatives_pass_parameters_and_date_on(toy, teu):
+    routes = alternatives(toy, "a", "d", k=2, by="cost_usd", parameters=teu, as_of="2026-01-05")
+    assert [r.elements for r in routes] == [ROAD]  # the sea route is closed by the port strike
+    assert routes[0].parameters is teu and routes[0].as_of == "2026-01-05"
+
+
+def test_named_routes_carry_their_names(toy, instc):
+    assert named_routes(toy, "a", "d")["overland"].name == "overland"
+    cut = named_routes(instc, "jnpt", "moscow", as_of="2026-05-01", routes=["western"])["western"]
+    assert isinstance(cut, NoRoute) and cut.name == "western"
+
+
+def test_sensitivity_defaults_to_generalised_cost_indexed_by_the_parameter(toy):
+    from corridor.routing import sensitivity
+
+    table = sensitivity(toy, "a", "d", parameter="empty_return_share", values=[0.0])
+    expected = named_routes(toy, "a", "d", parameters=CostParameters.default(empty_return_share=0.0))
+    assert table.index.name == "empty_return_share"
+    assert table.loc[0.0, "overland"] == expected["overland"].totals["generalised_cost_usd"]
+
+
+def test_sensitivity_over_dates_keeps_the_criterion_and_parameters(instc):
+    from corridor.routing import sensitivity
+
+    p = CostParameters.default(empty_return_share=0.0)
+    table = sensitivity(instc, "jnpt", "moscow", parameter="as_of", values=["2025-05-01"], metric="cost_usd",
+                        by="time_h", parameters=p)  # fmt: skip
+    found = named_routes(instc, "jnpt", "moscow", by="time_h", parameters=p, as_of="2025-05-01")
+    assert table.loc["2025-05-01"].to_dict() == {k: r.totals["cost_usd"] for k, r in found.items()}
+
+
+def test_sensitivity_over_a_parameter_keeps_the_date(instc):
+    from corridor.routing import sensitivity
+
+    table = sensitivity(instc, "jnpt", "moscow", parameter="empty_return_share", values=[0.0], metric="time_h",
+                        as_of="2026-05-01")  # fmt: skip
+    assert np.isnan(table.loc[0.0, "western"])  # cut by Hormuz on that date
+    assert table.index.name == "empty_return_share"
+
+
+def test_avoiding_a_valid_country_or_a_passage_in_a_list_of_passages(toy, instc):
+    # both ports have a land side, so the route passes the port calls at its two ends
+    assert best_route(toy, "c", "d", avoid_countries=["FIN"]).elements == ["c_port", "c_d_sea", "d_port"]
+    route = best_route(instc, "jnpt", "moscow", avoid_passages=["gibraltar"])
+    assert "gibraltar" not in ";".join(route.legs["element_id"])
+
+
+def test_no_route_message_in_full_for_a_closure(toy):
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "d", avoid_modes=["road"], as_of="2026-01-05")
+    assert str(error.value) == (
+        "no route from 'a' to 'd': as of 2026-01-05 the corridor is cut by closures in force: c_port_strike (c_port); "
+        "dropping any one of `avoid_modes=['road']` would give a route."
+    )
+
+
+def test_no_route_lists_every_closure_in_force(edit):
+    def strike_at_d(events):
+        return pd.concat([events, events.assign(event_id="d_port_strike", target="d_port")], ignore_index=True)
+
+    toy = corridor_from(edit("events", strike_at_d))
+    with pytest.raises(NoRouteError, match=r"closures in force: c_port_strike \(c_port\), d_port_strike \(d_port\);"):
+        best_route(toy, "a", "d", avoid_modes=["road"], as_of="2026-01-05")
+
+
+def test_no_route_names_segments_not_yet_open_without_closures(edit):
+    def open_later(segments):
+        later = segments["segment_id"].isin(["b_c_rail", "b_d_road"])
+        return segments.assign(available_from=np.where(later, "2027-01-01", segments["available_from"]))
+
+    toy = corridor_from(edit("segments", open_later))
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "d", as_of="2026-06-01")
+    assert str(error.value) == (
+        "no route from 'a' to 'd': as of 2026-06-01 the corridor is cut; "
+        "segments out of service then: b_c_rail, b_d_road."
+    )
+
+
+def test_no_route_names_links_not_yet_operational(edit):
+    def plan_the_road(segments):
+        return segments.assign(status=np.where(segments["segment_id"].eq("b_d_road"), "planned", segments["status"]))
+
+    toy = corridor_from(edit("segments", plan_the_road))
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "d", avoid_modes=["sea"])
+    assert str(error.value) == (
+        "no route from 'a' to 'd': only links not yet operational would connect them (b_d_road); "
+        "dropping any one of `avoid_modes=['sea']` would give a route."
+    )
+
+
+def test_no_route_lists_every_link_not_yet_operational(edit):
+    def plan_two(segments):
+        planned = segments["segment_id"].isin(["b_c_rail", "b_d_road"])
+        return segments.assign(status=segments["status"].mask(planned, "planned"))
+
+    toy = corridor_from(edit("segments", plan_two))
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "d")
+    assert str(error.value) == (
+        "no route from 'a' to 'd': only links not yet operational would connect them (b_c_rail, b_d_road)."
+    )
+
+
+def test_no_route_names_each_constraint_that_alone_cuts_it(toy):
+    # the road needs mode road, the sea route needs place c: either constraint dropped gives a route
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "d", avoid_places=["c"], avoid_modes=["road"])
+    assert str(error.value) == (
+        "no route from 'a' to 'd': dropping any one of `avoid_places=['c']`, `avoid_modes=['road']` would give a route."
+    )
+
+
+def test_no_route_when_no_single_constraint_is_to_blame(toy):
+    with pytest.raises(NoRouteError, match=r"^no route from 'a' to 'd': the constraints .* together leave no path; "):
+        best_route(toy, "a", "d", avoid_modes=["road", "sea"], modes=["rail"])
+
+
+def with_legs(route, **columns):
+    """`route` with a hand-made legs table (``weakest`` reads only the legs)."""
+    route.__dict__["legs"] = pd.DataFrame(columns)
+    return route
+
+
+def test_weakest_skips_legs_that_add_nothing(toy):
+    # x adds 0 h (L), w adds 0.5 h (M), y adds 5 h (H): the weakest figure that matters is w's
+    route = with_legs(best_route(toy, "a", "d"), element_id=["x", "w", "y"], time_h=[0.0, 0.5, 5.0],
+                      time_confidence=["L", "M", "H"], time_source=["sx", "sw", "sy"])  # fmt: skip
+    assert route.weakest("time") == "M: w (sw)"
+
+
+def test_weakest_counts_a_missing_confidence_as_the_lowest(toy):
+    route = with_legs(best_route(toy, "a", "d"), element_id=["y", "z"], time_h=[5.0, 3.0],
+                      time_confidence=[pd.NA, "L"], time_source=["sy", "sz"])  # fmt: skip
+    assert route.weakest("time").endswith(": y (sy)")  # not "L: z (sz)"
+
+
+def test_weakest_of_a_figure_no_leg_adds_to_is_empty(toy):
+    route = with_legs(best_route(toy, "a", "d"), element_id=["x"], co2e_kg=[0.0], co2e_confidence=["L"],
+                      co2e_source=["sx"])  # fmt: skip
+    assert route.weakest("co2e") == ""
+
+
+def test_unnamed_route_repr_has_no_label(toy, teu):
+    route = best_route(toy, "a", "d", by="cost_usd", parameters=teu, handling_at_ends=False)  # by sea: 400 km, 114 h
+    assert repr(route).startswith("<Route a -> d, 5 legs, 400 km, 4.8 days, US$")
+
+
+def test_legs_of_transfers_have_no_mode_and_no_emission_factor(toy, teu):
+    legs = best_route(toy, "a", "d", by="time_h", parameters=teu).legs  # rail, border, transshipment, road
+    assert legs["mode"].isna().tolist() == [False, True, True, False]
+    assert legs["mode"].iloc[[0, 3]].tolist() == ["rail", "road"]
+    assert legs["co2e_source"].iloc[1:3].tolist() == ["hub emissions not counted"] * 2
+    assert legs["co2e_confidence"].isna().tolist() == [False, True, True, False]
+
+
+def test_legs_name_the_emission_factor_of_their_mode(toy, teu):
+    legs = best_route(toy, "a", "d", by="time_h", parameters=teu).legs
+    rail, road = teu.sources["co2e_kg_per_tkm.rail"], teu.sources["co2e_kg_per_tkm.road"]
+    assert legs["co2e_source"].iloc[[0, 3]].tolist() == [rail[1], road[1]]
+    assert legs["co2e_confidence"].iloc[[0, 3]].tolist() == [rail[2], road[2]]
+
+
+def test_legs_prefer_the_emission_factor_of_their_branch(instc):
+    p = CostParameters.default()
+    route = named_routes(instc, "jnpt", "moscow", parameters=p, routes=["suez"])["suez"]
+    sea = route.legs[route.legs["mode"].eq("sea")]
+    suez = p.sources["co2e_kg_per_tkm.sea.suez"][1]
+    assert suez != p.sources["co2e_kg_per_tkm.sea"][1]
+    assert suez in sea["co2e_source"].tolist()
+
+
+def test_a_segment_run_forwards_keeps_its_direction(toy, teu):
+    first = best_route(toy, "a", "d", by="time_h", parameters=teu).legs.iloc[0]
+    assert first["element_id"] == "a_b_rail" and first.geometry.coords[0] == pytest.approx((0.0, 0.0))
+
+
+def test_skim_defaults_and_what_it_records(toy):
+    table = skim(toy, ["a"], ["d"])
+    assert table.index.names == ["origin", "destination"]
+    assert table.attrs == {"criterion": "generalised_cost_usd", "as_of": None, "cargo_unit": "teu",
+                           "price_year": CostParameters.default().price_year, "assumption_set": "baseline",
+                           "handling_at_ends": True, "constraints": {}}  # fmt: skip
+
+
+def test_skim_takes_a_date(toy, teu):
+    table = skim(toy, ["a"], ["d"], by="time_h", parameters=teu, as_of="2026-01-05", avoid_modes=["road"])
+    assert table["time_h"].isna().all()  # the port strike cuts the sea route that day
+    assert table.attrs["as_of"] == "2026-01-05" and table.attrs["constraints"] == {"avoid_modes": frozenset({"road"})}
+
+
+def test_skim_batch_size_of_one_and_zero(toy, teu):
+    one = skim(toy, ["a", "d"], ["c"], by="time_h", parameters=teu, batch_size=1)
+    assert one["time_h"].tolist() == [8.0, 8.0]
+    with pytest.raises(ValueError, match=r"^`batch_size` was 0; expected a whole number of origins >= 1\.$"):
+        skim(toy, batch_size=0)
+
+
+def test_skim_names_a_misspelt_origin(toy):
+    with pytest.raises(UnknownPlaceError, match=r"^`origins` 'alhpa' is not a place"):
+        skim(toy, ["alhpa"], ["d"])
+
+
+def corridor_from(folder):
+    import corridor
+
+    return corridor.read_corridor(folder)
+
+
+def test_no_route_names_a_via_that_alone_cuts_it(toy):
+    # rail does not reach d; without the via, rail reaches c
+    with pytest.raises(NoRouteError) as error:
+        best_route(toy, "a", "c", via=["d"], modes=["rail"])
+    assert str(error.value) == (
+        "no route from 'a' to 'c': dropping any one of `via=['d']`, `modes=['rail']` would give a route."
+    )

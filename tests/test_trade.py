@@ -635,3 +635,10 @@ def test_shipped_directional_flows_pair_their_periods():
     ind_irn = flows[flows["exporter"].isin(["IND", "IRN"]) & flows["importer"].isin(["IND", "IRN"])]
     assert set(ind_irn["period"]) == {"FY2022-23"}  # ends March 2023: later than CY2022
     assert math.isclose(ind_irn["value_usd"].sum(), 2.33e9)
+
+
+# --- readers in full (behaviours pinned down by mutation testing, tests/MUTANTS.md) -----------------------------
+
+
+COLUMNS = ["year", "period", "months", "exporter", "importer", "flow", "commodity", "classification", "value_usd",
+           "tonnes", "reporter", "source", "confidence", "used", "note"]  # fmt: skip

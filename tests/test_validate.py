@@ -290,3 +290,29 @@ def test_named_route_with_unknown_branch(edit):
         "routes['overland']: branch 'seaa' is not a `branch` of any segment (did you mean 'sea'?); "
         "expected ';'-separated values from ['land', 'sea']."
     ) in problems_of(path)
+
+
+def test_figure_with_a_missing_confidence_says_missing(edit):
+    path = edit("transfers", set_cell("b_border", "time_confidence", "", id_column="transfer_id"))
+    assert (
+        "transfers['b_border']: `time_confidence` is missing; expected one of ['H', 'M', 'L'] (high, medium, low)."
+        in problems_of(path)
+    )
+
+
+def test_network_without_transfers_falls_into_one_piece_per_mode_and_gauge(edit):
+    edit("events", lambda f: f.assign(target="c"))  # the strike closed the port call; now the place
+    path = edit("transfers", lambda f: f.iloc[0:0])
+    message, needed = problems_of(path)
+    assert message == (
+        "the network falls into 4 pieces that no segment or transfer joins: [sea] c, d; [road] b, d; [rail] b, c; "
+        "[rail] a, b. Add the missing segment or transfer (a port_call or transshipment where modes meet)."
+    )
+    assert needed.startswith("transfers are needed where modes, gauges or countries meet: at 'b' a border_crossing")
+
+
+def test_blank_cells_are_missing_empty_or_only_whitespace():
+    from corridor._validate import _blank
+
+    assert _blank(pd.Series(["a", "  ", None, ""])).tolist() == [False, True, True, True]
+    assert _blank(pd.Series(["a", 1, "  "], dtype=object)).tolist() == [False, False, True]  # not all text
