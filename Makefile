@@ -21,8 +21,9 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# Mutation testing of the core modules (slow: about an hour on 2 cores; not part of `make test`). Configured in
-# pyproject.toml [tool.mutmut]; results and equivalent mutants in tests/MUTANTS.md. `mutmut browse` shows survivors.
+# Mutation testing of the core modules (slow: about four hours on 2 cores; not part of `make test`). Configured in
+# pyproject.toml [tool.mutmut]; results and equivalent mutants in tests/MUTANTS.md. The run is incremental (stop it
+# and run again to resume); `.venv/bin/mutmut run "corridor.graph*"` runs one module, `mutmut browse` shows survivors.
 mutants: $(VENV)/.installed
 	$(VENV)/bin/mutmut run
 	$(VENV)/bin/mutmut results
