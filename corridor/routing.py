@@ -81,7 +81,8 @@ class Route:
         the metrics ``distance_km``, ``time_h``, ``moving_time_h``, ``cost_usd``, ``co2e_kg``,
         ``generalised_cost_usd``, their running totals ``cum_*``, and ``time_source``/``time_confidence``,
         ``cost_source``/``cost_confidence``, ``co2e_source``/``co2e_confidence``. Geometry: the segment
-        line in the direction travelled, or the transfer's place. Built on first use.
+        line in the direction travelled, or the transfer's place. Built on first use. The legs carry the
+        loaded box; the empty boxes' way back is in :attr:`totals` only.
     origin, destination : str
     criterion : str
         What was minimised.
