@@ -137,7 +137,7 @@ def k_shortest_paths(
 
     `adjacency` is the structure of (`source`, `target`) if the caller already has it.
     """
-    if not isinstance(k, int | np.integer) or not 1 <= k <= MAX_K:
+    if not isinstance(k, (int, np.integer)) or not 1 <= k <= MAX_K:
         raise ValueError(f"`k` was {k!r}; expected a whole number of routes from 1 to {MAX_K}.")
     adjacency = adjacency or _Adjacency(n_nodes, source, target)
     weight = np.asarray(weight, dtype=float)
@@ -240,8 +240,11 @@ class Graph:
         return kinds[self.element]
 
     @functools.cached_property
-    def element_table(self) -> pd.DataFrame:
-        """What a route's legs say about each element (segments, then transfers), in element-row order."""
+    def element_columns(self) -> dict[str, np.ndarray]:
+        """What a route's legs say about each element (segments, then transfers), in element-row order.
+
+        One array per column, for fast positional takes.
+        """
         seg, tr, places = self.network.segments, self.network.transfers, self.network.places
         segments = pd.DataFrame(
             {
@@ -274,17 +277,12 @@ class Graph:
                 "geometry": places.geometry.reindex(tr["place_id"]).to_numpy(),
             }
         )
-        return pd.concat([segments, transfers], ignore_index=True)
-
-    @functools.cached_property
-    def element_columns(self) -> dict[str, np.ndarray]:
-        """:attr:`element_table` as one array per column, for fast positional takes."""
-        return {column: values.to_numpy(dtype=object) for column, values in self.element_table.items()}
+        table = pd.concat([segments, transfers], ignore_index=True)
+        return {column: values.to_numpy(dtype=object) for column, values in table.items()}
 
     def terminals(self, place_id: str) -> np.ndarray:
         """Positions of the terminals of `place_id`."""
-        access = self.edges["element_type"].eq("access").to_numpy() & self.edges["from_place"].eq(place_id).to_numpy()
-        return np.unique(self.target[access & (self.source == self.node_index.get_loc(f"{place_id}|origin"))])
+        return np.unique(self.target[self.is_access & (self.source == self.node_index.get_loc(f"{place_id}|origin"))])
 
     def costs(self, parameters: CostParameters) -> pd.DataFrame:
         """:func:`corridor.costs.element_costs` of the network, indexed by (element_type, element_id)."""

@@ -819,22 +819,23 @@ def _paths(
         weight[graph.is_transfer & at_ends] = np.inf
     start = graph.node_index.get_loc(f"{origin}|origin")
     end = graph.node_index.get_loc(f"{destination}|destination")
-    if not c.via and k == 1:
-        cost, path = graph.adjacency.path(weight, start, end)
-        return [np.asarray(path, dtype=np.int64)[~graph.is_access[path]]] if path else []
     if not c.via:
         found = k_shortest_paths(len(graph.nodes), graph.source, graph.target, weight, start, end, k,
                                  adjacency=graph.adjacency)  # fmt: skip
-        return [np.array([e for e in path if not graph.is_access[e]], dtype=np.int64) for _, path in found]
-    via_terminals = [graph.terminals(v) for v in c.via]
-    n_nodes, source, target, edge_of = layered(graph, via_terminals)
-    stacked = np.where(edge_of >= 0, weight[np.maximum(edge_of, 0)], 0.0)
-    end += len(via_terminals) * len(graph.nodes)
-    found = k_shortest_paths(n_nodes, source, target, stacked, start, end, k)
-    return [
-        np.array([edge_of[e] for e in path if edge_of[e] >= 0 and not graph.is_access[edge_of[e]]], dtype=np.int64)
-        for _, path in found
-    ]
+        edge_of = None
+    else:
+        via_terminals = [graph.terminals(v) for v in c.via]
+        n_nodes, source, target, edge_of = layered(graph, via_terminals)
+        stacked = np.where(edge_of >= 0, weight[np.maximum(edge_of, 0)], 0.0)
+        end += len(via_terminals) * len(graph.nodes)
+        found = k_shortest_paths(n_nodes, source, target, stacked, start, end, k)
+    paths = []
+    for _, path in found:
+        edges = np.asarray(path, dtype=np.int64)
+        if edge_of is not None:  # back from the stacked layers, less the edges that join them
+            edges = edge_of[edges][edge_of[edges] >= 0]
+        paths.append(edges[~graph.is_access[edges]])
+    return paths
 
 
 def _weight(graph: Graph, c: Constraints, by: str, parameters: CostParameters, *, ends: bool) -> np.ndarray:
