@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ __all__ = [
     "MODE_COLORS",
     "STATUS_STYLES",
     "explore",
+    "explore_flows",
     "label_places",
     "plot_corridor",
     "plot_events",
@@ -825,27 +827,7 @@ def explore(corridor: Corridor, *, tiles: str | None = None, **kwargs: Any) -> f
     >>> "<script src=" in page, "Leaflet 1.9.4" in page
     (False, True)
     """
-    try:
-        import folium
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("`explore` needs folium: pip install 'corridor[interactive]'") from None
-    from corridor._webmap import self_contained
-
-    west, south, east, north = corridor.segments.total_bounds
-    fmap = self_contained(folium.Map(location=((south + north) / 2, (west + east) / 2), tiles=tiles,
-                                     control_scale=True, zoom_snap=0.25))  # fmt: skip
-    fmap.fit_bounds([[south, west], [north, east]])
-    if tiles is None:
-        sea = f"<style>.folium-map.leaflet-container {{background: {_WATER};}}</style>"
-        fmap.get_root().header.add_child(folium.Element(sea))
-        clip = shapely.box(west - 3, south - 3, east + 3, north + 3)
-        countries = datasets.basemap("countries").clip(clip)
-        countries.explore(m=fmap, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
-                          tooltip="name", name="countries", highlight=False)  # fmt: skip
-        lakes = datasets.basemap("lakes").clip(clip)
-        if len(lakes):
-            lakes.explore(m=fmap, color=_WATER, style_kwds={"stroke": False, "fillOpacity": 1.0}, tooltip=False,
-                          name="lakes", highlight=False)  # fmt: skip
+    folium, fmap = _base_map(corridor, tiles)
     segments = _printable(corridor.segments)
     segments["color"] = segments["mode"].map(MODE_COLORS)
     tooltip = [c for c in (
@@ -869,6 +851,102 @@ def explore(corridor: Corridor, *, tiles: str | None = None, **kwargs: Any) -> f
                    name="places")  # fmt: skip
     folium.LayerControl().add_to(fmap)
     return fmap
+
+
+def explore_flows(
+    corridor: Corridor,
+    loads: pd.DataFrame,
+    *,
+    baseline: pd.DataFrame | None = None,
+    column: str = "tonnes_per_year",
+    tiles: str | None = None,
+    max_weight_px: float = 12.0,
+) -> folium.Map:
+    """Interactive flow map: hover a segment or crossing for its load, capacity and utilisation.
+
+    Like :func:`plot_flows` (line weight by load, colour by utilisation, grey where capacity is unknown, border
+    crossings as circles by load); given `baseline`, the change from it instead, red for more and blue for less,
+    like :func:`plot_flow_difference`. Self-contained and offline like :func:`explore`.
+
+    Examples
+    --------
+    >>> import pandas as pd, corridor
+    >>> from corridor.plot import explore_flows
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> index = pd.MultiIndex.from_tuples([("segment", "a_b_rail"), ("transfer", "b_border")],
+    ...                                   names=["element_type", "element_id"])
+    >>> loads = pd.DataFrame({"tonnes_per_year": [2e6, 2e6], "utilisation": [0.5, 1.1]}, index=index)
+    >>> "flows" in explore_flows(toy, loads).get_root().render()
+    True
+    """
+    if max_weight_px <= 0 or not np.isfinite(max_weight_px):
+        raise ValueError(f"`max_weight_px` was {max_weight_px!r}; expected a positive number of pixels.")
+    frame = _checked_loads(corridor, loads, column, "loads")
+    if baseline is None:
+        value = frame[column]
+        shade = frame["utilisation"] if "utilisation" in frame else pd.Series(np.nan, index=frame.index)
+        cmap, norm = plt.get_cmap("YlOrRd"), plt.Normalize(0.0, 1.2)
+        label = column
+    else:
+        before = _checked_loads(corridor, baseline, column, "baseline")[column]
+        value = frame[column].reindex(frame.index.union(before.index), fill_value=0.0).sub(before, fill_value=0.0)
+        shade = value
+        limit = float(value.abs().max()) or 1.0
+        cmap, norm = plt.get_cmap("RdBu_r"), plt.Normalize(-limit, limit)
+        label = f"change_in_{column}"
+    top = float(value.abs().max()) or 1.0
+    colour = [("#8c8c8c" if np.isnan(v) else matplotlib.colors.to_hex(cmap(norm(v)))) for v in shade]
+    table = pd.DataFrame({label: value, "weight": max_weight_px * value.abs() / top, "color": colour},
+                         index=value.index)  # fmt: skip
+    if "utilisation" in frame and baseline is None:
+        table["utilisation"] = frame["utilisation"].round(3)
+    table = table[table[label].ne(0.0)]
+    folium, fmap = _base_map(corridor, tiles)
+    kind = table.index.get_level_values(0)
+    lines = _printable(corridor.segments.loc[table.index.get_level_values(1)[kind == "segment"]])
+    lines = lines.join(table.xs("segment"), on="segment_id")
+    lines["weight"] = lines["weight"].clip(lower=1.0)
+    fields = ["segment_id", "mode", label, *(["utilisation"] if "utilisation" in lines else []), "capacity_mtpa"]
+    if len(lines):
+        lines.explore(m=fmap, color=lines["color"].tolist(), tooltip=[f for f in fields if f in lines], name="flows",
+                      style_kwds={"style_function": lambda f: {"weight": f["properties"]["weight"]}})  # fmt: skip
+    crossings = table[kind == "transfer"].droplevel(0)
+    crossings = crossings[corridor.transfers.loc[crossings.index, "kind"].eq("border_crossing").to_numpy()]
+    if len(crossings):
+        at = corridor.transfers.loc[crossings.index, "place_id"].to_numpy()
+        by_place = crossings.groupby(at).agg({label: "sum", "weight": "sum", "color": "first"})
+        points = _printable(corridor.places.loc[by_place.index]).join(by_place, on="place_id")
+        points.explore(m=fmap, color=points["color"].tolist(), tooltip=["place_id", "name", label],
+                       marker_type="circle_marker", name="crossings",
+                       style_kwds={"style_function": lambda f: {"radius": 2 + f["properties"]["weight"]}})  # fmt: skip
+    folium.LayerControl().add_to(fmap)
+    return fmap
+
+
+def _base_map(corridor: Corridor, tiles: str | None) -> tuple[Any, folium.Map]:
+    """The folium module and an offline map framed on `corridor` (Natural Earth unless `tiles` is given)."""
+    try:
+        import folium
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("interactive maps need folium: pip install 'corridor[interactive]'") from None
+    from corridor._webmap import self_contained
+
+    west, south, east, north = corridor.segments.total_bounds
+    fmap = self_contained(folium.Map(location=((south + north) / 2, (west + east) / 2), tiles=tiles,
+                                     control_scale=True, zoom_snap=0.25))  # fmt: skip
+    fmap.fit_bounds([[south, west], [north, east]])
+    if tiles is None:
+        sea = f"<style>.folium-map.leaflet-container {{background: {_WATER};}}</style>"
+        fmap.get_root().header.add_child(folium.Element(sea))
+        clip = shapely.box(west - 3, south - 3, east + 3, north + 3)
+        countries = datasets.basemap("countries").clip(clip)
+        countries.explore(m=fmap, color=_LAND, style_kwds={"color": _BORDER, "weight": 0.6, "fillOpacity": 1.0},
+                          tooltip="name", name="countries", highlight=False)  # fmt: skip
+        lakes = datasets.basemap("lakes").clip(clip)
+        if len(lakes):
+            lakes.explore(m=fmap, color=_WATER, style_kwds={"stroke": False, "fillOpacity": 1.0}, tooltip=False,
+                          name="lakes", highlight=False)  # fmt: skip
+    return folium, fmap
 
 
 def _printable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -274,3 +274,24 @@ def test_flow_map_names_bad_loads(toy):
     assert "finite and not negative" in str(error.value) and "a_b_rial" in str(error.value)
     with pytest.raises(ValueError, match="has no column 'teu'"):
         plot_flows(toy, loads, column="teu")
+
+
+def test_interactive_flow_map_weights_lines_and_crossings_by_load(toy):
+
+    from corridor.plot import explore_flows
+
+    loads = _loads([("segment", "a_b_rail", 2e6, 0.5), ("segment", "b_d_road", 1e6, np.nan),
+                    ("transfer", "b_border", 2e6, 1.1)])  # fmt: skip
+    fmap = explore_flows(toy, loads, max_weight_px=10.0)
+    layers = {c.layer_name: c for c in fmap._children.values() if hasattr(c, "data") and hasattr(c, "layer_name")}
+    flows = {f["properties"]["segment_id"]: f["properties"] for f in layers["flows"].data["features"]}
+    assert {k: v["weight"] for k, v in flows.items()} == {"a_b_rail": 10.0, "b_d_road": 5.0}
+    assert flows["b_d_road"]["color"] == "#8c8c8c"  # capacity unknown
+    [crossing] = layers["crossings"].data["features"]
+    assert crossing["properties"]["place_id"] == "b" and crossing["properties"]["tonnes_per_year"] == 2e6
+    change = explore_flows(toy, loads.assign(tonnes_per_year=[1e6, 3e6, 2e6]), baseline=loads)
+    layers = {c.layer_name: c for c in change._children.values() if hasattr(c, "layer_name") and hasattr(c, "data")}
+    moved = {f["properties"]["segment_id"]: f["properties"] for f in layers["flows"].data["features"]}
+    assert {k: v["change_in_tonnes_per_year"] for k, v in moved.items()} == {"a_b_rail": -1e6, "b_d_road": 2e6}
+    assert "crossings" not in layers  # no change at the crossing
+    assert "Leaflet 1.9.4" in change.get_root().render()  # self-contained
