@@ -263,7 +263,7 @@ def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k
     if unconnected:
         raise NoRouteError(f"no route connects {unconnected}; check the pairs and `as_of`.")
     n_elements = len(graph.network.segments) + len(graph.network.transfers)
-    lengths = np.array([len(p) for p in paths])
+    lengths = np.array([len(p) for p in paths], dtype=np.int64)
     edges = np.concatenate(paths) if paths else np.zeros(0, dtype=np.int64)
     route_of = np.repeat(np.arange(len(paths)), lengths)
     element = graph.element[edges]
@@ -475,8 +475,8 @@ def assign(
     alt_choice = np.repeat(np.arange(len(choices)), n_alts)
     alt_route = order[np.repeat(starts[choice_code], n_alts) + _ranges(n_alts)]
     class_codes, class_names = pd.factorize(pd.Index(cargo[choices]))
-    class_modes = [set(str(m).split(";")) for m in modes.reindex(class_names).to_numpy()] if len(choices) else []
-    allowed = np.array([[m in c for m in routes.mode_names] for c in class_modes], dtype=bool)[class_codes]
+    class_modes = [set(str(m).split(";")) for m in classes["modes"].reindex(class_names).to_numpy()]
+    allowed = np.array([[m in c for m in routes.mode_names] for c in class_modes], dtype=bool).reshape(-1, len(routes.mode_names))[class_codes]
     fits = ~(routes.uses_mode[alt_route] & ~allowed[alt_choice]).any(axis=1)
     alt_choice, alt_route = alt_choice[fits], alt_route[fits]
     uncarried = sorted(set(range(len(choices))) - set(alt_choice.tolist()))
