@@ -21,7 +21,7 @@ import contextlib
 import dataclasses
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ from corridor import datasets
 from corridor._validate import nearest
 from corridor.costs import CostParameters
 from corridor.errors import NoRouteError
-from corridor.graph import METRICS, Graph, compiled
+from corridor.graph import Graph, compiled
 from corridor.network import Corridor
 from corridor.routing import Route, alternatives, named_routes
 from corridor.trade import CARGO_CLASSES, load_cargo_classes
@@ -246,10 +246,8 @@ def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k
         found: list[Route] = [r for r in named_routes(corridor, origin, destination, parameters=parameters,
                                                        as_of=as_of).values() if isinstance(r, Route)]  # fmt: skip
         if k:
-            try:
+            with contextlib.suppress(NoRouteError):  # the named routes may still connect the pair
                 found += alternatives(corridor, origin, destination, k=k, parameters=parameters, as_of=as_of)
-            except NoRouteError:
-                pass
         seen: set[tuple[int, ...]] = set()
         for route in found:
             path = tuple(int(e) for e in route.path)
@@ -465,8 +463,8 @@ def assign(
     choices = np.flatnonzero(on_corridor)
     choice_code = pd.Index(known_pairs).get_indexer(pd.Index(origin[choices] + "|" + destination[choices]))
     if (choice_code < 0).any():
-        missing = sorted({(o, d) for o, d in zip(origin[choices][choice_code < 0], destination[choices][choice_code < 0],
-                                                 strict=True)})  # fmt: skip
+        lost = choices[choice_code < 0]
+        missing = sorted(set(zip(origin[lost], destination[lost], strict=True)))
         raise ValueError(f"`routes` has no candidate routes for {missing}; pass routes found for every pair.")
     order = np.argsort(codes, kind="stable")
     counts = np.bincount(codes, minlength=len(known_pairs))
@@ -476,7 +474,9 @@ def assign(
     alt_route = order[np.repeat(starts[choice_code], n_alts) + _ranges(n_alts)]
     class_codes, class_names = pd.factorize(pd.Index(cargo[choices]))
     class_modes = [set(str(m).split(";")) for m in classes["modes"].reindex(class_names).to_numpy()]
-    allowed = np.array([[m in c for m in routes.mode_names] for c in class_modes], dtype=bool).reshape(-1, len(routes.mode_names))[class_codes]
+    allowed = np.array([[m in c for m in routes.mode_names] for c in class_modes], dtype=bool).reshape(
+        -1, len(routes.mode_names)
+    )[class_codes]
     fits = ~(routes.uses_mode[alt_route] & ~allowed[alt_choice]).any(axis=1)
     alt_choice, alt_route = alt_choice[fits], alt_route[fits]
     uncarried = sorted(set(range(len(choices))) - set(alt_choice.tolist()))
@@ -606,10 +606,7 @@ def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iteration
             gap = float(np.abs(target - flows).sum() / max(flows.sum(), 1e-12))
         if gap <= tolerance:
             return flows, iteration, gap, True
-        if method == "aon":
-            step = _line_search(model, volume, model.volume(target))
-        else:
-            step = 1.0 / (iteration + 1)
+        step = _line_search(model, volume, model.volume(target)) if method == "aon" else 1.0 / (iteration + 1)
         flows = flows + step * (target - flows)
     return flows, max_iterations, gap, False
 
@@ -748,7 +745,8 @@ def _checked_od(corridor, od, classes, *, method, scale_per_usd, k, capacity_res
     for label, bad in (("is missing or not a number", tonnes.isna() | np.isinf(tonnes)), ("is negative", tonnes < 0)):
         rows = od.index[bad.to_numpy()]
         if len(rows):
-            shown = ", ".join(f"{r} ({v!r})" for r, v in zip(rows[:5], od["tonnes_per_year"][bad].iloc[:5], strict=True))
+            values = od["tonnes_per_year"][bad].iloc[:5]
+            shown = ", ".join(f"{r} ({v!r})" for r, v in zip(rows[:5], values, strict=True))
             more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
             problems.append(f"`tonnes_per_year` {label} for {shown}{more}; give tonnes per year >= 0")
     same = od.index[od.index.get_level_values("origin") == od.index.get_level_values("destination")]

@@ -977,6 +977,7 @@ def od_freight(flows: pd.DataFrame, gateways: pd.DataFrame) -> pd.DataFrame:
 CARGO_CLASSES: tuple[str, ...] = ("container", "dry_bulk", "liquid_bulk")
 """The cargo classes every table uses; others may be added in ``data/trade/cargo_classes.csv``."""
 
+
 def load_cargo_classes() -> pd.DataFrame:
     """Cargo classes: HS chapters, the modes that may carry them, value per tonne and tonnes per TEU, with sources.
 
