@@ -295,7 +295,8 @@ class Assignment:
         ``tonnes_per_year``, ``teu_per_year`` (containers), ``tonnes_per_year_<class>`` per cargo class,
         ``capacity_mtpa`` with ``capacity_source``/``capacity_confidence``, ``utilisation`` (tonnes per year /
         capacity; NaN where the capacity is not known, which says nothing about congestion) and ``delay_h``
-        (the volume-delay function's delay per cargo unit at these loads; 0 without capacity restraint).
+        (the volume-delay function's delay per cargo unit at these loads; without capacity restraint it is
+        shown but no route choice or route time counts it).
     shares : DataFrame
         Indexed by (``origin``, ``destination``, ``cargo_class``, ``route``): ``share``, ``tonnes_per_year``,
         ``teu_per_year`` and the route's ``distance_km``, ``time_h`` (with delays), ``cost_usd`` (with the
@@ -496,7 +497,8 @@ def assign(
                                                         max_iterations=max_iterations, tolerance=tolerance)  # fmt: skip
     volume = model.volume(flows)
     delay_h = model.delay_h(volume)
-    shares = _shares_table(od, choices, on_corridor, model, flows, demand, delay_h, table)
+    felt = delay_h if capacity_restraint else np.zeros_like(delay_h)  # without restraint, no route sees a delay
+    shares = _shares_table(od, choices, on_corridor, model, flows, demand, felt, table)
     loads = _loads_table(graph, model, flows, alt_choice, cargo[choices], od, choices, delay_h, classes)
     as_of_text = graph.network.metadata.get("as_of")
     assumptions = _assumptions(method, scale_per_usd, path_size_correction, k, capacity_restraint,
