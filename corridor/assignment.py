@@ -9,7 +9,7 @@ routes: the corridor's named routes that connect the pair plus `k` alternatives 
 found once and reused). Routes become a sparse route x element incidence matrix, so every evaluation is a
 few matrix products: route costs = incidence @ element costs, loads = incidence.T @ route flows. With capacity
 restraint, an element loaded past its capacity is slowed by the BPR volume-delay function and the split is
-iterated to equilibrium (Frank-Wolfe for all-or-nothing, the method of successive averages for logit).
+iterated to equilibrium (Frank-Wolfe for all-or-nothing, self-regulated successive averages for logit).
 
 :func:`compare_volumes` sets the loads beside the volumes published for the corridor's crossings and ports
 (``data/instc/observed_volumes.csv``): those are the check, never an input.
@@ -403,8 +403,8 @@ def assign(
     capacity_restraint : bool
         Slow elements past their capacity with the BPR function ``t0 (1 + alpha (v / c)^beta)`` (time valued
         at the parameters' value of time; capacity is for both directions together) and iterate to
-        equilibrium: Frank-Wolfe with an exact line search for ``"aon"``, the method of successive averages
-        for ``"logit"``. Elements without a capacity are never slowed.
+        equilibrium: Frank-Wolfe with an exact line search for ``"aon"``, self-regulated successive averages
+        (Liu, Meng and He 2009) for ``"logit"``. Elements without a capacity are never slowed.
     bpr_alpha, bpr_beta : float
         BPR parameters (Bureau of Public Roads 1964: 0.15 and 4).
     max_iterations : int
@@ -595,8 +595,13 @@ def _responder(model: _Model, method: str, scale: float, path_size_correction: b
 
 
 def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iterations, tolerance):
-    """Frank-Wolfe (all-or-nothing) or successive averages (logit) to a stable split; flows, n, gap, converged."""
-    gap = np.inf
+    """Frank-Wolfe (all-or-nothing) or successive averages (logit) to a stable split; flows, n, gap, converged.
+
+    The logit steps are self-regulated averages (Liu, Meng and He 2009): the step is 1 / k, and k grows by
+    1.5 when the gap grew and by 0.1 when it shrank, so steps stay long while they help and the sequence still
+    satisfies the conditions under which MSA converges.
+    """
+    gap, previous, k = np.inf, np.inf, 1.0
     for iteration in range(1, max_iterations + 1):
         volume = model.volume(flows)
         cost = model.route_cost(volume)
@@ -608,7 +613,12 @@ def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iteration
             gap = float(np.abs(target - flows).sum() / max(flows.sum(), 1e-12))
         if gap <= tolerance:
             return flows, iteration, gap, True
-        step = _line_search(model, volume, model.volume(target)) if method == "aon" else 1.0 / (iteration + 1)
+        if method == "aon":
+            step = _line_search(model, volume, model.volume(target))
+        else:
+            k += 1.5 if gap >= previous else 0.1
+            step = 1.0 / k
+        previous = gap
         flows = flows + step * (target - flows)
     return flows, max_iterations, gap, False
 

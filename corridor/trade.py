@@ -978,6 +978,11 @@ CARGO_CLASSES: tuple[str, ...] = ("container", "dry_bulk", "liquid_bulk")
 """The cargo classes every table uses; others may be added in ``data/trade/cargo_classes.csv``."""
 
 
+@functools.lru_cache(maxsize=4)
+def _read_classes(path: str, mtime_ns: int) -> pd.DataFrame:  # noqa: ARG001 (the file's date keys the cache)
+    return pd.read_csv(path, index_col="cargo_class", dtype={"hs_chapters": str, "modes": str})
+
+
 def load_cargo_classes() -> pd.DataFrame:
     """Cargo classes: HS chapters, the modes that may carry them, value per tonne and tonnes per TEU, with sources.
 
@@ -991,7 +996,7 @@ def load_cargo_classes() -> pd.DataFrame:
     [3000, 12.0, 'L']
     """
     path = datasets.get_path("trade") / "cargo_classes.csv"
-    table = pd.read_csv(path, index_col="cargo_class", dtype={"hs_chapters": str, "modes": str})
+    table = _read_classes(str(path), path.stat().st_mtime_ns).copy()
     problems = []
     missing = [c for c in CARGO_CLASSES if c not in table.index]
     if missing:
