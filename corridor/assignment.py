@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Literal
 
 import numpy as np
@@ -157,19 +156,6 @@ def logit_shares(cost: np.ndarray, *, scale_per_usd: float, path_size: np.ndarra
     return weight / weight.sum(axis=-1, keepdims=True)
 
 
-@contextlib.contextmanager
-def _pandas3_costs() -> Iterator[None]:
-    """Silence one pandas 3 deprecation raised inside ``corridor.costs._lookup`` (not about the data).
-
-    ``_lookup`` fills a float Series from an all-missing Arrow string Series; pandas 3.1 warns that this will
-    raise in pandas 4. The fix belongs in ``corridor/costs.py`` (cast ``first.map(table)`` to float before
-    ``fillna``); remove this once it is there.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="'ArrowExtensionArray' is not supported as a fill value")
-        yield
-
-
 # --- candidate routes --------------------------------------------------------------------------------------
 
 
@@ -235,8 +221,7 @@ def candidate_routes(
     if not isinstance(k, int) or k < 0:
         raise ValueError(f"`k` was {k!r}; expected a whole number of alternatives >= 0.")
     key = ("assignment.routes", None if as_of is None else str(as_of), parameters.key, k, wanted)
-    with _pandas3_costs():
-        return corridor._cached(key, lambda: _find_routes(corridor, wanted, parameters, as_of, k))
+    return corridor._cached(key, lambda: _find_routes(corridor, wanted, parameters, as_of, k))
 
 
 def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k: int) -> RouteSet:
@@ -484,8 +469,6 @@ def assign(
     if uncarried:
         names = [f"{origin[choices[c]]}->{destination[choices[c]]} ({cargo[choices[c]]})" for c in uncarried]
         raise NoRouteError(f"no candidate route may carry {names}; check the class's `modes` in cargo_classes.")
-    with _pandas3_costs():
-        routes.graph.costs(parameters)
     model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta))
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
@@ -821,7 +804,8 @@ def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None
     ----------
     assignment : Assignment
     observed : DataFrame, optional
-        :func:`load_observed_volumes` of the assignment's corridor if omitted.
+        The shipped INSTC volumes (:func:`load_observed_volumes`) if omitted. A volume whose elements are
+        not in service on the assignment's date gets a NaN model figure.
 
     Returns
     -------
@@ -844,7 +828,7 @@ def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None
     >>> compare_volumes(assign(toy, od), seen)[["model_tonnes_per_year", "gap_tonnes_per_year"]].values.tolist()
     [[1000.0, 200.0]]
     """
-    observed = load_observed_volumes(assignment.routes.graph.network) if observed is None else observed
+    observed = load_observed_volumes() if observed is None else observed
     loads = assignment.loads["tonnes_per_year"]
     keys = [f"{t}:{i}" for t, i in loads.index]
     by_key = pd.Series(loads.to_numpy(), index=keys)

@@ -242,9 +242,7 @@ def aequilibrae_loads(toy, od_pair, tonnes, algorithm):
 
     p = CostParameters.default()
     graph = compiled(toy)
-    with warnings.catch_warnings():  # see corridor.assignment._pandas3_costs
-        warnings.filterwarnings("ignore", message="'ArrowExtensionArray' is not supported as a fill value")
-        costs = graph.costs(p)
+    costs = graph.costs(p)
     empties = p.empty_return_share * p.empty_cost_ratio
     base = costs["generalised_cost_usd"].to_numpy() + empties * costs["cost_usd"].to_numpy()
     capacity = pd.concat([toy.segments["capacity_mtpa"], toy.transfers["capacity_mtpa"]]).to_numpy() * 1e6
