@@ -321,3 +321,32 @@ def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtp
     if capacity_mtpa is not None:  # the split is interior: both of a -> d's routes carry freight
         assert 0 < ours.loads.loc[("segment", "b_d_road"), "tonnes_per_year"] < 2000.0
         assert 0 < ours.loads.loc[("segment", "c_d_sea"), "tonnes_per_year"] < 2000.0
+
+
+def test_a_class_only_takes_routes_of_its_modes(toy_corridor):
+    classes = corridor.trade.load_cargo_classes()
+    classes.loc["dry_bulk", "modes"] = "rail;road"  # no ships: only the overland route is left
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    result = assign(toy_corridor, od, cargo_classes=classes)
+    bulk = result.shares.xs("dry_bulk", level="cargo_class")
+    assert bulk.index.get_level_values("route").tolist() == ["overland"] and bulk["share"].tolist() == [1.0]
+    assert len(result.shares.xs("container", level="cargo_class")) == 2
+    loads = result.loads["tonnes_per_year_dry_bulk"]
+    assert loads[("segment", "c_d_sea")] == 0.0 and loads[("segment", "b_d_road")] == 1000.0
+
+
+def test_teu_are_carried_with_their_tonnes(toy_corridor):
+    od = demand({("a", "d", "container"): 1200.0, ("a", "d", "dry_bulk"): 500.0})
+    od["teu_per_year"] = [100.0, np.nan]
+    result = assign(toy_corridor, od)
+    assert result.loads.loc[("segment", "a_b_rail"), "teu_per_year"] == pytest.approx(100.0)
+    assert result.shares.xs("container", level="cargo_class")["teu_per_year"].sum() == pytest.approx(100.0)
+    legs = result.loads.loc[[("segment", "b_d_road"), ("segment", "c_d_sea")], "teu_per_year"]
+    assert legs.sum() == pytest.approx(100.0)
+
+
+def test_empty_demand_gives_empty_loads(toy_corridor):
+    empty = pd.DataFrame({"tonnes_per_year": pd.Series([], dtype=float)},
+                         index=pd.MultiIndex.from_tuples([], names=LEVELS))  # fmt: skip
+    result = assign(toy_corridor, empty, capacity_restraint=True)
+    assert result.shares.empty and result.loads["tonnes_per_year"].sum() == 0.0 and result.converged
