@@ -481,7 +481,8 @@ def assign(
     volume = model.volume(flows)
     delay_h = model.delay_h(volume)
     felt = delay_h if capacity_restraint else np.zeros_like(delay_h)  # without restraint, no route sees a delay
-    shares = _shares_table(od, choices, on_corridor, model, flows, demand, felt, table)
+    response = respond(model.route_cost(volume if capacity_restraint else np.zeros(model.n_elements)))
+    shares = _shares_table(od, choices, on_corridor, model, flows, response, felt, table)
     loads = _loads_table(graph, model, flows, alt_choice, cargo[choices], od, choices, delay_h, classes)
     as_of_text = graph.network.metadata.get("as_of")
     assumptions = _assumptions(method, scale_per_usd, path_size_correction, k, capacity_restraint,
@@ -621,12 +622,11 @@ def _line_search(model: _Model, volume: np.ndarray, target: np.ndarray, rounds: 
     return (low + high) / 2
 
 
-def _shares_table(od, choices, on_corridor, model: _Model, flows, demand, delay_h, table) -> pd.DataFrame:
+def _shares_table(od, choices, on_corridor, model: _Model, flows, response, delay_h, table) -> pd.DataFrame:
+    """Shares are flows / demand; a row with no tonnes shows how it would split (`response`)."""
     incidence = model.incidence
-    share = np.divide(flows, demand[model.alt_choice], out=np.zeros_like(flows), where=demand[model.alt_choice] > 0)
-    if (demand == 0).any():  # a pair with no tonnes still shows how it would split
-        zero = demand[model.alt_choice] == 0
-        share[zero] = 0.0
+    demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices][model.alt_choice]
+    share = np.divide(flows, demand, out=response.copy(), where=demand > 0)
     teu = od["teu_per_year"].to_numpy(dtype=float)[choices] if "teu_per_year" in od else np.full(len(choices), np.nan)
     index = od.index[choices]
     frame = pd.DataFrame(

@@ -350,3 +350,9 @@ def test_empty_demand_gives_empty_loads(toy_corridor):
                          index=pd.MultiIndex.from_tuples([], names=LEVELS))  # fmt: skip
     result = assign(toy_corridor, empty, capacity_restraint=True)
     assert result.shares.empty and result.loads["tonnes_per_year"].sum() == 0.0 and result.converged
+
+
+def test_a_pair_without_tonnes_still_shows_its_split(toy_corridor):
+    with_tonnes = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 1000.0})).shares["share"]
+    without = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 0.0})).shares
+    assert np.allclose(without["share"], with_tonnes) and (without["tonnes_per_year"] == 0).all()
