@@ -396,8 +396,10 @@ def assign(
     tolerance : float
         Relative gap at which the equilibrium stops.
     routes : RouteSet, optional
-        Candidate routes found before (:func:`candidate_routes`); reuse them across calls for speed. They must
-        cover every pair of `od` and run on the corridor as of `as_of`.
+        Candidate routes found before (:func:`candidate_routes`); reuse them across calls for speed (a sweep
+        over parameters or over figures of the corridor's tables). They must cover every pair of `od`, and the
+        corridor as of `as_of` must have the same elements as when they were found; costs and capacities are
+        always taken from the corridor and `parameters` of this call.
     cargo_classes : DataFrame, optional
         :func:`corridor.trade.load_cargo_classes` if omitted: which modes may carry each class.
 
@@ -440,9 +442,11 @@ def assign(
     pairs = sorted(set(zip(origin[on_corridor], destination[on_corridor], strict=True)))
     if routes is None:
         routes = candidate_routes(corridor, pairs, parameters=parameters, as_of=as_of, k=k)
-    elif routes.graph is not graph:
-        raise ValueError("`routes` were found on another graph; find them with `candidate_routes` on this corridor "
-                         "and `as_of`.")  # fmt: skip
+    elif not _same_shape(routes.graph, graph):
+        raise ValueError(
+            "`routes` were found on a graph of other elements or edges than this corridor's as of `as_of` (an element "
+            "opened or closed?); find them again with `candidate_routes` on this corridor and date."
+        )
     # the choice sets: one row per (od row on the corridor, allowed route)
     table = routes.routes
     codes, known_pairs = pd.factorize(table["origin"] + "|" + table["destination"])
@@ -469,7 +473,7 @@ def assign(
     if uncarried:
         names = [f"{origin[choices[c]]}->{destination[choices[c]]} ({cargo[choices[c]]})" for c in uncarried]
         raise NoRouteError(f"no candidate route may carry {names}; check the class's `modes` in cargo_classes.")
-    model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta))
+    model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph)
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
     respond = _responder(model, method, scale, path_size_correction)
@@ -491,6 +495,24 @@ def assign(
                       bool(capacity_restraint), iterations, gap, converged, assumptions, routes)  # fmt: skip
 
 
+def _same_shape(first: Graph, second: Graph) -> bool:
+    """Whether two compiled graphs have the same elements and edges (so route edge positions carry over).
+
+    A scenario that changes figures (speeds, costs, capacities) keeps the shape: routes found before stay valid
+    and are costed with the new figures. One that opens or closes an element does not.
+    """
+    if first is second:
+        return True
+    a, b = first.network, second.network
+    return (
+        a.segments.index.equals(b.segments.index)
+        and a.transfers.index.equals(b.transfers.index)
+        and np.array_equal(first.source, second.source)
+        and np.array_equal(first.target, second.target)
+        and np.array_equal(first.element, second.element)
+    )
+
+
 def _ranges(counts: np.ndarray) -> np.ndarray:
     """0..n-1 for each n in `counts`, concatenated."""
     ends = np.cumsum(counts)
@@ -500,8 +522,8 @@ def _ranges(counts: np.ndarray) -> np.ndarray:
 class _Model:
     """The arrays of one assignment: alternatives x elements incidence, element costs and capacities."""
 
-    def __init__(self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr) -> None:
-        graph = routes.graph
+    def __init__(self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None) -> None:
+        graph = graph or routes.graph  # costs and capacities from the corridor as it is now
         costs = graph.costs(p)
         self.alt_choice, self.alt_route, self.n_choices = alt_choice, alt_route, n_choices
         self.incidence = routes.incidence[alt_route]  # alternatives x elements

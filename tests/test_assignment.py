@@ -356,3 +356,19 @@ def test_a_pair_without_tonnes_still_shows_its_split(toy_corridor):
     with_tonnes = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 1000.0})).shares["share"]
     without = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 0.0})).shares
     assert np.allclose(without["share"], with_tonnes) and (without["tonnes_per_year"] == 0).all()
+
+
+def test_routes_found_once_serve_a_corridor_whose_figures_changed():
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    od = demand({("a", "d", "dry_bulk"): 2000.0})
+    routes = candidate_routes(toy, [("a", "d")])
+    toy.segments.loc["b_d_road", "capacity_mtpa"] = 0.001  # an edit: the graph is compiled again
+    reused = assign(toy, od, routes=routes, method="aon")
+    fresh = assign(toy, od, method="aon")
+    assert reused.routes.graph is not fresh.routes.graph
+    pd.testing.assert_frame_equal(reused.loads, fresh.loads)
+    assert reused.loads.loc[("segment", "b_d_road"), "capacity_mtpa"] == 0.001
+    strike = "2026-01-05"  # the toy's port of c is closed: one element fewer
+    assign(toy, od, as_of=strike, routes=candidate_routes(toy, [("a", "d")], as_of=strike))
+    with pytest.raises(ValueError, match="other elements or edges"):
+        assign(toy, od, as_of=strike, routes=routes)
