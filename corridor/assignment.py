@@ -363,6 +363,7 @@ def assign(
     tolerance: float = 1e-4,
     routes: RouteSet | None = None,
     cargo_classes: pd.DataFrame | None = None,
+    value_of_time_by_class: bool = True,
 ) -> Assignment:
     """Assign freight by cargo class to each pair's candidate routes: loads, utilisation, route shares.
 
@@ -401,7 +402,11 @@ def assign(
         corridor as of `as_of` must have the same elements as when they were found; costs and capacities are
         always taken from the corridor and `parameters` of this call.
     cargo_classes : DataFrame, optional
-        :func:`corridor.trade.load_cargo_classes` if omitted: which modes may carry each class.
+        :func:`corridor.trade.load_cargo_classes` if omitted: which modes may carry each class, and its value.
+    value_of_time_by_class : bool, default True
+        Value each class's time (and delays) at its own cargo value (``usd_per_tonne`` of `cargo_classes`:
+        a day of a tonne of grain costs less than a day of a tonne of machinery) instead of
+        ``parameters.cargo_value_usd_per_tonne`` for every class.
 
     Returns
     -------
@@ -424,7 +429,7 @@ def assign(
     ...                                                   names=["origin", "destination", "cargo_class"]))
     >>> result = assign(toy, od, method="logit")
     >>> result.shares["share"].round(3).tolist()
-    [0.922, 0.078]
+    [0.658, 0.342]
     >>> result.loads.loc[("segment", "a_b_rail"), "tonnes_per_year"]
     np.float64(1000.0)
     """
@@ -473,7 +478,9 @@ def assign(
     if uncarried:
         names = [f"{origin[choices[c]]}->{destination[choices[c]]} ({cargo[choices[c]]})" for c in uncarried]
         raise NoRouteError(f"no candidate route may carry {names}; check the class's `modes` in cargo_classes.")
-    model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph)
+    class_vot = _class_values_of_time(parameters, classes, class_names, by_class=value_of_time_by_class)
+    model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph,
+                   alt_vot=class_vot[class_codes[alt_choice]])  # fmt: skip
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
     respond = _responder(model, method, scale, path_size_correction)
@@ -491,8 +498,22 @@ def assign(
     as_of_text = graph.network.metadata.get("as_of")
     assumptions = _assumptions(method, scale_per_usd, path_size_correction, k, capacity_restraint,
                                bpr_alpha, bpr_beta, parameters)  # fmt: skip
+    if value_of_time_by_class:
+        values = classes.loc[classes.index.isin(class_names), ["usd_per_tonne", "source", "confidence"]]
+        by_class = pd.DataFrame({"value": values["usd_per_tonne"], "unit": "USD per t (values its time)",
+                                 "source": values["source"], "confidence": values["confidence"]})  # fmt: skip
+        by_class.index = "cargo_value_usd_per_tonne." + by_class.index
+        assumptions = pd.concat([by_class.rename_axis("parameter"), assumptions])
     return Assignment(loads, shares, parameters, method, as_of_text, scale_per_usd if method == "logit" else np.nan,
                       bool(capacity_restraint), iterations, gap, converged, assumptions, routes)  # fmt: skip
+
+
+def _class_values_of_time(p: CostParameters, classes: pd.DataFrame, names, *, by_class: bool) -> np.ndarray:
+    """US$ per cargo unit-hour of each class in `names`: its own cargo value, or the parameters' for all."""
+    if not by_class or len(names) == 0:
+        return np.full(len(names), p.value_of_time_usd_per_h)
+    value = classes["usd_per_tonne"].reindex(names).to_numpy(dtype=float)
+    return value / p.cargo_value_usd_per_tonne * p.value_of_time_usd_per_h  # linear in the cargo value
 
 
 def _same_shape(first: Graph, second: Graph) -> bool:
@@ -522,7 +543,9 @@ def _ranges(counts: np.ndarray) -> np.ndarray:
 class _Model:
     """The arrays of one assignment: alternatives x elements incidence, element costs and capacities."""
 
-    def __init__(self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None) -> None:
+    def __init__(
+        self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None, alt_vot=None
+    ) -> None:
         graph = graph or routes.graph  # costs and capacities from the corridor as it is now
         costs = graph.costs(p)
         self.alt_choice, self.alt_route, self.n_choices = alt_choice, alt_route, n_choices
@@ -530,14 +553,16 @@ class _Model:
         self.n_elements = self.incidence.shape[1]
         empties = p.empty_return_share * p.empty_cost_ratio  # the empties come back the same way
         self.money = costs["cost_usd"].to_numpy(dtype=float) * (1 + empties)
-        self.base = costs["generalised_cost_usd"].to_numpy(dtype=float) + costs["cost_usd"].to_numpy() * empties
         self.time_h = costs["time_h"].to_numpy(dtype=float)
+        generalised = costs["generalised_cost_usd"].to_numpy(dtype=float) + costs["cost_usd"].to_numpy() * empties
+        self.fixed = generalised - p.value_of_time_usd_per_h * self.time_h  # money, empties, carbon: not time
         self.distance_km = costs["distance_km"].to_numpy(dtype=float)
         network = graph.network
         capacity = pd.concat([network.segments["capacity_mtpa"], network.transfers["capacity_mtpa"]])
         self.capacity_mtpa = capacity.to_numpy(dtype=float)
         self.capacity_t = self.capacity_mtpa * 1e6
-        self.value_of_time = p.value_of_time_usd_per_h
+        vot = np.full(len(alt_choice), p.value_of_time_usd_per_h) if alt_vot is None else np.asarray(alt_vot, float)
+        self.alt_vot = vot  # US$ per cargo unit-hour of each alternative's class
         self.alpha, self.beta = bpr
         self.choice_matrix = sparse.csr_array(
             (np.ones(len(alt_choice)), (alt_choice, np.arange(len(alt_choice)))), shape=(n_choices, len(alt_choice))
@@ -552,12 +577,16 @@ class _Model:
         ratio = np.where(np.isfinite(self.capacity_t) & (self.capacity_t > 0), volume / self.capacity_t, 0.0)
         return self.time_h * self.alpha * ratio**self.beta
 
-    def element_cost(self, volume: np.ndarray) -> np.ndarray:
-        return self.base + self.value_of_time * self.delay_h(volume)
+    def route_time_h(self, volume: np.ndarray) -> np.ndarray:
+        """Time of each alternative with the delays at element volumes `volume` (h per cargo unit)."""
+        return self.incidence @ (self.time_h + self.delay_h(volume))
 
     def route_cost(self, volume: np.ndarray) -> np.ndarray:
-        """Generalised cost of each alternative (US$ per cargo unit) at element volumes `volume`."""
-        return self.incidence @ self.element_cost(volume)
+        """Generalised cost of each alternative (US$ per cargo unit) at element volumes `volume`.
+
+        Money, empties and carbon, plus the time (with delays) valued at the alternative's class value of time.
+        """
+        return self.incidence @ self.fixed + self.alt_vot * self.route_time_h(volume)
 
     def padded(self, values: np.ndarray, fill: float) -> np.ndarray:
         """Alternatives' values as a (choices x most alternatives) matrix, `fill` where a choice has fewer."""
@@ -619,8 +648,10 @@ def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iteration
             gap = float(np.abs(target - flows).sum() / max(flows.sum(), 1e-12))
         if gap <= tolerance:
             return flows, iteration, gap, True
-        if method == "aon":
-            step = _line_search(model, volume, model.volume(target))
+        if method == "aon" and (model.alt_vot > 0).all():
+            step = _line_search(model, flows, target)
+        elif method == "aon":  # a class whose time is worth nothing: no objective to search, average instead
+            step = 1.0 / (iteration + 1)
         else:
             k += 1.5 if gap >= previous else 0.1
             step = 1.0 / k
@@ -629,15 +660,26 @@ def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iteration
     return flows, max_iterations, gap, False
 
 
-def _line_search(model: _Model, volume: np.ndarray, target: np.ndarray, rounds: int = 40) -> float:
-    """The step in [0, 1] towards `target` that minimises the Beckmann objective (bisection on its slope)."""
-    direction = target - volume
-    low, high = 0.0, 1.0
-    if model.element_cost(target) @ direction <= 0:
+def _line_search(model: _Model, flows: np.ndarray, target: np.ndarray, rounds: int = 40) -> float:
+    """The step in [0, 1] from `flows` towards `target` that minimises the Beckmann objective.
+
+    Costs are taken in hours (each class's generalised cost over its value of time), where every class
+    feels the same delay, so the objective exists across classes: its slope is the fixed hours of the move
+    plus the delays along it; bisection finds where the slope changes sign.
+    """
+    move = target - flows
+    fixed = float(((model.incidence @ model.fixed) / model.alt_vot + model.incidence @ model.time_h) @ move)
+    volume, direction = model.volume(flows), model.volume(move)
+
+    def slope(step: float) -> float:
+        return fixed + float(model.delay_h(volume + step * direction) @ direction)
+
+    if slope(1.0) <= 0:
         return 1.0
+    low, high = 0.0, 1.0
     for _ in range(rounds):
         middle = (low + high) / 2
-        if model.element_cost(volume + middle * direction) @ direction > 0:
+        if slope(middle) > 0:
             high = middle
         else:
             low = middle
@@ -663,7 +705,7 @@ def _shares_table(od, choices, on_corridor, model: _Model, flows, response, dela
             "distance_km": incidence @ model.distance_km,
             "time_h": incidence @ (model.time_h + delay_h),
             "cost_usd": incidence @ model.money,
-            "generalised_cost_usd": incidence @ (model.base + model.value_of_time * delay_h),
+            "generalised_cost_usd": incidence @ model.fixed + model.alt_vot * (incidence @ (model.time_h + delay_h)),
             "modes": table["modes"].to_numpy()[model.alt_route],
         }
     )

@@ -135,7 +135,7 @@ def test_vectorised_path_sizes_match_path_size(toy_corridor):
 
 def test_capacity_restraint_relieves_an_overloaded_link_and_converges():
     toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
-    od = demand({("a", "d", "dry_bulk"): 2000.0})
+    od = demand({("a", "d", "container"): 2000.0})
     free = assign(toy, od, method="aon").loads.loc["segment", "tonnes_per_year"]
     [own] = free.index[(free == 2000.0) & (free.index != "a_b_rail")]  # the cheapest route's own last leg
     toy.segments.loc[own, "capacity_mtpa"] = 0.0005  # 500 t a year: 4 times overloaded
@@ -232,8 +232,12 @@ def test_instc_assignment_runs_on_freight_by_class(instc):
 # --- cross-check against AequilibraE (in the `test` extra: imported, never skipped) ------------------------
 
 
-def aequilibrae_loads(toy, od_pair, tonnes, algorithm):
-    """Element loads from AequilibraE on the same compiled graph, costs and BPR function as `assign`."""
+def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
+    """Element loads from AequilibraE on the same compiled graph, costs and BPR function as `assign`.
+
+    One AequilibraE traffic class per cargo class, each with its value of time (``set_vot``) and the money
+    part of the generalised cost as its fixed cost, as `assign` values each class's time at its cargo value.
+    """
     from aequilibrae.matrix import AequilibraeMatrix
     from aequilibrae.paths import Graph, TrafficAssignment, TrafficClass
 
@@ -241,6 +245,7 @@ def aequilibrae_loads(toy, od_pair, tonnes, algorithm):
     from corridor.graph import compiled
 
     p = CostParameters.default()
+    values = corridor.trade.load_cargo_classes()["usd_per_tonne"]
     graph = compiled(toy)
     costs = graph.costs(p)
     empties = p.empty_return_share * p.empty_cost_ratio
@@ -250,7 +255,7 @@ def aequilibrae_loads(toy, od_pair, tonnes, algorithm):
     element = graph.element[keep]
     inside = element < len(base)
     t0 = np.where(inside, np.r_[costs["time_h"].to_numpy(), 0.0][element], 0.0)
-    fixed = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0
+    fixed = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0  # money, empties
     cap = np.where(inside, np.r_[capacity, np.nan][element], np.nan)
     origin = graph.node_index.get_loc(f"{od_pair[0]}|origin")
     destination = graph.node_index.get_loc(f"{od_pair[1]}|destination")
@@ -271,51 +276,57 @@ def aequilibrae_loads(toy, od_pair, tonnes, algorithm):
             "fixed_cost": fixed,
         }
     )
-    network["cost"] = network["free_flow_time"] + network["fixed_cost"] / p.value_of_time_usd_per_h
     with warnings.catch_warnings():  # AequilibraE 1.7 under pandas 3.1: its own deprecations, not ours
         warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
         warnings.simplefilter("ignore", RuntimeWarning)  # its line search divides by a zero slope at the optimum
-        g = Graph()
-        g.network = network
-        g.prepare_graph(np.array([1, 2]))
-        g.set_graph("cost")
-        g.set_skimming(["cost"])
-        g.set_blocked_centroid_flows(True)
-        matrix = AequilibraeMatrix()
-        matrix.create_empty(zones=2, matrix_names=["freight"], memory_only=True)
-        matrix.index[:] = [1, 2]
-        matrix.matrices[:, :, 0] = [[0.0, tonnes], [0.0, 0.0]]
-        matrix.computational_view(["freight"])
-        freight = TrafficClass("freight", g, matrix)
-        freight.set_fixed_cost("fixed_cost")
-        freight.set_vot(p.value_of_time_usd_per_h)
+        classes = []
+        for name, tonnes in tonnes_by_class.items():
+            vot = p.value_of_time_usd_per_h * values[name] / p.cargo_value_usd_per_tonne  # as `assign`
+            network[f"cost_{name}"] = network["free_flow_time"] + network["fixed_cost"] / vot
+            g = Graph()
+            g.network = network
+            g.prepare_graph(np.array([1, 2]))
+            g.set_graph(f"cost_{name}")
+            g.set_skimming([f"cost_{name}"])
+            g.set_blocked_centroid_flows(True)
+            matrix = AequilibraeMatrix()
+            matrix.create_empty(zones=2, matrix_names=[name], memory_only=True)
+            matrix.index[:] = [1, 2]
+            matrix.matrices[:, :, 0] = [[0.0, tonnes], [0.0, 0.0]]
+            matrix.computational_view([name])
+            traffic = TrafficClass(name, g, matrix)
+            traffic.set_fixed_cost("fixed_cost")
+            traffic.set_vot(vot)
+            classes.append(traffic)
         run = TrafficAssignment()
-        run.set_classes([freight])
+        run.set_classes(classes)
         run.set_vdf("BPR")
         run.set_vdf_parameters({"alpha": "alpha", "beta": "beta"})
         run.set_capacity_field("capacity")
         run.set_time_field("free_flow_time")
         run.set_algorithm(algorithm)
-        run.max_iter = 100
+        run.max_iter = 200
         run.rgap_target = 1e-6
         run.execute(log_specification=False)
-        flows = run.results()["freight_tot"].reindex(network["link_id"]).to_numpy()
+        results = run.results()
+    flows = sum(results[f"{name}_tot"].reindex(network["link_id"]).to_numpy() for name in tonnes_by_class)
     per_element = pd.Series(flows).groupby(element).sum()
     names = [*(("segment", s) for s in toy.segments.index), *(("transfer", t) for t in toy.transfers.index)]
     return pd.Series(per_element.reindex(range(len(names)), fill_value=0.0).to_numpy(), index=pd.Index(names))
 
 
 @pytest.mark.parametrize("capacity_mtpa", [None, 0.0003])
-def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtpa):
+@pytest.mark.parametrize("tonnes_by_class", [{"dry_bulk": 2000.0}, {"dry_bulk": 1500.0, "container": 500.0}])
+def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtpa, tonnes_by_class):
     toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     if capacity_mtpa is not None:  # an overloaded last leg on the cheaper route, so the equilibrium splits
         toy.segments.loc["b_d_road", "capacity_mtpa"] = capacity_mtpa
         toy.transfers.loc["d_port", "capacity_mtpa"] = capacity_mtpa * 3
-    od = demand({("a", "d", "dry_bulk"): 2000.0})
+    od = demand({("a", "d", name): tonnes for name, tonnes in tonnes_by_class.items()})
     ours = assign(toy, od, method="aon", k=10, capacity_restraint=capacity_mtpa is not None, tolerance=1e-9,
                   max_iterations=5000)  # fmt: skip
     algorithm = "all-or-nothing" if capacity_mtpa is None else "bfw"
-    theirs = aequilibrae_loads(toy, ("a", "d"), 2000.0, algorithm)
+    theirs = aequilibrae_loads(toy, ("a", "d"), tonnes_by_class, algorithm)
     mine = ours.loads["tonnes_per_year"].reindex(theirs.index)
     assert np.allclose(mine, theirs, atol=2000.0 * 1e-3), pd.concat({"ours": mine, "aequilibrae": theirs}, axis=1)
     if capacity_mtpa is not None:  # the split is interior: both of a -> d's routes carry freight
