@@ -63,6 +63,10 @@ __all__ = [
     "split_turnover",
     "value_to_tonnes",
     "od_freight",
+    "CARGO_CLASSES",
+    "load_cargo_classes",
+    "load_cargo_class_shares",
+    "freight_by_class",
 ]
 
 TRADE_COLUMNS = (
@@ -966,6 +970,204 @@ def od_freight(flows: pd.DataFrame, gateways: pd.DataFrame) -> pd.DataFrame:
     spread["tonnes_per_year"] = spread["tonnes"] * share
     spread["value_usd_per_year"] = spread["value_usd"] * share
     return spread.groupby(["origin", "destination"])[["tonnes_per_year", "value_usd_per_year"]].sum()
+
+
+# --- freight by cargo class --------------------------------------------------------------------------------
+
+CARGO_CLASSES: tuple[str, ...] = ("container", "dry_bulk", "liquid_bulk")
+"""The cargo classes every table uses; others may be added in ``data/trade/cargo_classes.csv``."""
+
+
+@functools.lru_cache(maxsize=4)
+def _read_classes(path: str, mtime_ns: int) -> pd.DataFrame:  # noqa: ARG001 (the file's date keys the cache)
+    return pd.read_csv(path, index_col="cargo_class", dtype={"hs_chapters": str, "modes": str})
+
+
+def load_cargo_classes() -> pd.DataFrame:
+    """Cargo classes: HS chapters, the modes that may carry them, value per tonne and tonnes per TEU, with sources.
+
+    Indexed by ``cargo_class``. ``modes`` lists the segment modes a class may use on the corridor; empty means
+    the corridor's services never carry it (oil goes by tanker or pipeline). Ranges are ``*_low``/``*_high``.
+
+    Examples
+    --------
+    >>> row = load_cargo_classes().loc["container"]
+    >>> [int(row["usd_per_tonne"]), float(row["tonnes_per_teu"]), row["confidence"]]
+    [3000, 12.0, 'L']
+    """
+    path = datasets.get_path("trade") / "cargo_classes.csv"
+    table = _read_classes(str(path), path.stat().st_mtime_ns).copy()
+    problems = []
+    missing = [c for c in CARGO_CLASSES if c not in table.index]
+    if missing:
+        problems.append(f"classes {missing} are missing (other modules rely on {list(CARGO_CLASSES)})")
+    for low, value, high in (("usd_per_tonne_low", "usd_per_tonne", "usd_per_tonne_high"),
+                             ("tonnes_per_teu_low", "tonnes_per_teu", "tonnes_per_teu_high")):  # fmt: skip
+        known = table[value].notna()
+        bad = table.index[known & ~((table[low] <= table[value]) & (table[value] <= table[high]))]
+        if len(bad):
+            problems.append(f"`{low}` <= `{value}` <= `{high}` does not hold for {list(bad)}")
+    unboxed = table.index[table["modes"].notna() & table["tonnes_per_teu"].isna() & table.index.isin(["container"])]
+    if len(unboxed):
+        problems.append(f"classes {list(unboxed)} need `tonnes_per_teu`")
+    if table["source"].isna().any() or not table["confidence"].isin(["H", "M", "L"]).all():
+        problems.append("every class needs a `source` and a `confidence` of H, M or L")
+    if problems:
+        raise ValueError(f"{path.name}: " + "; ".join(problems) + ".")
+    return table
+
+
+def load_cargo_class_shares() -> pd.DataFrame:
+    """Share of each directional pair's trade value in each cargo class, and the share the corridor can contest.
+
+    One row per (``exporter``, ``importer``, ``cargo_class``); ``*`` rows are the default for a pair without
+    rows of its own. ``value_share`` sums to 1 per pair; ``contestable_share`` is the part of the class's
+    tonnes that could take one of the corridor's routes at all (the rest goes by routes the model does not
+    hold). Each figure has a range, a source and a confidence.
+
+    Examples
+    --------
+    >>> shares = load_cargo_class_shares().set_index(["exporter", "importer", "cargo_class"])
+    >>> shares.loc[("RUS", "IND", "dry_bulk"), ["value_share", "contestable_share"]].tolist()
+    [0.15, 0.1]
+    """
+    path = datasets.get_path("trade") / "cargo_class_shares.csv"
+    table = pd.read_csv(path)
+    problems = []
+    classes = load_cargo_classes().index
+    unknown = sorted(set(table["cargo_class"]) - set(classes))
+    if unknown:
+        problems.append(f"`cargo_class` has {unknown}; expected some of {list(classes)}")
+    total = table.groupby(["exporter", "importer"])["value_share"].sum()
+    off = total[(total - 1.0).abs() > 1e-9]
+    if len(off):
+        problems.append(f"`value_share` must sum to 1 per pair; it sums to {off.round(6).to_dict()}")
+    for name in ("value_share", "contestable_share"):
+        bad = table.index[~((table[f"{name}_low"] <= table[name]) & (table[name] <= table[f"{name}_high"]))
+                          | ~table[name].between(0, 1)]  # fmt: skip
+        if len(bad):
+            problems.append(f"rows {list(bad)}: `{name}` must lie in [`{name}_low`, `{name}_high`] and in [0, 1]")
+    if table["source"].isna().any() or not table["confidence"].isin(["H", "M", "L"]).all():
+        problems.append("every row needs a `source` and a `confidence` of H, M or L")
+    if problems:
+        raise ValueError(f"{path.name}: " + "; ".join(problems) + ".")
+    return table
+
+
+def freight_by_class(
+    flows: pd.DataFrame,
+    gateways: pd.DataFrame,
+    *,
+    class_shares: pd.DataFrame | None = None,
+    cargo_classes: pd.DataFrame | None = None,
+    contestable: Literal["value", "low", "high"] = "value",
+) -> pd.DataFrame:
+    """Freight between gateway places by cargo class, in tonnes, TEU and US$ a year.
+
+    Each directional flow's value is split over the cargo classes: a flow whose ``commodity`` is an HS code
+    goes wholly to the class whose ``hs_chapters`` hold its chapter; a total (``TOTAL``, ``NON-OIL``) by
+    the pair's ``value_share`` (the ``*`` default where the pair has no rows). Value becomes tonnes at the
+    class's US$ per tonne (reported tonnes are kept and split by value where a total is split), tonnes
+    become TEU at the class's tonnes per TEU (containers only), and only the ``contestable_share`` of each
+    class is kept: the rest goes by routes the corridor does not hold and is reported in
+    ``tonnes_per_year_not_contestable``. Each country's part is then spread over its gateway places as
+    :func:`corridor.trade.od_freight` does.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        Directional rows with ``exporter``, ``importer``, ``flow`` (exports or imports), ``commodity``,
+        ``value_usd`` and ``tonnes`` (NaN where not reported); see :func:`corridor.trade.directional_flows`.
+    gateways : DataFrame
+        ``country``, ``place_id``, ``share``; see :func:`corridor.trade.load_gateways`.
+    class_shares, cargo_classes : DataFrame, optional
+        :func:`load_cargo_class_shares` and :func:`load_cargo_classes` if omitted.
+    contestable : {"value", "low", "high"}
+        Which end of the contestable-share range to use (an assumption; ``"value"`` is the central one).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``origin``, ``destination``, ``cargo_class``): ``tonnes_per_year`` (contestable),
+        ``teu_per_year`` (containers; NaN for bulk), ``value_usd_per_year`` (contestable) and
+        ``tonnes_per_year_not_contestable``. A ``liquid_bulk`` row is kept with what a tanker or pipeline
+        carries: :func:`assign` reports it and never puts it on the corridor.
+
+    Raises
+    ------
+    ValueError
+        Naming every flow whose commodity falls in no class, every country without a gateway, and turnover
+        rows, together.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from corridor import trade
+    >>> flows = pd.DataFrame({"exporter": ["IND"], "importer": ["IRN"], "flow": ["exports"],
+    ...                       "commodity": ["TOTAL"], "value_usd": [3e8], "tonnes": [float("nan")]})
+    >>> od = freight_by_class(flows, trade.load_gateways())
+    >>> od.loc[("jnpt", "tehran")].round(0)[["tonnes_per_year", "teu_per_year"]]
+                 tonnes_per_year  teu_per_year
+    cargo_class
+    container            25200.0        2100.0
+    dry_bulk            144000.0           NaN
+    """
+    classes = load_cargo_classes() if cargo_classes is None else cargo_classes
+    shares = load_cargo_class_shares() if class_shares is None else class_shares
+    if contestable not in ("value", "low", "high"):
+        raise ValueError(f"`contestable` was {contestable!r}; expected 'value', 'low' or 'high'.")
+    column = "contestable_share" if contestable == "value" else f"contestable_share_{contestable}"
+    problems = []
+    if flows["flow"].eq("turnover").any():
+        problems.append("turnover rows have no direction; use `trade.split_turnover` or `trade.directional_flows`")
+    missing = sorted((set(flows["exporter"]) | set(flows["importer"])) - set(gateways["country"]))
+    if missing:
+        problems.append(f"no gateway places for {missing}; add them to the gateways table")
+    chapter_class = {ch: c for c, chs in classes["hs_chapters"].dropna().items() for ch in str(chs).split(";")}
+    commodity = flows["commodity"].astype(str)
+    total = commodity.isin(["TOTAL", "NON-OIL"])
+    own_class = commodity.str[:2].map(chapter_class).where(~total)
+    unclassed = sorted(set(commodity[~total & own_class.isna()]))
+    if unclassed:
+        problems.append(
+            f"commodities {unclassed} fall in no cargo class; add their HS chapter to `hs_chapters` in cargo_classes"
+        )
+    if (flows["value_usd"] < 0).any() or flows["value_usd"].isna().any():
+        problems.append("`value_usd` must be a number >= 0 in every flow")
+    if problems:
+        raise ValueError("cannot split flows into cargo classes: " + "; ".join(problems) + ".")
+    rows = flows[["exporter", "importer", "value_usd", "tonnes"]].assign(_flow=np.arange(len(flows)))
+    # totals: one row per class of the pair (or of the default); HS rows: their own class at share 1
+    keyed = shares.assign(_key=shares["exporter"] + "|" + shares["importer"])
+    pair_key = rows["exporter"] + "|" + rows["importer"]
+    rows = rows.assign(_key=pair_key.where(pair_key.isin(keyed["_key"]), "*|*"))
+    split = rows[total.to_numpy()].merge(keyed[["_key", "cargo_class", "value_share", column]], on="_key")
+    own = rows[~total.to_numpy()].assign(cargo_class=own_class[~total].to_numpy(), value_share=1.0)
+    own = own.merge(keyed[["_key", "cargo_class", column]], on=["_key", "cargo_class"], how="left")
+    own[column] = own[column].fillna(1.0)
+    parts = pd.concat([split, own], ignore_index=True)
+    value = parts["value_usd"] * parts["value_share"]
+    price = parts["cargo_class"].map(classes["usd_per_tonne"])
+    tonnes = (parts["tonnes"] * parts["value_share"]).fillna(value / price)
+    keep = parts[column]
+    parts = parts.assign(
+        tonnes_per_year=tonnes * keep,
+        value_usd_per_year=value * keep,
+        tonnes_per_year_not_contestable=tonnes * (1 - keep),
+    )
+    origin = gateways.rename(columns={"country": "exporter", "place_id": "origin", "share": "origin_share"})
+    destination = gateways.rename(columns={"country": "importer", "place_id": "destination", "share": "dest_share"})
+    spread = parts.merge(origin[["exporter", "origin", "origin_share"]]).merge(
+        destination[["importer", "destination", "dest_share"]]
+    )
+    weight = spread["origin_share"] * spread["dest_share"]
+    extensive = ["tonnes_per_year", "value_usd_per_year", "tonnes_per_year_not_contestable"]
+    spread[extensive] = spread[extensive].mul(weight, axis=0)
+    od = spread.groupby(["origin", "destination", "cargo_class"])[extensive].sum()
+    per_teu = od.index.get_level_values("cargo_class").map(classes["tonnes_per_teu"]).to_numpy(dtype=float)
+    boxed = od.index.get_level_values("cargo_class") == "container"
+    od.insert(1, "teu_per_year", np.where(boxed, od["tonnes_per_year"].to_numpy() / per_teu, np.nan))
+    return od
 
 
 # --- checks ------------------------------------------------------------------------------------------------

@@ -1,9 +1,22 @@
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor.assignment import logit_shares, path_size
+import corridor
+from corridor.assignment import (
+    OFF_CORRIDOR,
+    assign,
+    candidate_routes,
+    compare_volumes,
+    load_observed_volumes,
+    logit_shares,
+    path_size,
+)
+from corridor.errors import NoRouteError
 
 costs = st.lists(st.floats(0, 1e5), min_size=1, max_size=6)
 
@@ -36,3 +49,337 @@ def test_closed_routes_get_no_share_and_bad_inputs_are_named():
         logit_shares(np.array([1.0]), scale_per_usd=-1)
     with pytest.raises(ValueError, match="at least one route"):
         logit_shares(np.array([np.inf]), scale_per_usd=0.1)
+
+
+# --- assign ------------------------------------------------------------------------------------------------
+
+LEVELS = ["origin", "destination", "cargo_class"]
+
+
+def demand(rows: dict[tuple[str, str, str], float]) -> pd.DataFrame:
+    index = pd.MultiIndex.from_tuples(list(rows), names=LEVELS)
+    return pd.DataFrame({"tonnes_per_year": list(rows.values())}, index=index)
+
+
+@pytest.fixture(scope="module")
+def toy_corridor():
+    return corridor.read_corridor(corridor.datasets.get_path("toy"))
+
+
+def test_aon_puts_everything_on_the_cheapest_route(toy_corridor):
+    result = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 1000.0}), method="aon")
+    shares = result.shares["share"]
+    assert sorted(shares.tolist()) == [0.0, 1.0]
+    cheapest = result.shares["generalised_cost_usd"].idxmin()
+    assert shares[cheapest] == 1.0
+    # a_b_rail and b_border are on both routes: all 1000 t cross them
+    assert result.loads.loc[("segment", "a_b_rail"), "tonnes_per_year"] == 1000.0
+    assert result.loads.loc[("transfer", "b_border"), "tonnes_per_year"] == 1000.0
+
+
+def test_logit_tends_to_aon_as_the_scale_grows(toy_corridor):
+    od = demand({("a", "d", "dry_bulk"): 1000.0})
+    aon = assign(toy_corridor, od, method="aon").shares["share"]
+    gaps = [(assign(toy_corridor, od, scale_per_usd=s).shares["share"] - aon).abs().max() for s in (1e-4, 1e-3, 1e-1)]
+    assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-6
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(0, 1e7), min_size=4, max_size=4), st.sampled_from(["aon", "logit"]), st.booleans())
+def test_tonnes_are_conserved(tonnes, method, restraint):
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    toy.segments.loc["b_d_road", "capacity_mtpa"] = 0.5
+    rows = {("a", "d", "dry_bulk"): tonnes[0], ("d", "a", "container"): tonnes[1],
+            ("a", "c", "container"): tonnes[2], ("b", "d", "liquid_bulk"): tonnes[3]}  # fmt: skip
+    od = demand(rows)
+    result = assign(toy, od, method=method, capacity_restraint=restraint)
+    per_pair = result.shares.groupby(level=LEVELS)["tonnes_per_year"].sum()
+    assert np.allclose(per_pair.reindex(od.index), od["tonnes_per_year"], rtol=1e-9, atol=1e-6)
+    assert (result.loads["tonnes_per_year"] >= 0).all()
+    # the class columns add up to the total, and oil is never on the corridor
+    classes = result.loads.filter(like="tonnes_per_year_").sum(axis=1)
+    assert np.allclose(classes, result.loads["tonnes_per_year"])
+    assert (result.loads["tonnes_per_year_liquid_bulk"] == 0).all()
+
+
+def test_liquid_bulk_is_reported_as_tanker_or_pipeline_and_never_assigned(toy_corridor):
+    result = assign(toy_corridor, demand({("a", "d", "liquid_bulk"): 5000.0}))
+    assert result.shares.index.get_level_values("route").tolist() == [OFF_CORRIDOR]
+    assert result.shares["tonnes_per_year"].tolist() == [5000.0]
+    assert result.loads["tonnes_per_year"].sum() == 0.0
+
+
+def test_path_size_lowers_the_share_of_the_route_that_overlaps_more(toy_corridor):
+    od = demand({("a", "d", "dry_bulk"): 1000.0})
+    plain = assign(toy_corridor, od, path_size_correction=False).shares["share"].droplevel(LEVELS)
+    corrected = assign(toy_corridor, od, path_size_correction=True).shares["share"].droplevel(LEVELS)
+    # both routes share a_b_rail (100 km): overland is 300 km long (factor 50/300 + 200/300 = 0.833), the
+    # sea route 400 km (50/400 + 300/400 = 0.875); the correction moves the odds by 0.833 / 0.875
+    odds = (corrected["overland"] / corrected["alternative 2"]) / (plain["overland"] / plain["alternative 2"])
+    assert odds == pytest.approx((5 / 6) / 0.875)
+    assert corrected["overland"] < plain["overland"]
+
+
+def test_vectorised_path_sizes_match_path_size(toy_corridor):
+    from corridor.assignment import _Model
+
+    od = demand({("a", "d", "dry_bulk"): 1.0, ("a", "d", "container"): 1.0})
+    result = assign(toy_corridor, od, k=3)
+    n = len(result.routes.routes)
+    alt_choice, alt_route = np.repeat([0, 1], n), np.tile(np.arange(n), 2)
+    model = _Model(result.routes, result.parameters, alt_choice, alt_route, 2, (0.15, 4.0))
+    lengths = model.distance_km
+    expected = path_size(result.routes.incidence.toarray() > 0, lengths)
+    assert np.allclose(model.path_sizes(), np.tile(expected, 2))
+
+
+def test_capacity_restraint_relieves_an_overloaded_link_and_converges():
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    od = demand({("a", "d", "container"): 2000.0})
+    free = assign(toy, od, method="aon").loads.loc["segment", "tonnes_per_year"]
+    [own] = free.index[(free == 2000.0) & (free.index != "a_b_rail")]  # the cheapest route's own last leg
+    toy.segments.loc[own, "capacity_mtpa"] = 0.0005  # 500 t a year: 4 times overloaded
+    before = assign(toy, od, method="aon").loads.loc[("segment", own)]
+    assert before["utilisation"] == 4.0 and before["delay_h"] > 0  # shown, though no route felt it
+    for method in ("aon", "logit"):
+        after = assign(toy, od, method=method, capacity_restraint=True, tolerance=1e-6, max_iterations=2000)
+        assert after.converged and after.relative_gap <= 1e-6 and after.iterations > 1
+        assert after.loads.loc[("segment", own), "utilisation"] < before["utilisation"]
+        assert after.loads.loc[("segment", own), "delay_h"] > 0
+
+
+def test_unknown_capacity_is_nan_not_zero(toy_corridor):
+    result = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 1000.0}))
+    assert result.loads["capacity_mtpa"].isna().all() and result.loads["utilisation"].isna().all()
+    assert result.bottlenecks().empty
+
+
+def test_assign_is_reproducible_and_reuses_routes(toy_corridor):
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("d", "a", "container"): 300.0})
+    first = assign(toy_corridor, od)
+    second = assign(toy_corridor, od, routes=first.routes)
+    pd.testing.assert_frame_equal(first.loads, second.loads)
+    pd.testing.assert_frame_equal(first.shares, second.shares)
+    assert candidate_routes(toy_corridor, [("a", "d"), ("d", "a")]) is first.routes
+    assert "scale_per_usd" in first.assumptions.index and "bpr_alpha" in first.assumptions.index
+
+
+def test_bad_demand_is_named_all_at_once(toy_corridor):
+    od = demand({("a", "dd", "dry_bulk"): 1.0, ("a", "d", "contaner"): -5.0, ("b", "c", "dry_bulk"): np.nan})
+    with pytest.raises(ValueError, match="5 problems") as error:
+        assign(toy_corridor, od, method="logitt")
+    message = str(error.value)
+    assert "`od` destination 'dd' is not a place of this corridor (did you mean 'd'?)" in message
+    assert "'contaner' is unknown (did you mean 'container'?)" in message
+    assert "is negative for ('a', 'd', 'contaner') (-5.0)" in message
+    assert "is missing or not a number for ('b', 'c', 'dry_bulk')" in message
+    assert "`method` was 'logitt'; expected one of ['aon', 'logit'] (did you mean 'logit'?)" in message
+
+
+def test_bad_index_and_missing_route(toy_corridor):
+    with pytest.raises(ValueError, match="must be indexed"):
+        assign(toy_corridor, pd.DataFrame({"tonnes_per_year": [1.0]}))
+    routes = candidate_routes(toy_corridor, [("a", "d")])
+    with pytest.raises(ValueError, match="no candidate routes for"):
+        assign(toy_corridor, demand({("a", "c", "dry_bulk"): 1.0}), routes=routes)
+    classes = corridor.trade.load_cargo_classes()
+    classes.loc["dry_bulk", "modes"] = "inland_water"
+    with pytest.raises(NoRouteError, match="no candidate route may carry"):
+        assign(toy_corridor, demand({("a", "d", "dry_bulk"): 1.0}), cargo_classes=classes)
+
+
+def test_observed_volumes_are_sourced_and_set_beside_the_model():
+    volumes = load_observed_volumes()
+    assert volumes["confidence"].isin(["H", "M", "L"]).all() and volumes["source"].notna().all()
+    assert volumes.loc["sarakhs_transit_1401", "tonnes_per_year"] == pytest.approx(737000 * 12 / 11)
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    result = assign(toy, demand({("a", "d", "dry_bulk"): 1000.0}), method="aon")
+    seen = pd.DataFrame(
+        {"elements": ["transfer:b_border", "segment:b_d_road;segment:c_d_sea"], "description": ["b", "into d"],
+         "year": 2024, "tonnes_per_year": [800.0, 2000.0], "definition": "all", "confidence": "M", "source": "toy"},
+        index=pd.Index(["b", "d"], name="volume_id"),
+    )  # fmt: skip
+    table = compare_volumes(result, seen)
+    assert table["model_tonnes_per_year"].tolist() == [1000.0, 1000.0]
+    assert table["gap_tonnes_per_year"].tolist() == [200.0, -1000.0]
+    assert table["model_to_observed"].tolist() == [1.25, 0.5]
+
+
+def test_unknown_element_in_observed_volumes_is_named():
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    with pytest.raises(ValueError, match="astara_ir_rail_road' is not in the corridor"):
+        load_observed_volumes(toy)
+
+
+def test_instc_assignment_runs_on_freight_by_class(instc):
+    from corridor import trade
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # directional_flows warns about pairs without a common year
+        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
+    od = trade.freight_by_class(flows, trade.load_gateways())
+    result = assign(instc, od)
+    on_corridor = od.drop(index="liquid_bulk", level="cargo_class")["tonnes_per_year"].sum()
+    assert result.loads.filter(like="tonnes_per_year_").sum().sum() > 0
+    assert result.shares.xs(OFF_CORRIDOR, level="route")["tonnes_per_year"].sum() == pytest.approx(
+        od.xs("liquid_bulk", level="cargo_class")["tonnes_per_year"].sum()
+    )
+    assert result.shares.drop(index=OFF_CORRIDOR, level="route")["tonnes_per_year"].sum() == pytest.approx(on_corridor)
+    table = compare_volumes(result)
+    assert table["model_tonnes_per_year"].notna().all() and len(table) == len(load_observed_volumes())
+
+
+# --- cross-check against AequilibraE (in the `test` extra: imported, never skipped) ------------------------
+
+
+def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
+    """Element loads from AequilibraE on the same compiled graph, costs and BPR function as `assign`.
+
+    One AequilibraE traffic class per cargo class, each with its value of time (``set_vot``) and the money
+    part of the generalised cost as its fixed cost, as `assign` values each class's time at its cargo value.
+    """
+    from aequilibrae.matrix import AequilibraeMatrix
+    from aequilibrae.paths import Graph, TrafficAssignment, TrafficClass
+
+    from corridor.costs import CostParameters
+    from corridor.graph import compiled
+
+    p = CostParameters.default()
+    values = corridor.trade.load_cargo_classes()["usd_per_tonne"]
+    graph = compiled(toy)
+    costs = graph.costs(p)
+    empties = p.empty_return_share * p.empty_cost_ratio
+    base = costs["generalised_cost_usd"].to_numpy() + empties * costs["cost_usd"].to_numpy()
+    capacity = pd.concat([toy.segments["capacity_mtpa"], toy.transfers["capacity_mtpa"]]).to_numpy() * 1e6
+    keep = np.flatnonzero(graph.access_role == "")  # as `assign`: a route starts and ends with its handling
+    element = graph.element[keep]
+    inside = element < len(base)
+    t0 = np.where(inside, np.r_[costs["time_h"].to_numpy(), 0.0][element], 0.0)
+    fixed = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0  # money, empties
+    cap = np.where(inside, np.r_[capacity, np.nan][element], np.nan)
+    origin = graph.node_index.get_loc(f"{od_pair[0]}|origin")
+    destination = graph.node_index.get_loc(f"{od_pair[1]}|destination")
+    # AequilibraE wants its centroids first: number the two zones 1 and 2, every other node after them
+    order = [origin, destination] + [n for n in range(len(graph.nodes)) if n not in (origin, destination)]
+    node_id = np.empty(len(graph.nodes), dtype=np.int64)
+    node_id[order] = np.arange(1, len(graph.nodes) + 1)
+    network = pd.DataFrame(
+        {
+            "link_id": np.arange(1, len(keep) + 1),
+            "a_node": node_id[graph.source[keep]],
+            "b_node": node_id[graph.target[keep]],
+            "direction": 1,
+            "free_flow_time": np.maximum(t0, 1e-6),  # AequilibraE refuses zero times (access links)
+            "capacity": np.where(np.isfinite(cap) & (cap > 0), cap, 1e15),
+            "alpha": 0.15,
+            "beta": 4.0,
+            "fixed_cost": fixed,
+        }
+    )
+    with warnings.catch_warnings():  # AequilibraE 1.7 under pandas 3.1: its own deprecations, not ours
+        warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # its line search divides by a zero slope at the optimum
+        classes = []
+        for name, tonnes in tonnes_by_class.items():
+            vot = p.value_of_time_usd_per_h * values[name] / p.cargo_value_usd_per_tonne  # as `assign`
+            network[f"cost_{name}"] = network["free_flow_time"] + network["fixed_cost"] / vot
+            g = Graph()
+            g.network = network
+            g.prepare_graph(np.array([1, 2]))
+            g.set_graph(f"cost_{name}")
+            g.set_skimming([f"cost_{name}"])
+            g.set_blocked_centroid_flows(True)
+            matrix = AequilibraeMatrix()
+            matrix.create_empty(zones=2, matrix_names=[name], memory_only=True)
+            matrix.index[:] = [1, 2]
+            matrix.matrices[:, :, 0] = [[0.0, tonnes], [0.0, 0.0]]
+            matrix.computational_view([name])
+            traffic = TrafficClass(name, g, matrix)
+            traffic.set_fixed_cost("fixed_cost")
+            traffic.set_vot(vot)
+            classes.append(traffic)
+        run = TrafficAssignment()
+        run.set_classes(classes)
+        run.set_vdf("BPR")
+        run.set_vdf_parameters({"alpha": "alpha", "beta": "beta"})
+        run.set_capacity_field("capacity")
+        run.set_time_field("free_flow_time")
+        run.set_algorithm(algorithm)
+        run.max_iter = 200
+        run.rgap_target = 1e-6
+        run.execute(log_specification=False)
+        results = run.results()
+    flows = sum(results[f"{name}_tot"].reindex(network["link_id"]).to_numpy() for name in tonnes_by_class)
+    per_element = pd.Series(flows).groupby(element).sum()
+    names = [*(("segment", s) for s in toy.segments.index), *(("transfer", t) for t in toy.transfers.index)]
+    return pd.Series(per_element.reindex(range(len(names)), fill_value=0.0).to_numpy(), index=pd.Index(names))
+
+
+@pytest.mark.parametrize("capacity_mtpa", [None, 0.0003])
+@pytest.mark.parametrize("tonnes_by_class", [{"dry_bulk": 2000.0}, {"dry_bulk": 1500.0, "container": 500.0}])
+def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtpa, tonnes_by_class):
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    if capacity_mtpa is not None:  # an overloaded last leg on the cheaper route, so the equilibrium splits
+        toy.segments.loc["b_d_road", "capacity_mtpa"] = capacity_mtpa
+        toy.transfers.loc["d_port", "capacity_mtpa"] = capacity_mtpa * 3
+    od = demand({("a", "d", name): tonnes for name, tonnes in tonnes_by_class.items()})
+    ours = assign(toy, od, method="aon", k=10, capacity_restraint=capacity_mtpa is not None, tolerance=1e-9,
+                  max_iterations=5000)  # fmt: skip
+    algorithm = "all-or-nothing" if capacity_mtpa is None else "bfw"
+    theirs = aequilibrae_loads(toy, ("a", "d"), tonnes_by_class, algorithm)
+    mine = ours.loads["tonnes_per_year"].reindex(theirs.index)
+    assert np.allclose(mine, theirs, atol=2000.0 * 1e-3), pd.concat({"ours": mine, "aequilibrae": theirs}, axis=1)
+    if capacity_mtpa is not None:  # the split is interior: both of a -> d's routes carry freight
+        assert 0 < ours.loads.loc[("segment", "b_d_road"), "tonnes_per_year"] < 2000.0
+        assert 0 < ours.loads.loc[("segment", "c_d_sea"), "tonnes_per_year"] < 2000.0
+
+
+def test_a_class_only_takes_routes_of_its_modes(toy_corridor):
+    classes = corridor.trade.load_cargo_classes()
+    classes.loc["dry_bulk", "modes"] = "rail;road"  # no ships: only the overland route is left
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    result = assign(toy_corridor, od, cargo_classes=classes)
+    bulk = result.shares.xs("dry_bulk", level="cargo_class")
+    assert bulk.index.get_level_values("route").tolist() == ["overland"] and bulk["share"].tolist() == [1.0]
+    assert len(result.shares.xs("container", level="cargo_class")) == 2
+    loads = result.loads["tonnes_per_year_dry_bulk"]
+    assert loads[("segment", "c_d_sea")] == 0.0 and loads[("segment", "b_d_road")] == 1000.0
+
+
+def test_teu_are_carried_with_their_tonnes(toy_corridor):
+    od = demand({("a", "d", "container"): 1200.0, ("a", "d", "dry_bulk"): 500.0})
+    od["teu_per_year"] = [100.0, np.nan]
+    result = assign(toy_corridor, od)
+    assert result.loads.loc[("segment", "a_b_rail"), "teu_per_year"] == pytest.approx(100.0)
+    assert result.shares.xs("container", level="cargo_class")["teu_per_year"].sum() == pytest.approx(100.0)
+    legs = result.loads.loc[[("segment", "b_d_road"), ("segment", "c_d_sea")], "teu_per_year"]
+    assert legs.sum() == pytest.approx(100.0)
+
+
+def test_empty_demand_gives_empty_loads(toy_corridor):
+    empty = pd.DataFrame({"tonnes_per_year": pd.Series([], dtype=float)},
+                         index=pd.MultiIndex.from_tuples([], names=LEVELS))  # fmt: skip
+    result = assign(toy_corridor, empty, capacity_restraint=True)
+    assert result.shares.empty and result.loads["tonnes_per_year"].sum() == 0.0 and result.converged
+
+
+def test_a_pair_without_tonnes_still_shows_its_split(toy_corridor):
+    with_tonnes = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 1000.0})).shares["share"]
+    without = assign(toy_corridor, demand({("a", "d", "dry_bulk"): 0.0})).shares
+    assert np.allclose(without["share"], with_tonnes) and (without["tonnes_per_year"] == 0).all()
+
+
+def test_routes_found_once_serve_a_corridor_whose_figures_changed():
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    od = demand({("a", "d", "dry_bulk"): 2000.0})
+    routes = candidate_routes(toy, [("a", "d")])
+    toy.segments.loc["b_d_road", "capacity_mtpa"] = 0.001  # an edit: the graph is compiled again
+    reused = assign(toy, od, routes=routes, method="aon")
+    fresh = assign(toy, od, method="aon")
+    assert reused.routes.graph is not fresh.routes.graph
+    pd.testing.assert_frame_equal(reused.loads, fresh.loads)
+    assert reused.loads.loc[("segment", "b_d_road"), "capacity_mtpa"] == 0.001
+    strike = "2026-01-05"  # the toy's port of c is closed: one element fewer
+    assign(toy, od, as_of=strike, routes=candidate_routes(toy, [("a", "d")], as_of=strike))
+    with pytest.raises(ValueError, match="other elements or edges"):
+        assign(toy, od, as_of=strike, routes=routes)

@@ -642,3 +642,68 @@ def test_shipped_directional_flows_pair_their_periods():
 
 COLUMNS = ["year", "period", "months", "exporter", "importer", "flow", "commodity", "classification", "value_usd",
            "tonnes", "reporter", "source", "confidence", "used", "note"]  # fmt: skip
+
+
+# --- freight by cargo class (issue 12) ---------------------------------------------------------------------
+
+
+def _flow(exporter: str, importer: str, value: float, commodity: str = "TOTAL", tonnes: float = np.nan):
+    return pd.DataFrame({"exporter": [exporter], "importer": [importer], "flow": ["exports"],
+                         "commodity": [commodity], "value_usd": [value], "tonnes": [tonnes]})  # fmt: skip
+
+
+def test_freight_by_class_splits_a_total_by_the_pair_shares():
+    od = trade.freight_by_class(_flow("IND", "IRN", 3e8), trade.load_gateways())
+    by_class = od.groupby(level="cargo_class").sum()
+    # containers: 0.6 x 300 m US$ / 3,000 US$ per t = 60,000 t = 5,000 TEU at 12 t; dry bulk 0.4 x 300 m / 350
+    assert by_class.loc["container", "tonnes_per_year"] == pytest.approx(60_000)
+    assert by_class.loc["container", "teu_per_year"] == pytest.approx(5_000)
+    assert by_class.loc["dry_bulk", "tonnes_per_year"] == pytest.approx(0.4 * 3e8 / 350)
+    assert np.isnan(od.xs("dry_bulk", level="cargo_class")["teu_per_year"]).all()
+    assert by_class["value_usd_per_year"].sum() == pytest.approx(3e8)  # India-Iran: all contestable
+
+
+def test_freight_by_class_keeps_oil_whole_and_only_the_contestable_bulk():
+    od = trade.freight_by_class(_flow("RUS", "IND", 1e9), trade.load_gateways())
+    by_class = od.groupby(level="cargo_class").sum()
+    assert by_class.loc["liquid_bulk", "tonnes_per_year"] == pytest.approx(0.8 * 1e9 / 550)
+    dry = 0.15 * 1e9 / 350
+    assert by_class.loc["dry_bulk", "tonnes_per_year"] == pytest.approx(0.1 * dry)
+    assert by_class.loc["dry_bulk", "tonnes_per_year_not_contestable"] == pytest.approx(0.9 * dry)
+
+
+def test_an_hs_coded_flow_goes_to_its_class_with_its_reported_tonnes():
+    od = trade.freight_by_class(_flow("AZE", "RUS", 1e6, commodity="1001", tonnes=4000.0), trade.load_gateways())
+    assert od.index.get_level_values("cargo_class").unique().tolist() == ["dry_bulk"]
+    assert od["tonnes_per_year"].sum() == pytest.approx(4000.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1e3, 1e11), st.sampled_from(["value", "low", "high"]))
+def test_freight_by_class_keeps_the_contestable_value_of_a_pair_without_rows(value, contestable):
+    od = trade.freight_by_class(_flow("AZE", "KAZ", value), trade.load_gateways(), contestable=contestable)
+    default = trade.load_cargo_class_shares().query("exporter == '*'")
+    column = "contestable_share" if contestable == "value" else f"contestable_share_{contestable}"
+    kept = (default["value_share"] * default[column]).sum()  # the '*' rows: a pair without its own
+    assert od["value_usd_per_year"].sum() == pytest.approx(value * kept)
+    assert (od["tonnes_per_year"] >= 0).all()
+
+
+def test_freight_by_class_reports_every_problem_together():
+    flows = pd.concat([_flow("IND", "XXX", 1.0), _flow("IND", "IRN", 1.0, commodity="9999")])
+    flows.loc[0, "flow"] = "turnover"
+    with pytest.raises(ValueError, match="turnover rows") as error:
+        trade.freight_by_class(flows.reset_index(drop=True), trade.load_gateways())
+    assert "no gateway places for ['XXX']" in str(error.value)
+    assert "commodities ['9999'] fall in no cargo class" in str(error.value)
+    with pytest.raises(ValueError, match="`contestable` was 'mid'"):
+        trade.freight_by_class(_flow("IND", "IRN", 1.0), trade.load_gateways(), contestable="mid")
+
+
+def test_cargo_class_tables_carry_the_three_classes_and_sources():
+    classes = trade.load_cargo_classes()
+    assert set(trade.CARGO_CLASSES) <= set(classes.index)
+    assert classes.loc["liquid_bulk", "modes"] != classes.loc["liquid_bulk", "modes"]  # NaN: never on the corridor
+    shares = trade.load_cargo_class_shares()
+    assert shares["confidence"].isin(["H", "M", "L"]).all()
+    assert np.allclose(shares.groupby(["exporter", "importer"])["value_share"].sum(), 1.0)
