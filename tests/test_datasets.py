@@ -127,6 +127,19 @@ def test_sea_legs_cross_at_most_2_km_of_land(instc):
     assert (on_land_km <= 2.0).all(), on_land_km[on_land_km > 2.0].round(1).to_dict()
 
 
+def test_sea_legs_join_the_lanes_near_their_ports(instc):
+    # searoute snaps a port to its nearest lane vertex, which put Chabahar's approach 225 km and Nowshahr's
+    # 168 km (from Amirabad's vertex, along the coast) out; the build joins them to the nearest lane edge
+    geod = Geod(ellps="WGS84")
+    sea = instc.segments.query("mode in ['sea', 'inland_water']")
+    first = [geod.line_length(*zip(*line.coords[:2], strict=True)) / 1000 for line in sea.geometry]
+    last = [geod.line_length(*zip(*line.coords[-2:], strict=True)) / 1000 for line in sea.geometry]
+    approach = pd.Series(np.maximum(first, last), index=sea.index)
+    assert (approach <= 70.0).all(), approach[approach > 70.0].round(1).to_dict()
+    assert approach["makhachkala_nowshahr_sea"] == pytest.approx(67.5, abs=1.0)
+    assert approach[["jnpt_chabahar_sea", "mundra_chabahar_sea"]].max() == pytest.approx(33.9, abs=1.0)
+
+
 def test_volga_approach_to_astrakhan_is_inland_water(instc):
     seg = instc.segments
     sea_ends = set(seg.loc[seg["mode"].eq("sea"), "from_place"]) | set(seg.loc[seg["mode"].eq("sea"), "to_place"])

@@ -19,7 +19,10 @@ Build-time only; run by hand after adding a segment or changing an alignment, an
   first port or to the last port (harbour channels the coarse lanes cut across land); ``avoid <passage>``
   tokens (searoute's names: ``suez``, ``babalmandab``, ...) close passages to the lane search, so a
   Cape of Good Hope routing is the shortest lane with Suez and Bab el-Mandeb closed (searoute names the
-  passage round South Africa ``south_africa``; it is kept as ``cape_of_good_hope``);
+  passage round South Africa ``south_africa``; it is kept as ``cape_of_good_hope``); a ``join end`` token joins
+  the last port to the nearest point of the nearest lane *edge* instead of searoute's nearest lane *vertex*
+  (Chabahar's nearest vertex is 225 km offshore, Nowshahr's is Amirabad's, 168 km along the coast), and sails
+  straight from there to the port;
 - ``waypoints``: a line through hand-placed ``lat lon`` waypoints (our own data, read off a map).
 
 Every line starts and ends exactly at its places. The script stops with a list of every segment whose
@@ -29,6 +32,8 @@ for segments without a published length, ``length_source`` and ``length_confiden
 is the geodesic length of its line, graded M for an OSM or sea-lane alignment and L for a hand-placed one.
 """
 
+import functools
+import json
 import pathlib
 
 import pandas as pd
@@ -110,6 +115,49 @@ def _sea(
     return [tuple(xy) for xy in feature["geometry"]["coordinates"]], passages
 
 
+@functools.cache
+def _lane_edges() -> tuple[shapely.STRtree, list[shapely.LineString]]:
+    """Every two-point edge of the searoute lane network (its graph joins consecutive line vertices)."""
+    lanes = json.loads((pathlib.Path(searoute.__file__).parent / "data" / "marnet_searoute.geojson").read_text())
+    edges = []
+    for feature in lanes["features"]:
+        parts = feature["geometry"]["coordinates"]
+        parts = parts if feature["geometry"]["type"] == "MultiLineString" else [parts]
+        edges += [shapely.LineString([a, b]) for part in parts for a, b in zip(part, part[1:], strict=False) if a != b]
+    return shapely.STRtree(edges), edges
+
+
+def _join(
+    port: tuple[float, float], far: tuple[float, float], avoid: list[str]
+) -> tuple[list[tuple[float, float]], str, float]:
+    """Sea route from `far` to `port` that leaves the lanes at the lane point nearest to `port`.
+
+    searoute snaps a port to the nearest lane *vertex*, which can lie far along the coast (Nowshahr's is
+    Amirabad's, 168 km east). Here the port is joined to the nearest point of the nearest lane *edge* instead
+    (the geodesically closest of the 20 edges nearest in degrees), reached from whichever end of that edge
+    gives the shorter route; returns the route from `far` to `port`.
+    """
+    tree, edges = _lane_edges()
+    candidates = [edges[i] for i in tree.query_nearest(shapely.Point(port), all_matches=True)]
+    candidates += [edges[i] for i in tree.query(shapely.Point(port).buffer(2.0))]
+    best, best_km = None, float("inf")
+    for edge in candidates:
+        # nearest point of the edge to the port, sampled every ~1 km along it (edges are short great-circle pieces)
+        n = max(2, int(_km(*edge.coords) + 1))
+        points = [edge.interpolate(f, normalized=True) for f in [i / n for i in range(n + 1)]]
+        p = min(points, key=lambda q: _km(port, (q.x, q.y)))
+        if _km(port, (p.x, p.y)) < best_km:
+            best, best_km = (edge, (p.x, p.y)), _km(port, (p.x, p.y))
+    edge, p = best
+    routes = []
+    for node in edge.coords:
+        lane, passages = _sea(far, node, avoid)
+        path = [*lane[:-1], p, port] if lane[-1] != p else [*lane, port]
+        routes.append((GEOD.geometry_length(shapely.LineString(path)), path, passages))
+    _, path, passages = min(routes, key=lambda r: r[0])
+    return path, passages, best_km
+
+
 def main() -> None:
     places = pd.read_csv(INSTC / "places.csv", index_col="place_id")
     segments = pd.read_csv(INSTC / "segments.csv", index_col="segment_id", dtype=str, keep_default_na=False)
@@ -137,11 +185,18 @@ def main() -> None:
                 kinds[segment_id] = "mixed"
         elif method == "searoute":
             tokens = [p.split() for p in waypoints.split(";") if p.strip()]
-            head = [(float(t[1]), float(t[0])) for t in tokens if t[-1] == "start"]
-            tail = [(float(t[1]), float(t[0])) for t in tokens if t[-1] == "end"]
+            head = [(float(t[1]), float(t[0])) for t in tokens if len(t) == 3 and t[-1] == "start"]
+            tail = [(float(t[1]), float(t[0])) for t in tokens if len(t) == 3 and t[-1] == "end"]
             avoid = [t[1] for t in tokens if t[0] == "avoid"]
-            lane, passages[segment_id] = _sea(head[-1] if head else start, tail[0] if tail else end, avoid)
-            path = [start, *head, *lane[1:-1], *tail, end]  # the lane without its appended query points
+            joined = [t[1] for t in tokens if t[0] == "join"]
+            if joined == ["end"]:  # the last port joins the nearest lane edge, not the nearest lane vertex
+                lane, passages[segment_id], _ = _join(end, head[-1] if head else start, avoid)
+                path = [start, *head, *lane[1:]]
+            elif joined:
+                raise SystemExit(f"{segment_id}: only 'join end' is supported, got {joined}")
+            else:
+                lane, passages[segment_id] = _sea(head[-1] if head else start, tail[0] if tail else end, avoid)
+                path = [start, *head, *lane[1:-1], *tail, end]  # the lane without its appended query points
         elif method == "waypoints":
             path = [start, *[(x, y) for x, y, _ in via], end]
         else:
