@@ -36,6 +36,8 @@ import functools
 import json
 import pathlib
 
+import networkx as nx
+import numpy as np
 import pandas as pd
 import pyproj
 import searoute
@@ -57,6 +59,14 @@ SOURCES = {
     "searoute": "searoute 1.6.0 sea lanes (Eurostat SeaRoute / ORNL Global Shipping Lane Network 2000)",
     "waypoints": "hand-placed waypoints, corridor team (read off a map, +-5 km)",
 }
+for _kind, _what in (("rail", "railways"), ("road", "highways")):
+    SOURCES[f"{_kind}_osm_corridor"] = (
+        f"OpenStreetMap {_what} via scgraph-data 2.0.0 (ODbL 1.0, (c) OpenStreetMap contributors): shortest path"
+        " kept within 0.3 deg of our guide points, gaps in the extract bridged by straight strokes"
+    )
+CORRIDOR_DEG = 0.3  # ~33 km north-south, ~25 km east-west at 40 N: the guide points are +-5 km
+MAX_BRIDGE_KM = 80.0  # longest straight stroke considered across a gap in the OSM extract
+BRIDGE_PENALTY = 3.0  # a km of straight stroke costs 3 km of OSM line, a km along the guide line 4.5
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -69,6 +79,20 @@ LENGTH_SOURCES = {
     "searoute": ("geodesic length of the searoute 1.6.0 shortest lane; no published length found", "M"),
     "waypoints": ("geodesic length of the hand-placed alignment (+-5 km points); no published length found", "L"),
     "mixed": ("geodesic length of the OSM rail alignment with hand-placed strokes; no published length found", "L"),
+    "mixed_road": (
+        "geodesic length of the OSM road alignment with hand-placed strokes; no published length found",
+        "L",
+    ),
+    "rail_osm_corridor": (
+        "geodesic length of the OSM rail alignment (scgraph-data 2.0.0), gaps under 10 % bridged straight;"
+        " no published length found",
+        "M",
+    ),
+    "road_osm_corridor": (
+        "geodesic length of the OSM road alignment (scgraph-data 2.0.0), gaps under 10 % bridged straight;"
+        " no published length found",
+        "M",
+    ),
 }
 GRAPHS = {"rail_osm": world_railways_geograph, "road_osm": world_highways_geograph}
 
@@ -99,6 +123,46 @@ def _osm_via(graph, points: list[tuple[float, float, bool]]) -> tuple[list[tuple
         snap = max(snap, _km((x0, y0), leg[1]), _km(leg[-2], (x1, y1)))
         path.extend([*leg[1:-1], (x1, y1)])
     return path, snap, mixed
+
+
+@functools.cache
+def _edges(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes (lon, lat), edges (node index pairs) and edge lines of the OSM `kind` graph."""
+    graph = GRAPHS[f"{kind}_osm"]
+    nodes = np.asarray(graph.nodes, float)[:, ::-1]
+    edges = np.array([(i, j) for i, neighbours in enumerate(graph.graph) for j in neighbours if i < j])
+    return nodes, edges, shapely.linestrings(np.stack([nodes[edges[:, 0]], nodes[edges[:, 1]]], axis=1))
+
+
+def _osm_corridor(kind: str, guide: list[tuple[float, float]]) -> tuple[list[tuple[float, float]], list[str]]:
+    """Shortest path on the OSM `kind` network within ``CORRIDOR_DEG`` of the `guide` line (places and via points).
+
+    The extract has gaps (lines cut into pieces that do not meet): every end of a piece, and every guide point, is
+    joined by a straight stroke to each node within ``MAX_BRIDGE_KM``, costed ``BRIDGE_PENALTY`` times its length,
+    and the guide line itself is a fall-back costed 1.5 times that, so the path keeps to OSM wherever OSM has the
+    line. Returns the path and, per piece, ``"osm"``, ``"bridge"`` (a stroke between OSM nodes) or ``"guide"``.
+    """
+    nodes, edges, lines = _edges(kind)
+    inside = shapely.intersects(lines, shapely.LineString(guide).buffer(CORRIDOR_DEG))
+    graph = nx.Graph()
+    for i, j in edges[inside]:
+        graph.add_edge(int(i), int(j), weight=_km(tuple(nodes[i]), tuple(nodes[j])), kind="osm")
+    xy = {int(i): tuple(nodes[i]) for i in graph.nodes}
+    guide_ids = [-1 - k for k in range(len(guide))]  # negative ids: guide points, first and last the places
+    xy.update(zip(guide_ids, guide, strict=True))
+    for a, b in zip(guide_ids, guide_ids[1:], strict=False):
+        graph.add_edge(a, b, weight=1.5 * BRIDGE_PENALTY * _km(xy[a], xy[b]), kind="guide")
+    ids = np.array(list(xy))
+    points = np.array([xy[i] for i in ids])
+    for a in [int(i) for i in ids if i < 0 or graph.degree(int(i)) <= 1]:
+        near = np.abs(points - xy[a]).max(axis=1) < MAX_BRIDGE_KM / 50  # a box wider than the bridge
+        for b, xy_b in zip(ids[near], points[near], strict=True):
+            km = _km(xy[a], tuple(xy_b))
+            if int(b) != a and km <= MAX_BRIDGE_KM and not graph.has_edge(a, int(b)):
+                kind_ab = "guide" if a < 0 or b < 0 else "bridge"
+                graph.add_edge(a, int(b), weight=BRIDGE_PENALTY * km, kind=kind_ab)
+    path = nx.shortest_path(graph, guide_ids[0], guide_ids[-1], weight="weight")
+    return [xy[i] for i in path], [graph.edges[a, b]["kind"] for a, b in zip(path, path[1:], strict=False)]
 
 
 def _sea(
@@ -165,7 +229,7 @@ def main() -> None:
     missing = segments.index.difference(alignments.index)
     if len(missing):
         raise SystemExit(f"alignments.csv has no row for: {', '.join(missing)}")
-    problems, geometries, passages, kinds = [], {}, {}, {}
+    problems, geometries, passages, kinds, strokes = [], {}, {}, {}, {}
     for segment_id, seg in segments.iterrows():
         method, waypoints = alignments.loc[segment_id, ["method", "waypoints"]]
         start = tuple(places.loc[seg["from_place"], ["lon", "lat"]])
@@ -183,6 +247,13 @@ def main() -> None:
             path, snap, mixed = _osm_via(GRAPHS[method], [(*start, False), *via, (*end, False)])
             if mixed:
                 kinds[segment_id] = "mixed"
+        elif method in ("rail_osm_corridor", "road_osm_corridor"):
+            path, pieces = _osm_corridor(method[:4], [start, *[(x, y) for x, y, _ in via], end])
+            lengths = [_km(a, b) for a, b in zip(path, path[1:], strict=False)]
+            stroke = [km for km, piece in zip(lengths, pieces, strict=True) if piece != "osm"]
+            if sum(stroke) > 0.1 * sum(lengths):
+                kinds[segment_id] = "mixed" if method.startswith("rail") else "mixed_road"
+            strokes[segment_id] = (sum(stroke), max(stroke, default=0.0))
         elif method == "searoute":
             tokens = [p.split() for p in waypoints.split(";") if p.strip()]
             head = [(float(t[1]), float(t[0])) for t in tokens if len(t) == 3 and t[-1] == "start"]
@@ -212,16 +283,28 @@ def main() -> None:
         geometries[segment_id] = line
         kinds.setdefault(segment_id, method)
         length = GEOD.geometry_length(line) / 1000.0
+        coords = line.coords
+        longest = max(_km(a, b) for a, b in zip(coords, coords[1:], strict=False))
+        stroke = (
+            "  straight strokes {:.1f} km, longest {:.1f}".format(*strokes[segment_id]) if segment_id in strokes else ""
+        )
         print(
             f"{segment_id:34s} {method:9s} {length:8.1f} km  published {seg['length_km_published'] or '-':>6}"
-            f"  snap {snaps[0]:5.1f}/{snaps[1]:5.1f} km  {passages[segment_id]}"
+            f"  snap {snaps[0]:5.1f}/{snaps[1]:5.1f} km  longest piece {longest:5.1f} km{stroke}"
+            f"  {passages[segment_id]}"
         )
     if problems:
         raise SystemExit("segment geometry problems:\n  " + "\n  ".join(problems))
     segments["passages"] = pd.Series(passages)
     segments["geometry_source"] = alignments["method"].map(SOURCES)
     for segment_id, kind in kinds.items():
-        if kind == "mixed":
+        if segment_id in strokes:  # an OSM corridor path: say how much of it is straight strokes across gaps
+            total, longest = strokes[segment_id]
+            share = ", hand-placed strokes: over 10 % of the line" if kind.startswith("mixed") else ""
+            segments.loc[segment_id, "geometry_source"] += (
+                f" ({total:.0f} km of straight strokes, longest {longest:.0f} km{share})"
+            )
+        elif kind.startswith("mixed"):
             segments.loc[segment_id, "geometry_source"] += " with hand-placed strokes where OSM has no line"
         if not segments.loc[segment_id, "length_km_published"]:
             segments.loc[segment_id, ["length_source", "length_confidence"]] = LENGTH_SOURCES[kind]
