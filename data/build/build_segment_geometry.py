@@ -23,7 +23,14 @@ Build-time only; run by hand after adding a segment or changing an alignment, an
   the last port to the nearest point of the nearest lane *edge* instead of searoute's nearest lane *vertex*
   (Chabahar's nearest vertex is 225 km offshore, Nowshahr's is Amirabad's, 168 km along the coast), and sails
   straight from there to the port;
-- ``waypoints``: a line through hand-placed ``lat lon`` waypoints (our own data, read off a map).
+- ``waypoints``: a line through hand-placed ``lat lon`` waypoints (our own data, read off a map, or GeoNames town
+  points of the towns a line passes);
+- ``rail_osm_corridor`` / ``road_osm_corridor``: for lines the OSM extract has only in pieces, the shortest path on
+  the OSM network kept within ``CORRIDOR_DEG`` of the guide line through the ``lat lon`` points, the pieces joined
+  by straight strokes (see ``_osm_corridor``); the build prints the strokes' total and longest.
+
+The ``waypoint_source`` column of ``alignments.csv`` says where each row's points come from; where it names
+GeoNames, ``geometry_source`` carries it.
 
 Every line starts and ends exactly at its places. The script stops with a list of every segment whose
 off-network access leg is longer than ``MAX_SNAP_KM`` or whose Caspian route leaves the Caspian.
@@ -94,6 +101,7 @@ LENGTH_SOURCES = {
         "M",
     ),
 }
+HAND_STROKES: dict[str, list[float]] = {}  # straight strokes of the OSM path being built (km)
 GRAPHS = {"rail_osm": world_railways_geograph, "road_osm": world_highways_geograph}
 
 
@@ -118,6 +126,7 @@ def _osm_via(graph, points: list[tuple[float, float, bool]]) -> tuple[list[tuple
         if straight:
             path.append((x1, y1))
             mixed = True
+            HAND_STROKES.setdefault("current", []).append(_km((x0, y0), (x1, y1)))
             continue
         leg = _osm(graph, (x0, y0), (x1, y1))
         snap = max(snap, _km((x0, y0), leg[1]), _km(leg[-2], (x1, y1)))
@@ -229,7 +238,7 @@ def main() -> None:
     missing = segments.index.difference(alignments.index)
     if len(missing):
         raise SystemExit(f"alignments.csv has no row for: {', '.join(missing)}")
-    problems, geometries, passages, kinds, strokes = [], {}, {}, {}, {}
+    problems, geometries, passages, kinds, strokes, hand = [], {}, {}, {}, {}, {}
     for segment_id, seg in segments.iterrows():
         method, waypoints = alignments.loc[segment_id, ["method", "waypoints"]]
         start = tuple(places.loc[seg["from_place"], ["lon", "lat"]])
@@ -244,7 +253,9 @@ def main() -> None:
             via.append((*end, True))
         snap = 0.0
         if method in GRAPHS:
+            HAND_STROKES.clear()
             path, snap, mixed = _osm_via(GRAPHS[method], [(*start, False), *via, (*end, False)])
+            hand[segment_id] = HAND_STROKES.pop("current", [])
             if mixed:
                 kinds[segment_id] = "mixed"
         elif method in ("rail_osm_corridor", "road_osm_corridor"):
@@ -254,6 +265,7 @@ def main() -> None:
             if sum(stroke) > 0.1 * sum(lengths):
                 kinds[segment_id] = "mixed" if method.startswith("rail") else "mixed_road"
             strokes[segment_id] = (sum(stroke), max(stroke, default=0.0))
+            hand[segment_id] = stroke
         elif method == "searoute":
             tokens = [p.split() for p in waypoints.split(";") if p.strip()]
             head = [(float(t[1]), float(t[0])) for t in tokens if len(t) == 3 and t[-1] == "start"]
@@ -270,6 +282,7 @@ def main() -> None:
                 path = [start, *head, *lane[1:-1], *tail, end]  # the lane without its appended query points
         elif method == "waypoints":
             path = [start, *[(x, y) for x, y, _ in via], end]
+            hand[segment_id] = [_km(a, b) for a, b in zip(path, path[1:], strict=False)]
         else:
             raise SystemExit(f"{segment_id}: unknown method {method!r}; expected one of {sorted(SOURCES)}")
         snaps = (_km(path[0], path[1]), _km(path[-2], path[-1])) if method == "searoute" else (snap, snap)
@@ -285,9 +298,8 @@ def main() -> None:
         length = GEOD.geometry_length(line) / 1000.0
         coords = line.coords
         longest = max(_km(a, b) for a, b in zip(coords, coords[1:], strict=False))
-        stroke = (
-            "  straight strokes {:.1f} km, longest {:.1f}".format(*strokes[segment_id]) if segment_id in strokes else ""
-        )
+        here = hand.get(segment_id, [])
+        stroke = f"  hand-placed/straight {sum(here):.1f} km, longest {max(here):.1f} km" if here else ""
         print(
             f"{segment_id:34s} {method:9s} {length:8.1f} km  published {seg['length_km_published'] or '-':>6}"
             f"  snap {snaps[0]:5.1f}/{snaps[1]:5.1f} km  longest piece {longest:5.1f} km{stroke}"
@@ -297,6 +309,8 @@ def main() -> None:
         raise SystemExit("segment geometry problems:\n  " + "\n  ".join(problems))
     segments["passages"] = pd.Series(passages)
     segments["geometry_source"] = alignments["method"].map(SOURCES)
+    named = (alignments["method"] == "waypoints") & alignments["waypoint_source"].str.contains("GeoNames")
+    segments.loc[named, "geometry_source"] = "hand-placed waypoints: " + alignments.loc[named, "waypoint_source"]
     for segment_id, kind in kinds.items():
         if segment_id in strokes:  # an OSM corridor path: say how much of it is straight strokes across gaps
             total, longest = strokes[segment_id]
