@@ -140,6 +140,63 @@ def test_sea_legs_join_the_lanes_near_their_ports(instc):
     assert approach[["jnpt_chabahar_sea", "mundra_chabahar_sea"]].max() == pytest.approx(33.9, abs=1.0)
 
 
+def _longest_piece_km(line) -> float:
+    lon, lat = np.asarray(line.coords).T
+    return float(np.max(Geod(ellps="WGS84").inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]) / 1000)
+
+
+# lines the OSM extract has only in pieces, now the OSM path with its pieces joined (build/alignments.csv
+# `*_osm_corridor`): straight strokes across the cuts, total and longest (km), as the build prints them
+OSM_CORRIDOR = {
+    "makhachkala_derbent_rail": (2.5, 1.6),
+    "aktobe_kandyagash_rail": (4.6, 3.3),
+    "astara_ir_rasht_road": (21.0, 19.4),
+    "nowshahr_tehran_road": (2.1, 1.7),
+    "shahid_rajaee_bandar_abbas_road": (9.2, 3.6),
+}
+
+
+@pytest.mark.parametrize("segment_id", OSM_CORRIDOR)
+def test_osm_corridor_lines_follow_osm_every_30_km(instc, segment_id):
+    seg = instc.segments.loc[segment_id]
+    total, longest = OSM_CORRIDOR[segment_id]
+    assert seg["geometry_source"].startswith("OpenStreetMap")
+    assert f"({total:.0f} km of straight strokes, longest {longest:.0f} km" in seg["geometry_source"]
+    # OSM points as scgraph-data has them (Nowshahr-Tehran has one 33 km OSM edge); the old hand lines had 32-47 km
+    assert _longest_piece_km(seg.geometry) <= 33.5
+    assert seg["length_confidence"] == ("M" if total <= 0.1 * seg["length_km"] else "L")
+
+
+# every line with hand-placed points or strokes, and its longest piece between two points (km): the known gaps of
+# data/README.md. A hand-placed line that is not listed must have its points at most 30 km apart.
+HAND_PLACED_LONGEST_KM = {
+    "astrakhan_olya_rail": 33.9,
+    "baku_astara_az_rail": 88.4,  # OSM edges; the hand-placed stroke into Astara is 33 km
+    "astara_ir_rasht_rail": 35.5,  # a planned line: no line to follow
+    "chabahar_zahedan_rail": 124.5,  # under construction, not in the OSM extract
+    "astrakhan_aksaraiskaya_rail": 30.4,
+    "aksaraiskaya_makat_rail": 122.6,  # OSM edges 121 km long, hand-placed strokes up to 123 km
+    "makat_beyneu_rail": 201.7,  # an OSM edge 200 km long; the hand-placed stroke to Kulsary 94 km
+    "zhanaozen_bolashak_rail": 60.6,
+    "bolashak_bereket_rail": 153.5,
+    "bereket_etrek_rail": 65.6,
+    "bereket_sarakhs_rail": 117.1,
+    "makhachkala_samur_road": 31.7,  # GeoNames town points
+    "bafq_mashhad_rail": 147.1,  # an OSM edge 147 km long; hand-placed strokes Bafq-Tabas up to 70 km
+    "mangistau_zhanaozen_rail": 35.6,
+}
+
+
+def test_hand_placed_lines_have_their_listed_longest_piece(instc):
+    seg = instc.segments[instc.segments["geometry_source"].str.contains("hand-placed")]
+    longest = pd.Series({key: _longest_piece_km(line) for key, line in seg.geometry.items()})
+    listed = longest.reindex(list(HAND_PLACED_LONGEST_KM))
+    assert listed.notna().all(), listed[listed.isna()].index.tolist()  # a line that is no longer hand-placed
+    assert (listed <= pd.Series(HAND_PLACED_LONGEST_KM) + 0.5).all(), listed.round(1).to_dict()
+    others = longest.drop(list(HAND_PLACED_LONGEST_KM))
+    assert (others <= 30.0).all(), others[others > 30.0].round(1).to_dict()
+
+
 def test_volga_approach_to_astrakhan_is_inland_water(instc):
     seg = instc.segments
     sea_ends = set(seg.loc[seg["mode"].eq("sea"), "from_place"]) | set(seg.loc[seg["mode"].eq("sea"), "to_place"])
