@@ -146,24 +146,27 @@ def _longest_piece_km(line) -> float:
 
 
 # lines the OSM extract has only in pieces, now the OSM path with its pieces joined (build/alignments.csv
-# `*_osm_corridor`): straight strokes across the cuts, total and longest (km), as the build prints them
+# `*_osm_corridor`): straight strokes across the cuts, total and longest (km), as the build prints them, and the
+# longest piece between two points: OSM points as scgraph-data has them, whose edges on thinly built lines are
+# straight chords between junctions (Atyrau-Makat 121 km, Kulsary-Beyneu 200 km)
 OSM_CORRIDOR = {
-    "makhachkala_derbent_rail": (2.5, 1.6),
-    "aktobe_kandyagash_rail": (4.6, 3.3),
-    "astara_ir_rasht_road": (21.0, 19.4),
-    "nowshahr_tehran_road": (2.1, 1.7),
-    "shahid_rajaee_bandar_abbas_road": (9.2, 3.6),
+    "makhachkala_derbent_rail": (2.5, 1.6, 30.0),
+    "aktobe_kandyagash_rail": (4.6, 3.3, 30.0),
+    "astara_ir_rasht_road": (21.0, 19.4, 30.0),
+    "nowshahr_tehran_road": (2.1, 1.7, 33.5),
+    "shahid_rajaee_bandar_abbas_road": (9.2, 3.6, 30.0),
+    "aksaraiskaya_makat_rail": (31.8, 13.46, 122.0),
+    "makat_beyneu_rail": (17.3, 6.7, 201.5),
 }
 
 
 @pytest.mark.parametrize("segment_id", OSM_CORRIDOR)
-def test_osm_corridor_lines_follow_osm_every_30_km(instc, segment_id):
+def test_osm_corridor_lines_follow_osm(instc, segment_id):
     seg = instc.segments.loc[segment_id]
-    total, longest = OSM_CORRIDOR[segment_id]
+    total, longest, piece = OSM_CORRIDOR[segment_id]
     assert seg["geometry_source"].startswith("OpenStreetMap")
     assert f"({total:.0f} km of straight strokes, longest {longest:.0f} km" in seg["geometry_source"]
-    # OSM points as scgraph-data has them (Nowshahr-Tehran has one 33 km OSM edge); the old hand lines had 32-47 km
-    assert _longest_piece_km(seg.geometry) <= 33.5
+    assert _longest_piece_km(seg.geometry) <= piece
     assert seg["length_confidence"] == ("M" if total <= 0.1 * seg["length_km"] else "L")
 
 
@@ -175,8 +178,6 @@ HAND_PLACED_LONGEST_KM = {
     "astara_ir_rasht_rail": 35.5,  # a planned line: no line to follow
     "chabahar_zahedan_rail": 124.5,  # under construction, not in the OSM extract
     "astrakhan_aksaraiskaya_rail": 30.4,
-    "aksaraiskaya_makat_rail": 122.6,  # OSM edges 121 km long, hand-placed strokes up to 123 km
-    "makat_beyneu_rail": 201.7,  # an OSM edge 200 km long; the hand-placed stroke to Kulsary 94 km
     "zhanaozen_bolashak_rail": 60.6,
     "bolashak_bereket_rail": 153.5,
     "bereket_etrek_rail": 65.6,

@@ -27,7 +27,8 @@ Build-time only; run by hand after adding a segment or changing an alignment, an
   points of the towns a line passes);
 - ``rail_osm_corridor`` / ``road_osm_corridor``: for lines the OSM extract has only in pieces, the shortest path on
   the OSM network kept within ``CORRIDOR_DEG`` of the guide line through the ``lat lon`` points, the pieces joined
-  by straight strokes (see ``_osm_corridor``); the build prints the strokes' total and longest.
+  by straight strokes (see ``_osm_corridor``); a point written ``lat lon via`` must be passed (each leg between
+  such points has its own corridor); the build prints the strokes' total and longest.
 
 The ``waypoint_source`` column of ``alignments.csv`` says where each row's points come from; where it names
 GeoNames, ``geometry_source`` carries it.
@@ -259,7 +260,13 @@ def main() -> None:
             if mixed:
                 kinds[segment_id] = "mixed"
         elif method in ("rail_osm_corridor", "road_osm_corridor"):
-            path, pieces = _osm_corridor(method[:4], [start, *[(x, y) for x, y, _ in via], end])
+            tokens = [p.split() for p in waypoints.split(";") if p.strip()]
+            guide, path, pieces = [start], [start], []
+            for (x, y, _), token in zip([*via, (*end, False)], [*tokens, ["end"]], strict=True):
+                guide.append((x, y))
+                if token[-1] in ("via", "end"):  # a point the path must pass: each leg has its own corridor
+                    leg, leg_pieces = _osm_corridor(method[:4], guide)
+                    path, pieces, guide = [*path, *leg[1:]], [*pieces, *leg_pieces], [(x, y)]
             lengths = [_km(a, b) for a, b in zip(path, path[1:], strict=False)]
             stroke = [km for km, piece in zip(lengths, pieces, strict=True) if piece != "osm"]
             if sum(stroke) > 0.1 * sum(lengths):
