@@ -181,7 +181,7 @@ HAND_PLACED_LONGEST_KM = {
     "zhanaozen_bolashak_rail": 60.6,
     "bolashak_bereket_rail": 153.5,
     "bereket_etrek_rail": 65.6,
-    "bereket_sarakhs_rail": 117.1,
+    "bereket_sarakhs_rail": 90.7,
     "makhachkala_samur_road": 31.7,  # GeoNames town points
     "bafq_mashhad_rail": 147.1,  # an OSM edge 147 km long; hand-placed strokes Bafq-Tabas up to 70 km
     "mangistau_zhanaozen_rail": 35.6,
