@@ -746,10 +746,16 @@ def check(corridor: Corridor, scenario: Scenario) -> None:
     >>> scenarios.check(corridor.load_instc(), scenarios.load_scenario("western_capacity_target"))
     """
     problems = []
+    added: dict[str, set[str]] = {"places": set(), "segments": set(), "transfers": set()}
     for change in scenario.changes:
-        problems += _selection(corridor, change)[1]
         if change.action == "add":
-            problems += _add_reference_problems(corridor, change)
+            problems += _add_reference_problems(corridor, change, added)
+            added[change.element].add(change.values.get("id"))
+        elif change.ids is not None and change.element in added:
+            known = [i for i in change.ids if i not in added[change.element]]
+            problems += _selection(corridor, dataclasses.replace(change, ids=tuple(known)))[1]
+        else:
+            problems += _selection(corridor, change)[1]
     if problems:
         raise ScenarioError(problems, path=scenario.path)
 
@@ -808,16 +814,16 @@ def _selection(corridor: Corridor, change: Change) -> tuple[pd.Index, list[str]]
     return table.index[keep], problems
 
 
-def _add_reference_problems(corridor: Corridor, change: Change) -> list[str]:
+def _add_reference_problems(corridor: Corridor, change: Change, added: Mapping[str, set[str]]) -> list[str]:
     values, label = change.values, f"{change.key}.values"
     table = getattr(corridor, change.element)
     problems = []
-    if values.get("id") in table.index:
+    if values.get("id") in table.index or values.get("id") in added[change.element]:
         problems.append(
             f"`{label}.id` {values['id']!r} is already in the corridor's {change.element}; use 'set' to change it"
         )
     for key in ("from_place", "to_place", "place_id"):
-        if key in values and values[key] not in corridor.places.index:
+        if key in values and values[key] not in corridor.places.index and values[key] not in added["places"]:
             problems.append(
                 f"`{label}.{key}` {values[key]!r} is not a place{nearest(values[key], corridor.places.index)}"
             )
@@ -918,8 +924,7 @@ def _stamp(table: pd.DataFrame, ids: pd.Index, column: str, source: str, confide
     )
     for name, value in ((source_column, source), (confidence_column, confidence)):
         if name not in table.columns:
-            table[name] = pd.Series(pd.NA, index=table.index, dtype=object)
-        table[name] = table[name].astype(object)
+            table[name] = pd.Series(pd.NA, index=table.index, dtype="string")
         table.loc[ids, name] = value
 
 
@@ -928,7 +933,6 @@ def _edit(table: pd.DataFrame, ids: pd.Index, change: Change, source: str) -> pd
     name = change.element
     if change.action == "open":
         if name == "segments":
-            table["status"] = table["status"].astype(object)
             table.loc[ids, "status"] = "operational"
             _stamp(table, ids, "status", source, change.confidence, name)
         for column, value in (("available_from", change.start), ("available_until", change.end)):
@@ -995,7 +999,6 @@ def _add_segment(segments: gpd.GeoDataFrame, places: gpd.GeoDataFrame, change: C
         start, end = places.geometry[values["from_place"]], places.geometry[values["to_place"]]
         line = shapely.LineString([start, end])
         frame["geometry_source"] = "a straight line between its places (added by a scenario)"
-    frame.setdefault("status", "operational")
     if "status" not in values:
         frame["status"], frame["status_source"], frame["status_confidence"] = "operational", source, change.confidence
     coords = shapely.get_coordinates(line)
@@ -1521,6 +1524,10 @@ class ScenarioRun:
         return self.compare("trade")
 
 
+def _text_or_blank(values: pd.Series) -> pd.Series:
+    return values.astype(object).where(values.notna(), "")
+
+
 def _differences(base: pd.DataFrame, new: pd.DataFrame, *, routes: bool) -> pd.DataFrame:
     index = base.index.union(new.index, sort=False)
     base, new = base.reindex(index), new.reindex(index)
@@ -1534,12 +1541,12 @@ def _differences(base: pd.DataFrame, new: pd.DataFrame, *, routes: bool) -> pd.D
         out[f"diff_{column}"] = new[column].astype(float) - base[column].astype(float)
     frame = pd.DataFrame(out, index=index)
     if routes:
-        frame.insert(0, "baseline_available", base["available"].fillna(False).astype(bool))
-        frame.insert(1, "scenario_available", new["available"].fillna(False).astype(bool))
+        frame.insert(0, "baseline_available", base["available"].eq(True).to_numpy())
+        frame.insert(1, "scenario_available", new["available"].eq(True).to_numpy())
         frame["baseline_path"] = base["path"]
         frame["scenario_path"] = new["path"]
-        frame["route_changed"] = (base["path"].fillna("") != new["path"].fillna("")).to_numpy()
-        frame["note"] = new["note"].fillna("")
+        frame["route_changed"] = (_text_or_blank(base["path"]) != _text_or_blank(new["path"])).to_numpy()
+        frame["note"] = _text_or_blank(new["note"])
     return frame
 
 
