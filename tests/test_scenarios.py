@@ -198,7 +198,8 @@ BAD = [
      'values = { time_h_mode = 0.5 }\nsource = "assumption: faster"\nconfidence = "L"\n',
      ["`change[0]` is an assumption", "range = { time_h_mode = [low, high] }"]),
     ("range not containing the value", HEAD + '[[change]]\naction = "scale"\nelement = "transfers"\n'
-     'ids = ["b_border"]\nvalues = { time_h_mode = 0.5 }\nrange = { time_h_mode = [0.6, 0.8] }\nsource = "s"\nconfidence = "M"\n',
+     'ids = ["b_border"]\nvalues = { time_h_mode = 0.5 }\nrange = { time_h_mode = [0.6, 0.8] }\n'
+     'source = "s"\nconfidence = "M"\n',
      ["`change[0].range.time_h_mode`", "does not contain"]),
     ("action not allowed on the element", HEAD + '[[change]]\naction = "open"\nelement = "passages"\n'
      'ids = ["narrows"]\n'
