@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 
 CRS = "EPSG:4326"
+#: text columns use pandas' own string storage whether or not pyarrow is installed, so that lookups (``.map``)
+#: and comparisons give numpy results in every environment
+TEXT = pd.StringDtype("python")
 TABLES = ("places", "segments", "transfers", "events", "routes")
 MODES = ("rail", "road", "sea", "inland_water")
 WATER_MODES = ("sea", "inland_water")

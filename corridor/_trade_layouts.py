@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor._model import TEXT
 from corridor._validate import nearest
 
 LAYOUTS: dict[str, str] = {
@@ -257,7 +258,7 @@ def numbers(
     signed : bool, default False
         Allow negative numbers; trade values and weights are amounts, so by default a minus sign is an error.
     """
-    text = frame[column].astype("string").str.strip()
+    text = frame[column].astype(TEXT).str.strip()
     empty = text.isna() | text.eq("") | text.isin(list(missing))
     good = text.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
     bad = ~good & ~empty
@@ -371,7 +372,7 @@ def read_comtrade_plus(frame: pd.DataFrame, source: str, layout: str, locate: Ca
     require([*by_lower.values(), *(_PLUS_NAMES[c] for c in needed if c in by_lower)], missing, source, layout)
     frame = frame.rename(columns={by_lower[c]: c for c in by_lower})
     originals = {c: by_lower[c] for c in by_lower}
-    flow = frame["flowcode"].astype("string").str.strip()
+    flow = frame["flowcode"].astype(TEXT).str.strip()
     bad = ~flow.isin(list(_COMTRADE_FLOWS))
     if bad.any():
         first = bad.idxmax()
@@ -381,13 +382,13 @@ def read_comtrade_plus(frame: pd.DataFrame, source: str, layout: str, locate: Ca
         )
     year = _integers(frame, "refyear", source=source, layout=layout, low=1900, high=2100, locate=locate)
     month = None
-    if "freqcode" in frame and frame["freqcode"].astype("string").str.strip().eq("M").any():
-        monthly = frame["freqcode"].astype("string").str.strip().eq("M")
+    if "freqcode" in frame and frame["freqcode"].astype(TEXT).str.strip().eq("M").any():
+        monthly = frame["freqcode"].astype(TEXT).str.strip().eq("M")
         month = _integers(frame, "refmonth", source=source, layout=layout, low=1, high=12, locate=locate)
         month = month.where(monthly)
     periods = period_labels(year, month=month)
-    classification = frame["classificationcode"].astype("string").str.strip() if "classificationcode" in frame else ""
-    text = {c: frame[c].astype("string").str.strip() for c in (*codes, "cmdcode")}
+    classification = frame["classificationcode"].astype(TEXT).str.strip() if "classificationcode" in frame else ""
+    text = {c: frame[c].astype(TEXT).str.strip() for c in (*codes, "cmdcode")}
     frame = frame.rename(columns={c: originals[c] for c in ("primaryvalue", "netwgt")})
     raw = pd.concat(
         [
@@ -418,7 +419,7 @@ def read_comtrade_plus(frame: pd.DataFrame, source: str, layout: str, locate: Ca
     breakdown = pd.Series(False, index=frame.index)
     for column, total in (("customscode", "C00"), ("motcode", "0"), ("partner2code", "0")):
         if column in frame:
-            cell = frame[column].astype("string").str.strip().fillna("").replace("", total)
+            cell = frame[column].astype(TEXT).str.strip().fillna("").replace("", total)
             breakdown |= cell.ne(total)
     raw.attrs["breakdown rows"] = int(breakdown.sum())
     return raw

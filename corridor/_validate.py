@@ -166,10 +166,10 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
             continue
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = _stripped(frame[column].to_numpy(dtype=object))
-            frame[column] = text if column in numeric else pd.array(text, dtype="string")
+            frame[column] = text if column in numeric else pd.array(text, dtype=_model.TEXT)
     for column in ALL_COLUMNS[table]:
         if column not in frame.columns and column not in frame.index.names:
-            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype=_model.TEXT)
     for column in _model.NUMERIC[table]:
         raw = frame[column]
         number = pd.to_numeric(raw, errors="coerce").astype(float)
@@ -184,7 +184,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
             problems.append(f"{_label(table, key)}: `{column}` is {raw[key]!r}; expected a date as YYYY-MM-DD.")
         frame[column] = date
     if table == "transfers":
-        text = frame["directed"].astype("string").str.lower()
+        text = frame["directed"].astype(_model.TEXT).str.lower()
         flags = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
         for key in frame.index[text.notna() & flags.isna()]:
             problems.append(f"{_label(table, key)}: `directed` is {frame['directed'][key]!r}; expected true or false.")

@@ -592,7 +592,7 @@ def _geodesic_km(lines: Any) -> np.ndarray:
 
 def _empty(table: str) -> pd.DataFrame:
     columns = {"routes": _model.ROUTE_COLUMNS}[table]
-    return pd.DataFrame(columns=list(columns), dtype="string").rename_axis("route_id")
+    return pd.DataFrame(columns=list(columns), dtype=_model.TEXT).rename_axis("route_id")
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -812,7 +812,7 @@ def _with_ids(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFr
         f"{table}: no ids{hint}: give each row its `{id_column}` ({_validate.MEANINGS[table][id_column]}) "
         f"as the index or in a `{id_column}` column."
     )
-    return frame.assign(**{id_column: pd.Series(pd.NA, index=frame.index, dtype="string")}).reset_index(drop=True)
+    return frame.assign(**{id_column: pd.Series(pd.NA, index=frame.index, dtype=_model.TEXT)}).reset_index(drop=True)
 
 
 def _has_value(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -823,7 +823,7 @@ def _has_value(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(False, index=frame.index)
     values = frame[column]
-    return values.notna() & values.astype("string").str.strip().ne("").fillna(False).astype(bool)
+    return values.notna() & values.astype(_model.TEXT).str.strip().ne("").fillna(False).astype(bool)
 
 
 def _provenance_for_all(table: str, frame: pd.DataFrame, source: str, confidence: str) -> pd.DataFrame:
@@ -969,7 +969,7 @@ def suggest_transfers(
     for column in ("from_gauge_mm", "to_gauge_mm", *_FIGURE_COLUMNS):
         table[column] = pd.to_numeric(table[column]).astype(float)
     text = [c for c in columns if c not in ("from_gauge_mm", "to_gauge_mm", "directed", *_FIGURE_COLUMNS)]
-    table[text] = table[text].astype("string")
+    table[text] = table[text].astype(_model.TEXT)
     table["directed"] = table["directed"].astype(bool)
     return table.set_index("transfer_id")
 
@@ -995,15 +995,15 @@ def _segment_ends(segments: pd.DataFrame, places: pd.DataFrame | None) -> pd.Dat
     ids = (
         segments["segment_id"] if "segment_id" in segments.columns else pd.Series(segments.index, index=segments.index)
     )
-    mode = segments["mode"].astype("string").str.strip()
+    mode = segments["mode"].astype(_model.TEXT).str.strip()
     gauge = pd.to_numeric(segments.get("gauge_mm", pd.Series(np.nan, index=segments.index)), errors="coerce")
     gauge = gauge.where(mode.eq("rail"))
-    country = segments.get("country", pd.Series(pd.NA, index=segments.index)).astype("string").str.strip()
+    country = segments.get("country", pd.Series(pd.NA, index=segments.index)).astype(_model.TEXT).str.strip()
     place_country = _place_countries(places)
     ends = []
     for side in ("from_place", "to_place"):
-        place = segments[side].astype("string").str.strip()
-        land_country = country.fillna(place.map(place_country).astype("string"))
+        place = segments[side].astype(_model.TEXT).str.strip()
+        land_country = country.fillna(place.map(place_country).astype(_model.TEXT))
         ends.append(pd.DataFrame({
             "segment": ids.to_numpy(), "place": place.to_numpy(), "mode": mode.to_numpy(),
             "gauge": gauge.to_numpy(), "country": land_country.where(~mode.isin(_model.WATER_MODES)).to_numpy(),
@@ -1017,9 +1017,9 @@ def _segment_ends(segments: pd.DataFrame, places: pd.DataFrame | None) -> pd.Dat
 
 def _place_countries(places: pd.DataFrame | None) -> pd.Series:
     if places is None or "country" not in places.columns:
-        return pd.Series(dtype="string")
+        return pd.Series(dtype=_model.TEXT)
     ids = places["place_id"] if "place_id" in places.columns else pd.Series(places.index, index=places.index)
-    countries = pd.Series(places["country"].to_numpy(), index=pd.Index(ids.astype(str))).astype("string")
+    countries = pd.Series(places["country"].to_numpy(), index=pd.Index(ids.astype(str))).astype(_model.TEXT)
     return countries[~countries.index.duplicated()]
 
 
@@ -1035,9 +1035,9 @@ def _transfer_pairs(transfers: pd.DataFrame | None, places: pd.DataFrame | None)
     for side in ("from", "to"):
         frame[f"{side}_gauge_mm"] = pd.to_numeric(frame[f"{side}_gauge_mm"], errors="coerce")
         on_land = ~frame[f"{side}_mode"].isin(_model.WATER_MODES)
-        default = frame["place_id"].astype("string").map(place_country)
+        default = frame["place_id"].astype(_model.TEXT).map(place_country)
         frame[f"{side}_country"] = (
-            frame[f"{side}_country"].astype("string").where(~on_land | frame[f"{side}_country"].notna(), default)
+            frame[f"{side}_country"].astype(_model.TEXT).where(~on_land | frame[f"{side}_country"].notna(), default)
         )
     start, end = _model.transfer_terminals(frame)
     return list(zip(start, end, strict=True))

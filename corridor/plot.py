@@ -38,6 +38,8 @@ __all__ = [
     "label_places",
     "plot_corridor",
     "plot_events",
+    "plot_flow_difference",
+    "plot_flows",
     "plot_observed",
     "plot_routes",
     "plot_time_cost_distance",
@@ -82,15 +84,20 @@ def region_crs(bounds: tuple[float, float, float, float]) -> CRS:
     """A Lambert conformal conic CRS centred on lon/lat `bounds` (west, south, east, north).
 
     Standard parallels sit at one sixth and five sixths of the latitude span, which keeps scale error small
-    over a region the size of the INSTC.
+    over a region the size of the INSTC. A region centred on the equator, where the cone degenerates (the two
+    parallels mirror each other), gets a Mercator projection instead, conformal too.
 
     Examples
     --------
     >>> region_crs((30, 20, 70, 60)).coordinate_operation.method_name
     'Lambert Conic Conformal (2SP)'
+    >>> region_crs((0, -1, 2, 1)).coordinate_operation.method_name
+    'Mercator (variant A)'
     """
     west, south, east, north = bounds
     span = north - south
+    if abs(south + north) < 1.0:
+        return CRS.from_dict({"proj": "merc", "lon_0": (west + east) / 2, "datum": "WGS84", "units": "m"})
     return CRS.from_dict({
         "proj": "lcc", "lon_0": (west + east) / 2, "lat_0": (south + north) / 2,
         "lat_1": south + span / 6, "lat_2": north - span / 6, "datum": "WGS84", "units": "m",
@@ -149,9 +156,11 @@ def plot_corridor(
         ax.set_facecolor(_WATER)
         clip = shapely.box(*bounds).buffer(5)
         countries = datasets.basemap("countries").clip(clip).to_crs(crs)
-        countries.plot(ax=ax, color=_LAND, edgecolor=_BORDER, linewidth=0.5, zorder=0)
         lakes = datasets.basemap("lakes").clip(clip).to_crs(crs)
-        lakes.plot(ax=ax, color=_WATER, edgecolor="none", zorder=0.5)
+        if len(countries):  # open sea has no land to draw
+            countries.plot(ax=ax, color=_LAND, edgecolor=_BORDER, linewidth=0.5, zorder=0)
+        if len(lakes):
+            lakes.plot(ax=ax, color=_WATER, edgecolor="none", zorder=0.5)
 
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
@@ -452,6 +461,198 @@ def _route_corridor(legs: gpd.GeoDataFrame) -> Corridor:
     lines = legs[legs["element_type"].eq("segment")].assign(status="operational")
     empty = gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=legs.crs)
     return Corridor(empty, lines, pd.DataFrame(), pd.DataFrame(), metadata={"name": ""})
+
+
+def plot_flows(
+    corridor: Corridor,
+    loads: pd.DataFrame,
+    *,
+    column: str = "tonnes_per_year",
+    ax: Axes | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    max_width_pt: float = 9.0,
+    figsize: tuple[float, float] = (10.0, 10.0),
+) -> Axes:
+    """Flow map: each loaded segment drawn with a width by its load and a colour by its utilisation.
+
+    Border crossings are circles with an area by the load through them (summed over the crossing's directions),
+    coloured by utilisation like the lines. Segments that join the same two places are drawn side by side. Where
+    an element has no known capacity its utilisation is unknown and it is drawn grey, never as empty.
+
+    Parameters
+    ----------
+    corridor : Corridor
+        The corridor the loads were assigned on (the scenario's, for a scenario).
+    loads : DataFrame
+        Indexed by (``element_type``, ``element_id``) with `column` (not negative) and, optionally,
+        ``utilisation`` (load / capacity); the ``loads`` of an assignment result.
+    column : str, default "tonnes_per_year"
+        The load to draw, e.g. ``teu_per_year`` or one cargo class's tonnes.
+    max_width_pt : float, default 9
+        Width of the most loaded line (points); others in proportion.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd, corridor
+    >>> from corridor.plot import plot_flows
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> loads = pd.DataFrame({"tonnes_per_year": [2e6, 1e6], "utilisation": [0.5, float("nan")]},
+    ...     index=pd.MultiIndex.from_tuples([("segment", "a_b_rail"), ("transfer", "b_border")],
+    ...                                     names=["element_type", "element_id"]))
+    >>> ax = plot_flows(toy, loads)
+    >>> ax.get_title()
+    'tonnes per year'
+    """
+    frame = _checked_loads(corridor, loads, column, "loads")
+    ax, bounds = _flow_base(corridor, frame, ax=ax, bounds=bounds, figsize=figsize)
+    utilisation = frame["utilisation"] if "utilisation" in frame else pd.Series(np.nan, index=frame.index)
+    cmap, norm = plt.get_cmap("YlOrRd"), plt.Normalize(0.0, 1.2)
+
+    def colours(values: pd.Series) -> list[Any]:
+        return [(0.55, 0.55, 0.55, 1.0) if np.isnan(u) else cmap(norm(u)) for u in values]
+
+    _draw_flow(ax, bounds, corridor, frame[column], colours, utilisation, max_width_pt=max_width_pt)
+    mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    ax.figure.colorbar(mappable, ax=ax, shrink=0.5, label="utilisation (load / capacity); grey: capacity unknown")
+    ax.set_title(column.replace("_", " "))
+    return ax
+
+
+def plot_flow_difference(
+    corridor: Corridor,
+    baseline: pd.DataFrame,
+    scenario: pd.DataFrame,
+    *,
+    column: str = "tonnes_per_year",
+    baseline_corridor: Corridor | None = None,
+    ax: Axes | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    max_width_pt: float = 9.0,
+    figsize: tuple[float, float] = (10.0, 10.0),
+) -> Axes:
+    """Difference map of two assignments: width by the change in load, red for more, blue for less.
+
+    An element loaded in only one of the two counts as 0 in the other (a new link, a closed one). Its line is
+    taken from `corridor` (the scenario's) or else from `baseline_corridor`.
+
+    Examples
+    --------
+    >>> import pandas as pd, corridor
+    >>> from corridor.plot import plot_flow_difference
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> index = pd.MultiIndex.from_tuples([("segment", "a_b_rail"), ("transfer", "b_border")],
+    ...                                   names=["element_type", "element_id"])
+    >>> base = pd.DataFrame({"tonnes_per_year": [2e6, 1e6]}, index=index)
+    >>> ax = plot_flow_difference(toy, base, base.assign(tonnes_per_year=[1e6, 3e6]))
+    >>> ax.get_title()
+    'change in tonnes per year'
+    """
+    lines = corridor if baseline_corridor is None else _union(corridor, baseline_corridor)
+    before = _checked_loads(lines, baseline, column, "baseline")[column]
+    after = _checked_loads(lines, scenario, column, "scenario")[column]
+    change = after.reindex(after.index.union(before.index), fill_value=0.0).sub(before, fill_value=0.0)
+    change = change[change.ne(0.0)]
+    frame = change.to_frame(column)
+    ax, bounds = _flow_base(lines, frame, ax=ax, bounds=bounds, figsize=figsize)
+    limit = float(change.abs().max()) if len(change) else 1.0
+    cmap, norm = plt.get_cmap("RdBu_r"), plt.Normalize(-limit, limit)
+
+    def colours(values: pd.Series) -> list[Any]:
+        return [cmap(norm(v)) for v in values]
+
+    _draw_flow(ax, bounds, lines, change.abs(), colours, change, max_width_pt=max_width_pt)
+    ax.figure.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.5,
+                       label=f"change in {column.replace('_', ' ')} (scenario - baseline)")  # fmt: skip
+    ax.set_title(f"change in {column.replace('_', ' ')}")
+    return ax
+
+
+def _checked_loads(corridor: Corridor, loads: pd.DataFrame, column: str, argument: str) -> pd.DataFrame:
+    """`loads` checked: the index levels, `column` present, figures finite and not negative, ids known."""
+    names = ["element_type", "element_id"]
+    if not isinstance(loads, pd.DataFrame) or list(loads.index.names) != names:
+        raise ValueError(f"`{argument}` must be a DataFrame indexed by {names}, like an assignment's `loads`.")
+    if column not in loads.columns:
+        raise ValueError(f"`{argument}` has no column {column!r}; it has {sorted(map(str, loads.columns))}.")
+    problems = []
+    values = pd.to_numeric(loads[column], errors="coerce")
+    bad = values.isna() | ~np.isfinite(values) | values.lt(0)
+    if bad.any():
+        problems.append(f"{column} must be finite and not negative; bad at {list(loads.index[bad])[:5]}")
+    kinds = set(loads.index.get_level_values(0)) - {"segment", "transfer"}
+    if kinds:
+        problems.append(f"element_type {sorted(kinds)} is not 'segment' or 'transfer'")
+    for kind, table in (("segment", corridor.segments), ("transfer", corridor.transfers)):
+        ids = loads.index.get_level_values(1)[loads.index.get_level_values(0) == kind]
+        unknown = sorted(set(ids) - set(table.index))
+        if unknown:
+            problems.append(f"{len(unknown)} {kind} id(s) not in the corridor: {unknown[:5]}")
+    if problems:
+        raise ValueError(f"`{argument}` cannot be drawn: " + "; ".join(problems) + ".")
+    return loads.assign(**{column: values})
+
+
+def _union(first: Corridor, second: Corridor) -> Corridor:
+    """A corridor with the segments, transfers and places of both (`first` wins where an id is in both)."""
+
+    def both(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat([a, b[~b.index.isin(a.index)]])
+
+    return Corridor(both(first.places, second.places), both(first.segments, second.segments),
+                    both(first.transfers, second.transfers), first.events, metadata=first.metadata)  # fmt: skip
+
+
+def _flow_base(
+    corridor: Corridor, frame: pd.DataFrame, *, ax: Axes | None, bounds: Any, figsize: tuple[float, float]
+) -> tuple[Axes, tuple[float, float, float, float]]:
+    """The muted corridor under a flow map, framed on the loaded segments unless `bounds` is given."""
+    segment_ids = frame.index.get_level_values(1)[frame.index.get_level_values(0) == "segment"]
+    framed = corridor.segments.loc[segment_ids] if len(segment_ids) else corridor.segments
+    bounds = bounds or _padded_bounds(framed)
+    return plot_corridor(corridor, ax=ax, bounds=bounds, legend=False, muted=True, figsize=figsize), bounds
+
+
+def _draw_flow(
+    ax: Axes,
+    bounds: tuple[float, float, float, float],
+    corridor: Corridor,
+    size: pd.Series,
+    colours: Any,
+    shade: pd.Series,
+    *,
+    max_width_pt: float,
+) -> None:
+    """Draw loaded segments (width by `size`) and border crossings (area by `size`), coloured from `shade`."""
+    if max_width_pt <= 0 or not np.isfinite(max_width_pt):
+        raise ValueError(f"`max_width_pt` was {max_width_pt!r}; expected a positive number of points.")
+    top = float(size.max()) if len(size) and size.max() > 0 else 1.0
+    crs = region_crs(bounds)
+    kind = size.index.get_level_values(0)
+    loaded = size[(kind == "segment") & size.gt(0)].droplevel(0)
+    lines = corridor.segments.loc[loaded.index].to_crs(crs)
+    widths = np.maximum(max_width_pt * loaded.to_numpy() / top, 0.4)
+    spacing = (max_width_pt * 0.6 + 1.0) * _map_units_per_point(ax)
+    lines = lines.assign(geometry=_side_by_side(lines, spacing))
+    parts = [shapely.get_coordinates(g) for g in lines.geometry]
+    order = np.argsort(-widths)  # the thickest first, so thin lines stay visible on top
+    shades = colours(shade.xs("segment").reindex(loaded.index))
+    collection = LineCollection([parts[i] for i in order], linewidths=widths[order], capstyle="round", zorder=5,
+                                colors=[shades[i] for i in order])  # fmt: skip
+    ax.add_collection(collection, autolim=False)
+    crossings = size[kind == "transfer"].droplevel(0)
+    transfers = corridor.transfers.loc[crossings.index]
+    crossings = crossings[transfers["kind"].eq("border_crossing").to_numpy() & crossings.gt(0).to_numpy()]
+    if len(crossings):
+        at = corridor.transfers.loc[crossings.index, "place_id"]
+        by_place = crossings.groupby(at.to_numpy()).sum()
+        shade_at = shade.xs("transfer").reindex(crossings.index).groupby(at.to_numpy()).max()
+        points = corridor.places.loc[by_place.index].to_crs(crs).geometry
+        ax.scatter(points.x, points.y, s=(3 * max_width_pt) ** 2 * by_place.to_numpy() / top, zorder=6,
+                   c=colours(shade_at.reindex(by_place.index)), edgecolor="black", linewidth=0.6)  # fmt: skip
 
 
 def plot_time_cost_distance(

@@ -230,3 +230,47 @@ def test_routes_sharing_a_segment_are_drawn_side_by_side(instc):
         west, east = (ax.transData.transform(drawn[n][segment_id].vertices) for n in ("western", "eastern"))
         gap = np.linalg.norm(east - west[len(west) // 2], axis=1).min()
         assert gap > 0.7 * ROUTE_SPACING_PT * to_points, segment_id  # side by side, not on top of each other
+
+
+def _loads(rows):
+    import pandas as pd
+
+    index = pd.MultiIndex.from_tuples([r[:2] for r in rows], names=["element_type", "element_id"])
+    return pd.DataFrame({"tonnes_per_year": [r[2] for r in rows], "utilisation": [r[3] for r in rows]}, index=index)
+
+
+def test_flow_map_width_by_load_and_colour_by_utilisation(toy):
+    from corridor.plot import plot_flows
+
+    loads = _loads([("segment", "a_b_rail", 2e6, 0.5), ("segment", "b_d_road", 1e6, np.nan),
+                    ("segment", "b_c_rail", 0.0, 0.0), ("transfer", "b_border", 2e6, 1.1)])  # fmt: skip
+    ax = plot_flows(toy, loads, max_width_pt=8.0)
+    [flows] = [c for c in line_collections(ax) if c.get_zorder() == 5]
+    assert sorted(flows.get_linewidths()) == [4.0, 8.0]  # the unloaded segment is not drawn
+    grey = [tuple(c) for c in flows.get_colors() if np.allclose(c[:3], 0.55)]
+    assert len(grey) == 1  # capacity unknown: grey, not 'empty'
+    [circle] = [c for c in ax.collections if isinstance(c, PathCollection) and c.get_zorder() == 6]
+    assert circle.get_sizes().tolist() == [(3 * 8.0) ** 2]  # the crossing carries the top load
+
+
+def test_flow_difference_is_red_for_more_and_blue_for_less(toy):
+    from corridor.plot import plot_flow_difference
+
+    base = _loads([("segment", "a_b_rail", 2e6, 0.5), ("segment", "b_d_road", 1e6, 0.1)])
+    more = base.assign(tonnes_per_year=[1e6, 3e6])
+    ax = plot_flow_difference(toy, base, more)
+    [flows] = [c for c in line_collections(ax) if c.get_zorder() == 5]
+    colours = dict(zip(flows.get_linewidths(), flows.get_colors(), strict=True))
+    assert colours[9.0][0] > colours[9.0][2]  # +2 Mt on the road: red, the widest
+    assert colours[4.5][2] > colours[4.5][0]  # -1 Mt on the rail: blue, half as wide
+
+
+def test_flow_map_names_bad_loads(toy):
+    from corridor.plot import plot_flows
+
+    loads = _loads([("segment", "a_b_rial", 1.0, 0.1), ("segment", "b_d_road", -5.0, 0.1)])
+    with pytest.raises(ValueError, match=r"a_b_rial.*|finite and not negative") as error:
+        plot_flows(toy, loads)
+    assert "finite and not negative" in str(error.value) and "a_b_rial" in str(error.value)
+    with pytest.raises(ValueError, match="has no column 'teu'"):
+        plot_flows(toy, loads, column="teu")
