@@ -1080,9 +1080,8 @@ def apply_parameters(
                 for segment in ids:
                     used = priced.loc[segment, "rate_source"] if segment in priced.index else None
                     if isinstance(used, str) and used.startswith("rates."):
-                        rate = rates[used.removeprefix("rates.")]
-                        own = f"segment.{segment}"
-                        rate = rates.get(own, rate) if used == f"rates.{own}" else rate
+                        own = f"segment.{segment}"  # scaled before (by the set or an earlier change): compound
+                        rate = rates[own] if own in rates else rates[used.removeprefix("rates.")]
                         scaled = Rate(rate.value * change.values["cost_usd"], rate.unit, rate.year)
                         rates[own] = scaled
                         changes.setdefault("rates", {})[own] = scaled
@@ -1582,7 +1581,8 @@ def run(
         Origin-destination freight (see :func:`apply_trade`) for the pairs. With it, :attr:`ScenarioRun.trade`
         holds per OD row the baseline, the scenario's growth and shocks (``tonnes_per_year_changed``) and, if
         `respond`, the trade response to the change in the best route's cost per tonne
-        (``tonnes_per_year_responded``), so the response is reported apart from rerouting.
+        (``tonnes_per_year_responded``), so the response is reported apart from rerouting. Only OD rows whose
+        (origin, destination) is one of `pairs` respond; the others keep a factor of 1.
     respond : bool, default True
         Apply the trade response (switch it off to see growth and shocks alone).
     elasticity : float, default -5

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corridor
@@ -539,6 +539,7 @@ shares = st.floats(min_value=0.0, max_value=5.0, allow_nan=False)
 elasticities = st.floats(min_value=-10.0, max_value=0.0, allow_nan=False)
 
 
+@settings(deadline=None)
 @given(shares, shares, shares, elasticities)
 def test_trade_response_composes_and_falls_with_cost(a, b, c, elasticity):
     ab = scenarios.trade_response(a, b, elasticity=elasticity)
@@ -562,3 +563,40 @@ def test_trade_response_refuses_bad_input(args, kwargs, match):
 def test_trade_elasticity_is_sourced_with_a_range():
     e = scenarios.TRADE_ELASTICITY
     assert e["low"] <= e["value"] <= e["high"] < 0 and "Head & Mayer (2014)" in e["source"]
+
+
+def test_two_cost_scales_on_one_segment_compound(tmp_path, instc):
+    change = textwrap.dedent("""\
+        [[change]]
+        action = "scale"
+        element = "segments"
+        ids = ["astrakhan_anzali_sea"]
+        values = { cost_usd = FACTOR }
+        source = "s"
+        confidence = "M"
+        """)
+    text = HEAD + change.replace("FACTOR", "2.0") + "\n" + change.replace("FACTOR", "1.5")
+    p = scenarios.apply_parameters(scenarios.load_scenario(write(tmp_path, text)), corridor=instc)
+    base = CostParameters.load("baseline").rates["sea.caspian"].value
+    assert p.rates["segment.astrakhan_anzali_sea"].value == pytest.approx(base * 3.0)
+    assert p.rates["sea.caspian"].value == base
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.floats(min_value=0.0, max_value=5.0, allow_nan=False))
+def test_scaling_a_dwell_scales_it_and_nothing_else(factor):
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    scenario = scenarios.Scenario(
+        name="p", description="d", as_of=pd.Timestamp("2026-02-01"),
+        changes=(scenarios.Change(action="scale", element="transfers", ids=("b_border",), where=None,
+                                  values={"time_h_mode": factor}, range={}, start=None, end=None, source="s",
+                                  confidence="H"),),
+    )  # fmt: skip
+    before = toy.copy()
+    after = scenarios.apply(toy, scenario)
+    assert_unchanged(before, toy)
+    assert after.transfers.loc["b_border", ["time_h_min", "time_h_mode", "time_h_max"]].tolist() == pytest.approx(
+        [2 * factor, 4 * factor, 6 * factor]
+    )
+    changed = scenarios.changes_table(toy, after)
+    assert set(changed.index.get_level_values("element_id")) <= {"b_border"}
