@@ -27,6 +27,7 @@ def test_wheel_carries_the_data_but_not_the_build_scripts(wheel):
     assert "corridor/data/instc/segments.csv" in names
     assert "corridor/data/basemap/countries_ne10m.geojson" in names
     assert "corridor/data/toy/places.csv" in names
+    assert {"corridor/data/scenarios/rasht_astara_opens.toml", "corridor/data/scenarios/README.md"} <= set(names)
     assert {"corridor/data/vendor/leaflet/leaflet.js", "corridor/data/vendor/leaflet/LICENSE"} <= set(names)
     assert not any("build_segment_geometry" in n for n in names)
 
