@@ -1559,6 +1559,7 @@ def run(
     od: pd.DataFrame | None = None,
     respond: bool = True,
     elasticity: float = TRADE_ELASTICITY["value"],
+    response_cost: str = "cost_usd",
     evaluators: Mapping[str, Evaluator] | None = None,
 ) -> ScenarioRun:
     """Evaluate the baseline and each scenario for the (origin, destination) pairs, and diff them.
@@ -1587,6 +1588,9 @@ def run(
         Apply the trade response (switch it off to see growth and shocks alone).
     elasticity : float, default -5
         Trade-cost elasticity of the response (:data:`TRADE_ELASTICITY`).
+    response_cost : {"cost_usd", "generalised_cost_usd"}
+        The trade cost the response sees: the money cost of the best route (default), or its generalised
+        cost, which adds the value of the cargo's time (so a faster route raises trade too).
     evaluators : mapping of str to callable, optional
         More result tables: ``name -> f(corridor, parameters, as_of, pairs) -> DataFrame``, evaluated for the
         baseline and each scenario and compared by :meth:`ScenarioRun.compare` (numeric columns differenced
@@ -1611,6 +1615,11 @@ def run(
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise ValueError(f"scenario names must differ; {duplicated} appear more than once.")
+    if response_cost not in ("cost_usd", "generalised_cost_usd"):
+        raise ValueError(
+            f"`response_cost` was {response_cost!r}{nearest(response_cost, ['cost_usd', 'generalised_cost_usd'])}; "
+            "expected 'cost_usd' or 'generalised_cost_usd'."
+        )
     pairs = [tuple(p) for p in pairs]
     if not pairs or not all(len(p) == 2 for p in pairs):
         raise ValueError(f"`pairs` was {pairs!r}; expected (origin, destination) pairs such as [('jnpt', 'moscow')].")
@@ -1638,7 +1647,8 @@ def run(
         results[scenario.name] = evaluate(scenario.name, changed, parameters, scenario.as_of)
         if od is not None:
             trade_frames[scenario.name] = _trade(od, scenario, corridor, kept[key], results[scenario.name],
-                                                 respond=respond, elasticity=elasticity)  # fmt: skip
+                                                 respond=respond, elasticity=elasticity,
+                                                 cost=response_cost)  # fmt: skip
     trade = pd.concat(trade_frames, names=["scenario"]) if trade_frames else None
     return ScenarioRun({s.name: s for s in loaded}, baselines, results, trade)
 
@@ -1652,6 +1662,7 @@ def _trade(
     *,
     respond: bool,
     elasticity: float,
+    cost: str,
 ) -> pd.DataFrame:
     changed = apply_trade(od, scenario, corridor=corridor)
     out = pd.DataFrame(index=od.index)
@@ -1663,7 +1674,7 @@ def _trade(
         best = {}
         for label, evaluation in (("baseline", base), ("scenario", new)):
             routes = evaluation.tables["routes"].xs("best", level="route")
-            per_tonne = routes["cost_usd"] / evaluation.parameters.tonnes_per_unit
+            per_tonne = routes[cost] / evaluation.parameters.tonnes_per_unit
             best[f"{label}_cost_usd_per_tonne"] = per_tonne
         costs = pd.DataFrame(best)
         responded = respond_trade(changed, costs, elasticity=elasticity)

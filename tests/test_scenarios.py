@@ -512,6 +512,21 @@ def test_run_reports_trade_response_apart_from_growth():
     assert "trade_response_factor" not in off.columns
 
 
+def test_trade_response_to_time_needs_the_generalised_cost():
+    od = pd.DataFrame(
+        {"tonnes_per_year": [1000.0], "value_usd_per_year": [3e6]},
+        index=pd.MultiIndex.from_tuples([("jnpt", "moscow", "container")],
+                                        names=["origin", "destination", "cargo_class"]),
+    )  # fmt: skip
+    money = scenarios.run(["faster_az_ir_borders"], pairs=[("jnpt", "moscow")], od=od).trade_table()
+    assert money["trade_response_factor"].tolist() == [1.0]  # a faster border costs no less money
+    both = scenarios.run(["faster_az_ir_borders"], pairs=[("jnpt", "moscow")], od=od,
+                         response_cost="generalised_cost_usd").trade_table()  # fmt: skip
+    assert both["trade_response_factor"].iloc[0] > 1.0
+    with pytest.raises(ValueError, match="did you mean 'cost_usd'"):
+        scenarios.run(["faster_az_ir_borders"], pairs=[("jnpt", "moscow")], od=od, response_cost="cost_usd_")
+
+
 def test_respond_trade_a_pair_without_a_route_loses_its_trade():
     od = pd.DataFrame(
         {"tonnes_per_year": [10.0, 10.0, 10.0], "value_usd_per_year": [1e4, 1e4, 1e4]},
