@@ -578,6 +578,11 @@ def _parse_change(entry: Mapping[str, Any], label: str, as_of: Any, problems: li
     end = _date(entry.get("until"), f"{label}.until", problems)
     if start is not None and end is not None and end <= start:
         problems.append(f"`{label}.until` {end:%Y-%m-%d} is not after `from` {start:%Y-%m-%d}")
+    if action in ("set", "scale", "add") and (start is not None or end is not None):
+        problems.append(
+            f"`{label}`: `from` and `until` go with 'open' and 'close'; to date a {action!r} change, set "
+            "`available_from` / `available_until` in `values`"
+        )
     if action == "close" and start is None:
         start = as_of
     note = entry.get("note", "")
@@ -631,6 +636,16 @@ def _add_problems(label: str, element: str, values: Mapping[str, Any]) -> list[s
     ]
     problems += [f"`{label}.{key}` is missing; a new {element[:-1]} needs it" for key in _ADD_REQUIRED[element]
                  if key not in values]  # fmt: skip
+    numbers = {*_model.NUMERIC.get(element, ()), "lat", "lon"}
+    for key, value in values.items():
+        if key in numbers and not _number(value):
+            problems.append(f"`{label}.{key}` is {value!r}; expected a number")
+        elif key in _DATE_COLUMNS:
+            _date(value, f"{label}.{key}", problems)
+        elif key == "directed" and not isinstance(value, bool):
+            problems.append(f"`{label}.directed` is {value!r}; expected true or false")
+        elif key not in numbers and key not in _DATE_COLUMNS and key != "directed" and not isinstance(value, str):
+            problems.append(f"`{label}.{key}` is {value!r}; expected text")
     if "id" in values and not (isinstance(values["id"], str) and values["id"]):
         problems.append(f"`{label}.id` is {values['id']!r}; expected a lowercase slug such as 'rasht_anzali_rail'")
     if "geometry" in values:
@@ -1071,7 +1086,7 @@ def apply_parameters(
         if corridor is None:
             problems.append("a change scales `cost_usd` of segments priced by the assumption set: pass `corridor=`")
         else:
-            interim = p.replace(**changes) if changes else p
+            interim = _replaced(p, changes, scenario)
             priced = segment_costs(corridor.segments, interim, data_year=corridor.metadata.get("price_year"))
             rates = {**interim.rates, **changes.get("rates", {})}
             for change in cost_scales:
@@ -1087,8 +1102,17 @@ def apply_parameters(
                         changes.setdefault("rates", {})[own] = scaled
     if problems:
         raise ScenarioError(problems, path=scenario.path)
-    p = p.replace(**changes) if changes else p
+    p = _replaced(p, changes, scenario)
     return dataclasses.replace(p, assumption_set=f"{p.assumption_set} + {scenario.name}")
+
+
+def _replaced(p: CostParameters, changes: Mapping[str, Any], scenario: Scenario) -> CostParameters:
+    if not changes:
+        return p
+    try:
+        return p.replace(**changes)
+    except (ValueError, TypeError) as error:
+        raise ScenarioError([f"the changed parameters are invalid: {error}"], path=scenario.path) from None
 
 
 def changes_table(before: Corridor, after: Corridor) -> pd.DataFrame:

@@ -218,6 +218,12 @@ BAD = [
      'values = { id = "x", '
      'from_place = "b", to_place = "e", mode = "rail", speed_kmh = 60 }\nsource = "s"\nconfidence = "H"\n',
      ["`change[0].values.to_place` 'e' is not a place"]),
+    ("a date on a set change", HEAD + '[[change]]\naction = "set"\nelement = "segments"\nids = ["a_b_rail"]\n'
+     'values = { speed_kmh = 60 }\nfrom = 2027-01-01\nsource = "s"\nconfidence = "H"\n',
+     ["`from` and `until` go with 'open' and 'close'"]),
+    ("added segment with a word for a number", HEAD + '[[change]]\naction = "add"\nelement = "segments"\n'
+     'values = { id = "x", from_place = "b", to_place = "c", mode = "rail", speed_kmh = "fast" }\n'
+     'source = "s"\nconfidence = "H"\n', ["`change[0].values.speed_kmh` is 'fast'; expected a number"]),
     ("changes nothing", HEAD, ["changes nothing"]),
     ("not TOML", "name = \n", ["not valid TOML"]),
 ]  # fmt: skip
@@ -443,6 +449,12 @@ def test_parameters_change_by_value_and_scale(tmp_path):
     assert tuple(p.rates["sea.caspian"]) == (900, "usd_per_teu", 2024)
     assert p.assumption_set == "baseline + test"
     assert set(p.differences(base).index) >= {"empty_return_share", "rates.sea.mainline", "rates.sea.caspian"}
+
+
+def test_impossible_parameter_values_are_scenario_errors(tmp_path):
+    text = HEAD + '[[parameter]]\nname = "empty_return_share"\nvalue = 1.5\nsource = "s"\nconfidence = "H"\n'
+    with pytest.raises(ScenarioError, match="`empty_return_share` is 1.5; expected a share between 0 and 1"):
+        scenarios.apply_parameters(scenarios.load_scenario(write(tmp_path, text)))
 
 
 def test_changes_table_lists_what_changed(tmp_path, toy):
