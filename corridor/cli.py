@@ -203,6 +203,17 @@ def _scenario(args: argparse.Namespace) -> int:
     print(f"best route per pair, scenario against its baseline (per {args.cargo_unit}, minimising {args.by}):")
     with pd.option_context("display.width", 200, "display.float_format", "{:,.2f}".format):
         print(summary.to_string())
+    moved = routes[(routes["diff_time_h"].fillna(1) != 0) | (routes["diff_cost_usd"].fillna(1) != 0)
+                   | routes["route_changed"]]  # fmt: skip
+    moved = moved.drop(index="best", level="route")
+    if len(moved):
+        print("\nnamed routes that changed (days and US$ against the baseline; NaN: the route no longer exists):")
+        shown = pd.DataFrame(
+            {"diff_days": moved["diff_time_h"] / 24.0, "diff_cost_usd": moved["diff_cost_usd"],
+             "available": moved["scenario_available"], "path_changed": moved["route_changed"]}
+        )  # fmt: skip
+        with pd.option_context("display.width", 200, "display.float_format", "{:,.2f}".format):
+            print(shown.to_string())
     counts = changes.groupby(level="scenario").size()
     for name in result.scenarios:
         print(f"{name}: {int(counts.get(name, 0))} figures or elements changed (see changes.csv)")

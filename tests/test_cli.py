@@ -94,6 +94,9 @@ def test_scenario_writes_tables_and_prints_a_summary(capsys, tmp_path):
     changes = pd.read_csv(out_dir / "changes.csv", index_col=[0, 1, 2, 3], keep_default_na=False)
     assert changes.loc[("rasht_astara_opens", "segments", "astara_ir_rasht_rail", "status"), "after"] == "operational"
     assert "rasht_astara_opens" in out and "wrote routes.csv, changes.csv, summary.csv" in out
+    moved = out.split("named routes that changed")[1].splitlines()
+    assert any(line.startswith("suez_bab_el_mandeb_closed") and "suez" in line for line in moved)
+    assert not any(" eastern " in line for line in moved)  # neither scenario touches the eastern branch
 
 
 def test_scenario_draws_a_route_map_per_scenario(capsys, tmp_path):
