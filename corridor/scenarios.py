@@ -906,6 +906,7 @@ def apply(corridor: Corridor, scenario: Scenario) -> Corridor:
     if added_events:
         events = pd.concat([events, *added_events])
     metadata = {**corridor.metadata, "scenario": scenario.name}
+    places, segments, transfers, events = (_text_storage(t) for t in (places, segments, transfers, events))
     new = dataclasses.replace(new, places=places, segments=segments, transfers=transfers, events=events,
                               metadata=metadata)  # fmt: skip
     try:
@@ -914,6 +915,22 @@ def apply(corridor: Corridor, scenario: Scenario) -> Corridor:
         raise ScenarioError([f"the changed corridor breaks the data model: {p}" for p in error.problems],
                             path=scenario.path) from None  # fmt: skip
     return new
+
+
+def _text_storage(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns in the data model's string storage (as the readers make them), also after added rows."""
+
+    def is_text(column: str) -> bool:
+        values = table[column]
+        if column == "geometry" or values.dtype == _model.TEXT:
+            return False
+        if isinstance(values.dtype, pd.StringDtype):
+            return True
+        present = values.dropna()
+        return values.dtype == object and len(present) > 0 and present.map(lambda v: isinstance(v, str)).all()
+
+    text = [c for c in table.columns if is_text(c)]
+    return table.astype(dict.fromkeys(text, _model.TEXT)) if text else table
 
 
 def _slug(text: str) -> str:
@@ -939,7 +956,7 @@ def _stamp(table: pd.DataFrame, ids: pd.Index, column: str, source: str, confide
     )
     for name, value in ((source_column, source), (confidence_column, confidence)):
         if name not in table.columns:
-            table[name] = pd.Series(pd.NA, index=table.index, dtype="string")
+            table[name] = pd.Series(pd.NA, index=table.index, dtype=_model.TEXT)
         table.loc[ids, name] = value
 
 

@@ -373,6 +373,8 @@ def test_add_a_segment_as_a_straight_line(tmp_path, toy):
     p = CostParameters.default(cargo_unit="tonne", empty_return_share=0.0)
     assert "b_c_fast_rail" in best_route(after, "a", "c", by="time_h", parameters=p).elements
     assert "b_c_fast_rail" not in toy.segments.index
+    text = [c for c in toy.segments.columns if isinstance(toy.segments[c].dtype, pd.StringDtype)]
+    assert (after.segments[text].dtypes == toy.segments[text].dtypes).all()  # added rows keep the text storage
 
 
 def test_add_a_place_with_a_segment_and_transfer(tmp_path, toy):
