@@ -29,6 +29,7 @@ _DATASETS = {
     "cpi_u": "cpi_u.csv",
     "trade": "trade",
     "observations": "instc/observations.csv",
+    "scenarios": "scenarios",
 }
 
 
@@ -44,7 +45,7 @@ def available() -> list[str]:
     --------
     >>> import corridor
     >>> corridor.datasets.available()
-    ['assumptions', 'countries', 'cpi_u', 'instc', 'lakes', 'observations', 'toy', 'trade']
+    ['assumptions', 'countries', 'cpi_u', 'instc', 'lakes', 'observations', 'scenarios', 'toy', 'trade']
     """
     return sorted(_DATASETS)
 

@@ -26,3 +26,19 @@ class ConstraintError(ValueError):
 
 class NoRouteError(ValueError):
     """No route satisfies the constraints; the message says which constraint or unavailable element cut it."""
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be read or applied; the message lists every problem, each naming its key.
+
+    ``problems`` holds the problems as a list and ``path`` the file (None for a scenario built in memory).
+    Nothing of a scenario is applied when this is raised.
+    """
+
+    def __init__(self, problems: list[str], *, path: object = None) -> None:
+        self.problems = list(problems)
+        self.path = path
+        count = len(self.problems)
+        where = f"scenario file {str(path)!r}" if path is not None else "scenario"
+        header = f"{where} has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([header, *(f"- {p}" for p in self.problems)]))

@@ -25,7 +25,7 @@ FACTS_NODES = [
 
 def test_available_and_get_path():
     assert datasets.available() == [
-        "assumptions", "countries", "cpi_u", "instc", "lakes", "observations", "toy", "trade"
+        "assumptions", "countries", "cpi_u", "instc", "lakes", "observations", "scenarios", "toy", "trade"
     ]  # fmt: skip
     assert (datasets.get_path("instc") / "segments.csv").is_file()
 
