@@ -121,10 +121,12 @@ from pyproj import Geod
 
 from corridor import _model, datasets
 from corridor._validate import nearest
+from corridor.assignment import Assignment, assign
 from corridor.costs import CostParameters, Rate, segment_costs
 from corridor.errors import CorridorValidationError, NoRouteError, ScenarioError
 from corridor.network import Corridor, validate
 from corridor.routing import NoRoute, Route, best_route, named_routes
+from corridor.trade import CARGO_CLASSES
 
 __all__ = [
     "CARGO_CLASSES",
@@ -147,8 +149,6 @@ __all__ = [
     "run",
 ]
 
-CARGO_CLASSES = ("container", "dry_bulk", "liquid_bulk")
-"""Cargo classes of origin-destination freight tables (the names :mod:`corridor.assignment` uses too)."""
 
 TRADE_ELASTICITY = {
     "value": -5.0,
@@ -1415,6 +1415,9 @@ class Evaluation:
         One table per evaluator of :func:`run` (``"routes"`` always: see :func:`evaluate_routes`).
     routes : dict
         (origin, destination) -> {``"best"`` and each named route: Route or NoRoute}, for maps.
+    assignment : Assignment or None
+        The freight assigned on this corridor (:func:`corridor.assignment.assign`) when :func:`run` was given
+        `od`; its ``loads`` and ``shares`` are also the ``"loads"`` and ``"shares"`` tables.
     """
 
     name: str
@@ -1423,6 +1426,7 @@ class Evaluation:
     as_of: pd.Timestamp
     tables: Mapping[str, pd.DataFrame]
     routes: Mapping[tuple[str, str], Mapping[str, Route | NoRoute]]
+    assignment: Assignment | None = None
 
     def __repr__(self) -> str:
         return f"<Evaluation {self.name!r} as of {self.as_of:%Y-%m-%d}: tables {list(self.tables)}>"
@@ -1531,7 +1535,8 @@ class ScenarioRun:
         known = self.table_names()
         if table not in known:
             raise ValueError(f"`table` was {table!r}{nearest(table, known)}; expected one of {known}.")
-        frames = {name: _differences(self.baselines[name].tables[table], r.tables[table], routes=table == "routes")
+        frames = {name: _differences(self.baselines[name].tables[table], r.tables[table], routes=table == "routes",
+                                     absent_is_zero=table in ("loads", "shares"))
                   for name, r in self.results.items()}  # fmt: skip
         return pd.concat(frames, names=["scenario"])
 
@@ -1568,10 +1573,13 @@ def _text_or_blank(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "")
 
 
-def _differences(base: pd.DataFrame, new: pd.DataFrame, *, routes: bool) -> pd.DataFrame:
+def _differences(base: pd.DataFrame, new: pd.DataFrame, *, routes: bool, absent_is_zero: bool = False) -> pd.DataFrame:
     index = base.index.union(new.index, sort=False)
     base, new = base.reindex(index), new.reindex(index)
     numbers = [c for c in base.columns if pd.api.types.is_numeric_dtype(base[c]) and c != "available"]
+    if absent_is_zero:  # an element or route used on one side only carries nothing on the other
+        flows = [c for c in numbers if c.startswith(("tonnes_per_year", "teu_per_year", "share"))]
+        base[flows], new[flows] = base[flows].fillna(0.0), new[flows].fillna(0.0)
     if routes:
         numbers = list(_METRICS)
     out = {}
@@ -1602,6 +1610,7 @@ def run(
     elasticity: float = TRADE_ELASTICITY["value"],
     response_cost: str = "cost_usd",
     evaluators: Mapping[str, Evaluator] | None = None,
+    assign_options: Mapping[str, Any] | None = None,
 ) -> ScenarioRun:
     """Evaluate the baseline and each scenario for the (origin, destination) pairs, and diff them.
 
@@ -1626,7 +1635,10 @@ def run(
         (``tonnes_per_year_responded``), so the response is reported apart from rerouting. Only OD rows whose
         (origin, destination) is one of `pairs` respond; the others keep a factor of 1.
     respond : bool, default True
-        Apply the trade response (switch it off to see growth and shocks alone).
+        Apply the trade response (switch it off to see growth and shocks alone). With `od`, the baseline's
+        freight and each scenario's (after growth, shocks and, if `respond`, the response) are also assigned to
+        routes with :func:`corridor.assignment.assign`: tables ``"loads"`` (per element) and ``"shares"`` (per
+        OD row and route), compared like the others, with loads absent on one side counted as 0.
     elasticity : float, default -5
         Trade-cost elasticity of the response (:data:`TRADE_ELASTICITY`).
     response_cost : {"cost_usd", "generalised_cost_usd"}
@@ -1635,8 +1647,11 @@ def run(
     evaluators : mapping of str to callable, optional
         More result tables: ``name -> f(corridor, parameters, as_of, pairs) -> DataFrame``, evaluated for the
         baseline and each scenario and compared by :meth:`ScenarioRun.compare` (numeric columns differenced
-        on the table's index). This is where assignment results (loads and utilisation per element, route
-        shares per pair) plug in.
+        on the table's index).
+    assign_options : mapping, optional
+        Keyword options of :func:`corridor.assignment.assign` (``method``, ``capacity_restraint``, ``k``,
+        ``scale_per_usd``, ...) for every assignment of the run. Each corridor variant finds its own candidate
+        routes, so a scenario that opens a link can route freight over it.
 
     Returns
     -------
@@ -1665,6 +1680,11 @@ def run(
     if not pairs or not all(len(p) == 2 for p in pairs):
         raise ValueError(f"`pairs` was {pairs!r}; expected (origin, destination) pairs such as [('jnpt', 'moscow')].")
 
+    options = dict(assign_options or {})
+    taken = sorted({"parameters", "as_of", "routes"} & set(options))
+    if taken:
+        raise ValueError(f"`assign_options` may not set {taken}: `run` sets them for each scenario.")
+
     def evaluate(name: str, c: Corridor, p: CostParameters, as_of: pd.Timestamp) -> Evaluation:
         found = _found(c, p, as_of, pairs, by)
         tables = {"routes": evaluate_routes(found)}
@@ -1672,6 +1692,12 @@ def run(
             if make is not None:
                 tables[key] = make(c, p, as_of, pairs)
         return Evaluation(name, c, p, as_of, tables, found)
+
+    def assigned(evaluation: Evaluation, demand: pd.DataFrame) -> Evaluation:
+        result = assign(evaluation.corridor, demand, parameters=evaluation.parameters, as_of=evaluation.as_of,
+                        **options)  # fmt: skip
+        tables = {**evaluation.tables, "loads": result.loads, "shares": _named_shares(result.shares)}
+        return dataclasses.replace(evaluation, tables=tables, assignment=result)
 
     baselines: dict[str, Evaluation] = {}
     results: dict[str, Evaluation] = {}
@@ -1682,6 +1708,8 @@ def run(
         key = (scenario.as_of, base_parameters.key)
         if key not in kept:
             kept[key] = evaluate("baseline", corridor, base_parameters, scenario.as_of)
+            if od is not None:
+                kept[key] = assigned(kept[key], od)
         baselines[scenario.name] = kept[key]
         changed = apply(corridor, scenario)
         parameters = apply_parameters(scenario, corridor=corridor, base=base_parameters)
@@ -1690,8 +1718,34 @@ def run(
             trade_frames[scenario.name] = _trade(od, scenario, corridor, kept[key], results[scenario.name],
                                                  respond=respond, elasticity=elasticity,
                                                  cost=response_cost)  # fmt: skip
+            final = "responded" if respond else "changed"
+            demand = od.assign(**{c: trade_frames[scenario.name][f"{c}_{final}"] for c in _TRADE_COLUMNS if c in od})
+            results[scenario.name] = assigned(results[scenario.name], demand)
     trade = pd.concat(trade_frames, names=["scenario"]) if trade_frames else None
     return ScenarioRun({s.name: s for s in loaded}, baselines, results, trade)
+
+
+def _named_shares(shares: pd.DataFrame) -> pd.DataFrame:
+    """Route shares with every unnamed alternative summed into ``"other"``.
+
+    Alternatives are numbered within each run's own candidate set, so "alternative 2" of a scenario need not
+    be the baseline's; named routes and the other routes as a whole compare like for like. Per-unit figures of
+    ``"other"`` are share-weighted means.
+    """
+    levels = list(shares.index.names)
+    route = shares.index.get_level_values("route")
+    named = route.where(~route.str.startswith("alternative"), "other")
+    frame = shares.reset_index(level="route", drop=True).assign(route=named)
+    per_unit = [c for c in ("distance_km", "time_h", "cost_usd", "generalised_cost_usd") if c in frame]
+    weight = frame["share"].where(frame["share"] > 0, 0.0)
+    weighted = frame[per_unit].mul(weight, axis=0).assign(_weight=weight)
+    keys = [*levels[:-1], "route"]
+    grouped = frame.reset_index().groupby(keys, sort=False)
+    totals = grouped[[c for c in ("share", "tonnes_per_year", "teu_per_year") if c in frame]].sum(min_count=1)
+    means = weighted.reset_index().assign(route=named).groupby(keys, sort=False)
+    sums = means[[*per_unit, "_weight"]].sum()
+    totals[per_unit] = sums[per_unit].div(sums["_weight"].where(sums["_weight"] > 0), axis=0)
+    return totals
 
 
 def _trade(

@@ -629,3 +629,50 @@ def test_scaling_a_dwell_scales_it_and_nothing_else(factor):
     )
     changed = scenarios.changes_table(toy, after)
     assert set(changed.index.get_level_values("element_id")) <= {"b_border"}
+
+
+# --- scenarios with freight assigned ------------------------------------------------------------------------
+
+
+def toy_od(tonnes=1000.0):
+    index = pd.MultiIndex.from_tuples([("a", "d", "container")], names=["origin", "destination", "cargo_class"])
+    return pd.DataFrame({"tonnes_per_year": [tonnes], "teu_per_year": [tonnes / 10], "value_usd_per_year": [3e6]},
+                        index=index)  # fmt: skip
+
+
+def test_run_with_od_assigns_baseline_and_scenario_freight_and_diffs_the_loads(tmp_path, toy):
+    text = (
+        HEAD
+        + '[[change]]\naction = "close"\nelement = "segments"\nids = ["b_d_road"]\nsource = "s"\nconfidence = "H"\n'
+    )
+    result = scenarios.run([scenarios.load_scenario(write(tmp_path, text))], pairs=[("a", "d")], corridor=toy,
+                           od=toy_od(), respond=False, assign_options={"method": "aon"})  # fmt: skip
+    loads = result.compare("loads").xs("test")
+    # all-or-nothing: the road leg carries everything before; with it closed the freight goes by sea via Charlie
+    assert loads.loc[("segment", "b_d_road"), ["baseline_tonnes_per_year", "diff_tonnes_per_year"]].tolist() == [
+        1000.0, -1000.0]  # fmt: skip
+    assert loads.loc[("segment", "c_d_sea"), ["baseline_tonnes_per_year", "scenario_tonnes_per_year"]].tolist() == [
+        0.0, 1000.0]  # fmt: skip
+    assert loads.loc[("segment", "a_b_rail"), "diff_tonnes_per_year"] == 0.0  # every route starts on it
+    shares = result.compare("shares").xs("test")
+    assert shares.groupby(level=["origin", "destination", "cargo_class"])["scenario_share"].sum().tolist() == [1.0]
+    assert result.results["test"].assignment.shares["tonnes_per_year"].sum() == pytest.approx(1000.0)  # conserved
+
+
+def test_run_assigns_the_grown_and_responded_freight(tmp_path, toy):
+    text = HEAD + textwrap.dedent("""\
+        [[trade]]
+        where = { cargo_class = "container" }
+        factor = 1.5
+        source = "s"
+        confidence = "H"
+        """)
+    result = scenarios.run([scenarios.load_scenario(write(tmp_path, text))], pairs=[("a", "d")], corridor=toy,
+                           od=toy_od(), assign_options={"method": "aon"})  # fmt: skip
+    trade = result.compare("trade").xs("test").iloc[0]
+    assert trade["trade_response_factor"] == 1.0  # no change in transport cost, so no response
+    loads = result.compare("loads").xs("test")
+    assert loads.loc[("segment", "a_b_rail"), "scenario_tonnes_per_year"] == pytest.approx(1500.0)
+    with pytest.raises(ValueError, match=r"may not set \['routes'\]"):
+        scenarios.run(["rasht_astara_opens"], pairs=[("a", "d")], corridor=toy, od=toy_od(),
+                      assign_options={"routes": None})  # fmt: skip
