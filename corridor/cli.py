@@ -4,6 +4,7 @@
 
     corridor route jnpt moscow --by time_h --as-of 2025-12-01
     corridor scenario rasht_astara_opens data/scenarios/caspian_low_water.toml --out results/
+    corridor scenario rasht_astara_opens --freight instc --out results/   # with freight assigned
     corridor validate data/instc
     corridor validate my_scenario.toml
     corridor report --out reports
@@ -106,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
         "--pair", nargs=2, action="append", metavar=("ORIGIN", "DESTINATION"),
         help="an origin-destination pair (repeatable); default for INSTC: jnpt moscow and jnpt st_petersburg",
     )  # fmt: skip
+    scenario.add_argument(
+        "--freight", metavar="SOURCE",
+        help="also assign freight and write loads.csv, shares.csv, trade.csv and a flow-change map per scenario: "
+        "'instc' for the shipped trade by cargo class, or a CSV with origin, destination, cargo_class, "
+        "tonnes_per_year, teu_per_year, value_usd_per_year",
+    )  # fmt: skip
     _common(scenario)
     scenario.add_argument("--no-maps", action="store_true", help="write the tables only")
     scenario.set_defaults(run=_scenario)
@@ -190,14 +197,17 @@ def _scenario(args: argparse.Namespace) -> int:
     pairs = _pairs(args)
     corridor = _corridor(args.corridor)
     loaded = [scenarios.load_scenario(f, corridor=corridor) for f in args.files]
-    result = scenarios.run(loaded, corridor=corridor, pairs=pairs, by=args.by, cargo_unit=args.cargo_unit)
+    od = _freight(args.freight) if args.freight else None
+    result = scenarios.run(loaded, corridor=corridor, pairs=pairs, by=args.by, cargo_unit=args.cargo_unit, od=od)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     routes, changes, summary = result.compare("routes"), result.compare("changes"), result.summary()
-    routes.to_csv(out / "routes.csv", lineterminator="\n")
-    changes.to_csv(out / "changes.csv", lineterminator="\n")
-    summary.to_csv(out / "summary.csv", lineterminator="\n")
-    written = ["routes.csv", "changes.csv", "summary.csv"]
+    tables = {"routes": routes, "changes": changes, "summary": summary}
+    if od is not None:
+        tables.update({name: result.compare(name) for name in ("loads", "shares", "trade")})
+    for name, table in tables.items():
+        table.to_csv(out / f"{name}.csv", lineterminator="\n")
+    written = [f"{name}.csv" for name in tables]
     if not args.no_maps:
         written += _maps(result, out)
     print(f"best route per pair, scenario against its baseline (per {args.cargo_unit}, minimising {args.by}):")
@@ -227,7 +237,7 @@ def _maps(result: scenarios.ScenarioRun, out: pathlib.Path) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from corridor.plot import plot_routes
+    from corridor.plot import plot_flow_difference, plot_routes
     from corridor.routing import Route
 
     written = []
@@ -244,7 +254,34 @@ def _maps(result: scenarios.ScenarioRun, out: pathlib.Path) -> list[str]:
         ax.figure.savefig(path, dpi=100, bbox_inches="tight")
         plt.close(ax.figure)
         written.append(path.name)
+        if evaluation.assignment is not None:
+            base = result.baselines[name]
+            ax = plot_flow_difference(evaluation.corridor, base.assignment.loads, evaluation.assignment.loads,
+                                      baseline_corridor=base.corridor)  # fmt: skip
+            ax.set_title(f"{name}: change in freight, t/yr (scenario - baseline)")
+            path = out / f"{name}_flow_change.png"
+            ax.figure.savefig(path, dpi=100, bbox_inches="tight")
+            plt.close(ax.figure)
+            written.append(path.name)
     return written
+
+
+def _freight(source: str) -> pd.DataFrame:
+    """Origin-destination freight by cargo class: the shipped INSTC trade, or a CSV file."""
+    from corridor import trade
+
+    if source == "instc":
+        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
+        return trade.freight_by_class(flows, trade.load_gateways())
+    path = pathlib.Path(source)
+    if not path.is_file():
+        raise _CommandError(f"--freight {source!r}: expected 'instc' or the path of a CSV file; no such file.")
+    table = pd.read_csv(path)
+    needed = ["origin", "destination", "cargo_class", "tonnes_per_year"]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise _CommandError(f"--freight {path}: missing column(s) {missing}; it has {list(table.columns)}.")
+    return table.set_index(["origin", "destination", "cargo_class"])
 
 
 def _validate(args: argparse.Namespace) -> int:

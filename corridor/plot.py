@@ -611,8 +611,10 @@ def _union(first: Corridor, second: Corridor) -> Corridor:
 def _flow_base(
     corridor: Corridor, frame: pd.DataFrame, *, ax: Axes | None, bounds: Any, figsize: tuple[float, float]
 ) -> tuple[Axes, tuple[float, float, float, float]]:
-    """The muted corridor under a flow map, framed on the loaded segments unless `bounds` is given."""
-    segment_ids = frame.index.get_level_values(1)[frame.index.get_level_values(0) == "segment"]
+    """The muted corridor under a flow map, framed on segments with >= 5 % of the top load, unless `bounds`."""
+    size = frame.iloc[:, 0].abs()
+    large = frame.index[size.ge(0.05 * size.max())] if len(size) else frame.index
+    segment_ids = large.get_level_values(1)[large.get_level_values(0) == "segment"]
     framed = corridor.segments.loc[segment_ids] if len(segment_ids) else corridor.segments
     bounds = bounds or _padded_bounds(framed)
     return plot_corridor(corridor, ax=ax, bounds=bounds, legend=False, muted=True, figsize=figsize), bounds

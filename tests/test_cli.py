@@ -205,3 +205,36 @@ def test_installed_console_script(tmp_path):
         pytest.skip("the `corridor` console script is not installed in this environment (reinstall the package)")
     result = subprocess.run([str(script), "validate", TOY], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("ok: <Corridor 'Toy corridor'")
+
+
+def test_scenario_with_freight_writes_loads_and_a_flow_change_map(capsys, tmp_path):
+    scenario = tmp_path / "no_road.toml"
+    scenario.write_text(textwrap.dedent("""\
+        name = "no_road"
+        description = "the Bravo - Delta road is shut"
+        as_of = 2026-02-01
+
+        [[change]]
+        action = "close"
+        element = "segments"
+        ids = ["b_d_road"]
+        source = "made-up"
+        confidence = "H"
+        """))  # fmt: skip
+    freight = tmp_path / "freight.csv"
+    freight.write_text("origin,destination,cargo_class,tonnes_per_year,teu_per_year,value_usd_per_year\n"
+                       "a,d,container,1000,100,3000000\n")  # fmt: skip
+    code, out, err = run(capsys, "scenario", str(scenario), "--out", str(tmp_path / "out"), "--corridor", TOY,
+                         "--pair", "a", "d", "--freight", str(freight))  # fmt: skip
+    assert code == 0, err
+    loads = pd.read_csv(tmp_path / "out" / "loads.csv", index_col=[0, 1, 2])
+    assert loads.loc[("no_road", "segment", "b_d_road"), "scenario_tonnes_per_year"] == 0.0
+    trade = pd.read_csv(tmp_path / "out" / "trade.csv", index_col=[0, 1, 2, 3]).loc[("no_road", "a", "d", "container")]
+    assert trade["tonnes_per_year_responded"] < 1000.0  # the detour by sea costs more, so trade falls a little
+    assert loads.loc[("no_road", "segment", "a_b_rail"), "scenario_tonnes_per_year"] == pytest.approx(
+        trade["tonnes_per_year_responded"])  # fmt: skip
+    assert (tmp_path / "out" / "no_road_flow_change.png").stat().st_size > 10_000
+    assert "shares.csv" in {p.name for p in (tmp_path / "out").iterdir()}
+    code, _, err = run(capsys, "scenario", str(scenario), "--out", str(tmp_path / "o2"), "--corridor", TOY,
+                       "--pair", "a", "d", "--freight", str(tmp_path / "nofile.csv"))  # fmt: skip
+    assert code == 2 and "expected 'instc' or the path of a CSV file" in err
