@@ -60,6 +60,7 @@ __all__ = [
     "GROUPS",
     "MonteCarlo",
     "uncertain_figures",
+    "figure_draws",
     "monte_carlo",
     "tornado",
     "sweep",
@@ -296,6 +297,48 @@ def uncertain_figures(
     parameters = parameters or CostParameters.default()
     vary = _check_vary(vary)
     return _model_of(compiled(corridor, as_of), parameters, vary).figures.copy()
+
+
+def figure_draws(
+    corridor: Corridor,
+    *,
+    n: int,
+    seed: int,
+    parameters: CostParameters | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    distribution: Distribution = "pert",
+    correlate: Correlation | None = None,
+    vary: Iterable[str] = GROUPS,
+) -> pd.DataFrame:
+    """The values :func:`monte_carlo` draws for every figure with a range, draw by draw, in the figures' units.
+
+    With the same `seed`, `distribution`, `correlate` and `vary`, row ``d`` holds the figures of draw ``d`` of
+    :func:`monte_carlo`: set them in the corridor and the parameters and :func:`corridor.routing.best_route`
+    gives that draw's best route. Useful to check a run or to relate outcomes to inputs.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``draw``, one column per figure of :func:`uncertain_figures` whose range is not empty.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> draws = figure_draws(toy, n=1000, seed=0, distribution="uniform")
+    >>> bool(draws["transfer.b_border.time_h"].between(2.0, 6.0).all())
+    True
+    """
+    problems: list[str] = []
+    _check_arguments(n, seed, "time_h", distribution, correlate, vary, problems)
+    if problems:
+        raise ValueError("invalid arguments to `figure_draws`: " + " ".join(problems))
+    parameters = parameters or CostParameters.default()
+    model = _model_of(compiled(corridor, as_of), parameters, _check_vary(vary))
+    figures = model.figures
+    columns = np.flatnonzero((figures["low"] < figures["high"]).to_numpy())
+    values = _Sampler(figures, seed, distribution, correlate).draw(n, columns)
+    return pd.DataFrame(values, columns=figures.index[columns], index=pd.RangeIndex(n, name="draw"))
 
 
 # --- drawing ----------------------------------------------------------------------------------------------------
