@@ -266,7 +266,7 @@ def test_no_route_is_diagnosed_as_best_route_does(instc):
         monte_carlo(instc, [("jnpt", "moscow")], n=10, seed=1, avoid_countries=["IRN"], branches=["western"])
 
 
-def test_bad_sweep_variants(toy):
+def test_bad_sweep_variants():
     with pytest.raises(ValueError, match=r"`variants\['x'\]` is str"):
         sweep({"x": "toy"}, [("a", "d")], n=10, seed=1)
     with pytest.raises(ValueError, match="non-empty mapping"):
