@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import heapq
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, get_args
@@ -43,7 +44,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 from scipy import sparse, special
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from corridor import _model
 from corridor._validate import nearest
@@ -76,7 +77,7 @@ QUANTILES = (5, 50, 90, 95)
 _VARYING = ("time_h", "cost_usd", "co2e_kg")  # the metrics the figures move (distance is fixed)
 _EPSILON = 1e-9  # the search's tie-break per edge (corridor.graph): of equal routes, the one with fewer steps wins
 _CHUNK = 25_000  # draws priced at once (memory: chunk x figures x 8 bytes)
-_BATCH = 64  # draws per csgraph call in the fallback search
+_LABELS = 50_000  # partial routes the dominance search may make before it keeps the whole bounded subgraph
 
 
 # --- the uncertain figures of a compiled corridor -------------------------------------------------------------
@@ -416,7 +417,9 @@ class _Plan:
     """The part of the graph that can carry the best route of a pair in some state of the figures.
 
     ``edges`` (graph edge positions) in relaxation order, their local ends ``tail`` and ``head``, the local
-    ``start`` and ``end``; ``acyclic`` when one pass in that order settles every node.
+    ``start`` and ``end``. ``blocks`` are (first edge, past the last edge, cyclic): the strongly connected
+    components of the subgraph in topological order, each as the edges that enter it (relaxed once: their
+    tails are settled) and the edges inside it (relaxed until nothing changes if it has a cycle).
     """
 
     criterion: str
@@ -426,7 +429,7 @@ class _Plan:
     n_nodes: int
     start: int
     end: int
-    acyclic: bool
+    blocks: tuple[tuple[int, int, bool], ...]
 
 
 def _blocked_edges(graph: Graph, origin: str, destination: str, c: Any, by: str, p: CostParameters, ends: bool):
@@ -464,20 +467,123 @@ def _plan(model: _Model, origin: str, destination: str, blocked: np.ndarray, by:
     bound = worst * (1 + 1e-9) + 1e-6 + _EPSILON * len(graph.nodes)
     keep = np.isfinite(low) & (from_start[graph.source] + low + to_end[graph.target] <= bound)
     edges = np.flatnonzero(keep)
+    pruned = _dominance_prune(model, edges, by, start, end, bound, to_end, _LABELS)
+    if pruned is not None and len(pruned):
+        edges = pruned
     nodes, local = np.unique(np.concatenate([graph.source[edges], graph.target[edges]]), return_inverse=True)
     tail, head = local[: len(edges)], local[len(edges) :]
-    order, acyclic = _topological(len(nodes), tail, head)
-    if not acyclic:  # relax in the order of the distance from the start at the modes, pass after pass
-        typical = np.where(blocked, np.inf, model.element_metric(model.transformed_bounds[1], by)[graph.element])
-        best, _ = adjacency.reduce(typical + _EPSILON)
-        at_mode = dijkstra(sparse.csr_array((best, adjacency.indices, adjacency.indptr),
-                                            shape=(adjacency.n_nodes,) * 2), indices=start)  # fmt: skip
-        order = np.lexsort((from_start[nodes], at_mode[nodes]))
-    rank = np.empty(len(nodes), dtype=np.int64)
-    rank[order] = np.arange(len(nodes))
-    sequence = np.argsort(rank[tail], kind="stable")
-    return _Plan(by, edges[sequence], tail[sequence], head[sequence], len(nodes),
-                 int(np.searchsorted(nodes, start)), int(np.searchsorted(nodes, end)), acyclic)  # fmt: skip
+    typical = np.where(blocked, np.inf, model.element_metric(model.transformed_bounds[1], by)[graph.element])
+    best, _ = adjacency.reduce(typical + _EPSILON)
+    at_mode = dijkstra(sparse.csr_array((best, adjacency.indices, adjacency.indptr), shape=(adjacency.n_nodes,) * 2),
+                       indices=start)[nodes]  # fmt: skip
+    shape = sparse.csr_array((np.ones(len(edges)), (tail, head)), shape=(len(nodes),) * 2)
+    n_comp, comp = connected_components(shape, directed=True, connection="strong")
+    inside = comp[tail] == comp[head]
+    order, _ = _topological(n_comp, comp[tail][~inside], comp[head][~inside])
+    comp_rank = np.empty(n_comp, dtype=np.int64)
+    comp_rank[order] = np.arange(n_comp)
+    sequence = np.lexsort((at_mode[tail], inside, comp_rank[comp[head]]))
+    tail, head, edges, inside = tail[sequence], head[sequence], edges[sequence], inside[sequence]
+    blocks = []
+    key = comp_rank[comp[head]] * 2 + inside
+    cuts = np.flatnonzero(np.diff(key)) + 1
+    for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(edges)], strict=True):
+        cyclic = bool(inside[first]) and (last - first > 1 or tail[first] == head[first])
+        blocks.append((int(first), int(last), cyclic))
+    return _Plan(by, edges, tail, head, len(nodes), int(np.searchsorted(nodes, start)),
+                 int(np.searchsorted(nodes, end)), tuple(blocks))  # fmt: skip
+
+
+def _criterion_coefficients(model: _Model, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """Criterion `by` of every element as ``const + t @ coef``: coef (figures x elements + 1, dense) and const."""
+    if by == "distance_km":
+        return np.zeros((len(model.figures), len(model.const[by]))), model.const[by]
+    if by == "generalised_cost_usd":
+        parts = {m: model.coef[m].toarray() for m in _VARYING}
+        return model.generalised(parts), model.generalised({m: model.const[m] for m in _VARYING})
+    return model.coef[by].toarray(), model.const[by]
+
+
+def _dominance_prune(
+    model: _Model, edges: np.ndarray, by: str, start: int, end: int, bound: float, to_go: np.ndarray, limit: int
+) -> np.ndarray | None:
+    """The edges of the routes that can be best in some state of the figures, by a label-setting search.
+
+    A label is a partial path from the start: its criterion as a linear function of the (transformed) figures.
+    Label ``q`` dominates ``r`` at the same node when ``q`` costs no more in every state of the box of ranges
+    (``min over the box of r - q >= 0``, exact for figures both share); every completion of ``r`` is then
+    dominated by the same completion of ``q``, so ``r`` is dropped, and so are labels whose optimistic cost
+    plus the optimistic cost to go exceeds `bound`. The routes left at the end contain a best route of every
+    state. Returns the edges they use, or None after `limit` labels (the caller keeps all of `edges`).
+    """
+    graph = model.graph
+    low, mode, high = model.transformed_bounds
+    coef, const = _criterion_coefficients(model, by)
+    rows = graph.element[edges]
+    moving = (high > low) & (coef[:, rows] != 0).any(axis=1)
+    active = np.flatnonzero(moving)
+    vec_of = np.ascontiguousarray(coef[np.ix_(active, rows)].T)  # kept edges x moving figures
+    const_of = const[rows] + coef[:, rows].T @ np.where(moving, 0.0, mode) + _EPSILON
+    lo, hi = low[active], high[active]
+    order = np.argsort(graph.source[edges], kind="stable")
+    firsts = np.searchsorted(graph.source[edges][order], np.arange(len(graph.nodes) + 1))
+    heads = graph.target[edges].tolist()
+    tol = 1e-9 * max(1.0, abs(bound))
+    vecs, consts, parent, via, alive = [np.zeros(len(active))], [0.0], [-1], [-1], [True]
+    at_node: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
+    heap, node_of = [(0.0, 0)], [start]
+    while heap:
+        _, label = heapq.heappop(heap)
+        node = node_of[label]
+        if not alive[label] or node == end:
+            continue
+        for k in order[firsts[node] : firsts[node + 1]].tolist():
+            v = heads[k]
+            vec = vecs[label] + vec_of[k]
+            c = consts[label] + const_of[k]
+            optimistic = c + vec @ lo
+            if optimistic + to_go[v] > bound:
+                continue
+            kept = at_node.get(v)
+            if kept is not None:
+                d = vec - kept[0]
+                dc = c - kept[1]
+                if ((np.where(d > 0, d * lo, d * hi).sum(axis=1) + dc) >= -tol).any():
+                    continue  # a label already here is never worse
+                worse = (np.where(d < 0, -d * lo, -d * hi).sum(axis=1) - dc) >= -tol
+                for dead in np.asarray(kept[2])[worse].tolist():
+                    alive[dead] = False
+                keep_ = ~worse
+                kept = (kept[0][keep_], kept[1][keep_], [i for i, w in zip(kept[2], keep_, strict=True) if w])
+            new = len(vecs)
+            vecs.append(vec)
+            consts.append(c)
+            parent.append(label)
+            via.append(k)
+            alive.append(True)
+            node_of.append(v)
+            if kept is None:
+                at_node[v] = (vec[None, :], np.array([c]), [new])
+            else:
+                at_node[v] = (np.vstack([kept[0], vec]), np.append(kept[1], c), [*kept[2], new])
+            if new > limit:
+                return None
+            heapq.heappush(heap, (optimistic, new))
+    used = set()
+    for label in at_node.get(end, (None, None, []))[2]:
+        while parent[label] >= 0:
+            used.add(via[label])
+            label = parent[label]
+    return edges[np.array(sorted(used), dtype=np.int64)]
+
+
+def _plan_of(model: _Model, origin: str, destination: str, blocked: np.ndarray, by: str) -> _Plan | None:
+    """:func:`_plan`, kept on the model (one per pair, criterion and set of forbidden edges)."""
+    plans = model.__dict__.setdefault("_plans", {})
+    key = (origin, destination, by, np.packbits(blocked).tobytes())
+    if key not in plans:
+        plans[key] = _plan(model, origin, destination, blocked, by)
+    return plans[key]
 
 
 def _topological(n: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -502,23 +608,29 @@ def _best_paths(plan: _Plan, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Cheapest path of every draw over the plan's edges: per draw, its local edges from the end back.
 
     `weight` is (plan edges x draws). Returns the steps (path length x draws; -1 past the start) and the cost.
-    A dynamic programme in topological order (one pass) or Bellman-Ford passes until nothing changes.
+    A dynamic programme over the components in topological order; inside a component with a cycle, passes
+    until nothing changes (Bellman-Ford).
     """
     m = weight.shape[1]
     dist = np.full((plan.n_nodes, m), np.inf)
     dist[plan.start] = 0.0
     pred = np.full((plan.n_nodes, m), -1, dtype=np.int32)
-    for _ in range(plan.n_nodes):
-        changed = False
-        for j in range(len(plan.edges)):
-            candidate = dist[plan.tail[j]] + weight[j]
-            better = candidate < dist[plan.head[j]]
-            if better.any():
-                changed = True
-                np.copyto(dist[plan.head[j]], candidate, where=better)
-                pred[plan.head[j]][better] = j
-        if plan.acyclic or not changed:
-            break
+    candidate, better = np.empty(m), np.empty(m, dtype=bool)
+    tail, head = plan.tail.tolist(), plan.head.tolist()
+    for first, last, cyclic in plan.blocks:
+        for _ in range(plan.n_nodes):
+            changed = False
+            for j in range(first, last):
+                np.add(dist[tail[j]], weight[j], out=candidate)
+                np.less(candidate, dist[head[j]], out=better)
+                if cyclic:
+                    if not better.any():
+                        continue
+                    changed = True
+                np.copyto(dist[head[j]], candidate, where=better)
+                np.copyto(pred[head[j]], j, where=better)
+            if not changed:
+                break
     draws = np.arange(m)
     node = np.full(m, plan.end)
     steps = []
@@ -838,7 +950,7 @@ def monte_carlo(
         legs = [("out", origin, destination, by)] + ([("back", destination, origin, "cost_usd")] if share > 0 else [])
         for leg, a, b, criterion in legs:
             blocked = _blocked_edges(graph, a, b, checked, criterion, parameters, handling_at_ends)
-            plan = _plan(model, a, b, blocked, criterion)
+            plan = _plan_of(model, a, b, blocked, criterion)
             if plan is None:
                 best_route(
                     corridor,
@@ -1063,7 +1175,7 @@ def tornado(
     for leg, a, b, criterion in [("out", origin, destination, by), ("back", destination, origin, "cost_usd")]:
         if leg == "back" and share == 0:
             continue
-        plan = _plan(model, a, b, _blocked_edges(graph, a, b, checked, criterion, parameters, handling_at_ends),
+        plan = _plan_of(model, a, b, _blocked_edges(graph, a, b, checked, criterion, parameters, handling_at_ends),
                      criterion)  # fmt: skip
         if plan is None:
             best_route(corridor, a, b, by=criterion, parameters=parameters, as_of=as_of,
