@@ -271,3 +271,16 @@ def test_bad_sweep_variants():
         sweep({"x": "toy"}, [("a", "d")], n=10, seed=1)
     with pytest.raises(ValueError, match="non-empty mapping"):
         sweep({}, [("a", "d")], n=10, seed=1)
+
+
+@pytest.mark.parametrize("by", ["distance_km", "co2e_kg", "cost_usd"])
+def test_every_criterion_agrees_with_a_plain_search(instc, by):
+    p = CostParameters.default()
+    mc = monte_carlo(instc, [("mundra", "st_petersburg")], n=60, seed=12, by=by, progress=False)
+    figures = figure_draws(instc, n=60, seed=12)
+    for d in (0, 31, 59):
+        c, q = apply_draw(instc, p, figures.loc[d])
+        route = best_route(c, "mundra", "st_petersburg", by=by, parameters=q)
+        assert mc.draws.loc[("mundra", "st_petersburg", d), by] == pytest.approx(route.totals[by], rel=1e-9)
+    if by == "distance_km":
+        assert mc.draws[by].nunique() == 1
