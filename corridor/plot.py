@@ -1028,8 +1028,12 @@ def plot_route_distributions(
         raise ValueError(" ".join(problems))
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
-    draws = result.route_draws.loc[(origin, destination)]
-    p_best = result.probability_best().loc[(origin, destination)]
+    draws, p_best = result.route_draws, result.probability_best()
+    draws = draws[(draws.index.get_level_values(0) == origin) & (draws.index.get_level_values(1) == destination)]
+    p_best = p_best.loc[
+        (p_best.index.get_level_values(0) == origin) & (p_best.index.get_level_values(1) == destination)
+    ]
+    p_best = p_best.droplevel([0, 1])
     routes = list(p_best.index[:max_routes])
     scale = 1 / 24 if metric == "time_h" else 1.0
     values = [draws.loc[draws["route"].eq(r), metric].to_numpy(dtype=float) * scale for r in routes]

@@ -663,7 +663,8 @@ class MonteCarlo:
     routes : DataFrame
         The routes that were best in at least one draw, indexed by (``origin``, ``destination``, ``route``):
         ``named_route`` (the corridor's named route it fits, or ``"other"``), ``elements`` (ids in order),
-        ``distance_km``, ``p_best``. ``route`` is ``"<named_route> <n>"``, most often best first.
+        ``distance_km``, ``p_best``. ``route`` is ``"<named_route> <n>"``, most often best first. Pairs come in
+        sorted order in every table of the result, so ``table.loc[(origin, destination)]`` selects one.
     settings : dict
         Everything the run rests on: ``n``, ``seed``, ``by``, ``distribution``, ``correlate``, ``vary``, ``as_of``,
         ``handling_at_ends``, the assumption set, cargo unit and price year, the search used per pair and the
@@ -1075,6 +1076,7 @@ def _progress(progress: bool | None, work: int, steps: int) -> Any:
 def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
     """Number the routes by how often they win, price every route in every draw, and make the result."""
     graph = model.graph
+    found = dict(sorted(found.items()))  # pairs in order: tables indexed by (origin, destination, ...) are sorted
     element_ids = np.concatenate([graph.network.segments.index.to_numpy(dtype=object),
                                   graph.network.transfers.index.to_numpy(dtype=object), [None]])  # fmt: skip
     orders, route_rows = {}, []

@@ -284,3 +284,13 @@ def test_every_criterion_agrees_with_a_plain_search(instc, by):
         assert mc.draws.loc[("mundra", "st_petersburg", d), by] == pytest.approx(route.totals[by], rel=1e-9)
     if by == "distance_km":
         assert mc.draws[by].nunique() == 1
+
+
+def test_tables_come_sorted_by_pair_and_select_without_warnings(instc):
+    from corridor.plot import plot_route_distributions
+
+    mc = monte_carlo(instc, [("mundra", "moscow"), ("jnpt", "moscow")], n=200, seed=1, progress=False)
+    assert mc.draws.index.get_level_values("origin").unique().tolist() == ["jnpt", "mundra"]
+    for table in (mc.routes, mc.draws, mc.summary(), mc.route_draws, mc.probability_best().to_frame()):
+        assert len(table.loc[("mundra", "moscow")]) > 0  # filterwarnings=error: no lexsort PerformanceWarning
+    plot_route_distributions(mc, "mundra", "moscow")
