@@ -48,8 +48,8 @@ def baseline(c, p, n_draws, seed):
     figures = uncertainty.figure_draws(c, n=n_draws, seed=seed, parameters=p)
     transformed = np.broadcast_to(model.transformed_bounds[1], (n_draws, len(model.figures))).copy()
     columns = model.figures.index.get_indexer(figures.columns)
-    transformed[:, columns] = uncertainty._transform(model, columns, figures.to_numpy().copy())
-    elem = uncertainty._Evaluator(model, np.arange(len(model.figures)))(transformed)
+    transformed[:, columns] = uncertainty._transform(model, columns, figures.to_numpy().T.copy()).T
+    elem = uncertainty._Evaluator(model, np.arange(len(model.figures)))(np.ascontiguousarray(transformed.T))
     weights = {m: elem[m][graph.element].T.copy() for m in (BY, "cost_usd")}  # draws x edges
     g = nx.MultiDiGraph()
     g.add_edges_from(

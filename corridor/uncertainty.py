@@ -346,7 +346,7 @@ def figure_draws(
     figures = model.figures
     columns = np.flatnonzero((figures["low"] < figures["high"]).to_numpy())
     values = _Sampler(figures, seed, distribution, correlate).draw(n, columns)
-    return pd.DataFrame(values, columns=figures.index[columns], index=pd.RangeIndex(n, name="draw"))
+    return pd.DataFrame(values.T, columns=figures.index[columns], index=pd.RangeIndex(n, name="draw"))
 
 
 # --- drawing ----------------------------------------------------------------------------------------------------
@@ -387,27 +387,27 @@ class _Sampler:
         self.streams = {k: _stream(seed, k) for k in pd.unique(self.key[~self.fixed])}
 
     def draw(self, n: int, columns: np.ndarray) -> np.ndarray:
-        """`n` further draws of the figures at positions `columns`, shape (n, len(columns)), in their units."""
-        out = np.empty((n, len(columns)))
+        """`n` further draws of the figures at positions `columns`, shape (len(columns), n), in their units."""
+        out = np.empty((len(columns), n))
         f = self.figures
         uniforms: dict[str, np.ndarray] = {}
         for j, col in enumerate(columns):
             low, mode, high = f["low"].iat[col], f["mode"].iat[col], f["high"].iat[col]
             if self.fixed[col]:
-                out[:, j] = mode
+                out[j] = mode
                 continue
             key = self.key.iat[col]
             if self.size[col] > 1:  # figures drawn together share one uniform variate (comonotone)
                 if key not in uniforms:
                     uniforms[key] = self.streams[key].random(n)
-                out[:, j] = _quantile(uniforms[key], low, mode, high, self.distribution)
+                out[j] = _quantile(uniforms[key], low, mode, high, self.distribution)
             elif self.distribution == "pert":
                 a, b = _pert_shape(low, mode, high)
-                out[:, j] = low + (high - low) * self.streams[key].beta(a, b, n)
+                out[j] = low + (high - low) * self.streams[key].beta(a, b, n)
             elif self.distribution == "triangular":
-                out[:, j] = self.streams[key].triangular(low, mode, high, n)
+                out[j] = self.streams[key].triangular(low, mode, high, n)
             else:
-                out[:, j] = self.streams[key].uniform(low, high, n)
+                out[j] = self.streams[key].uniform(low, high, n)
         return out
 
     def columns_for(self, used: np.ndarray) -> np.ndarray:
@@ -996,7 +996,7 @@ def monte_carlo(
                 )
                 found[(origin, destination)].empty.append(share * (cost - _EPSILON * (steps >= 0).sum(axis=0)))
             else:
-                found[(origin, destination)].empty.append(np.zeros(t.shape[0]))
+                found[(origin, destination)].empty.append(np.zeros(t.shape[1]))
         if bar is not None:
             bar.update(1)
     if bar is not None:
@@ -1012,7 +1012,7 @@ def monte_carlo(
 
 
 class _Evaluator:
-    """Every element's metrics (elements + 1 x draws) from transformed figure draws (draws x `columns`)."""
+    """Every element's metrics (elements + 1 x draws) from transformed figure draws (`columns` x draws)."""
 
     def __init__(self, model: _Model, columns: np.ndarray) -> None:
         self.model = model
@@ -1023,7 +1023,7 @@ class _Evaluator:
         self.coef_t = {m: model.coef[m][columns].T.tocsr() for m in _VARYING}
 
     def __call__(self, transformed: np.ndarray) -> dict[str, np.ndarray]:
-        elem = {m: self.base[m][:, None] + self.coef_t[m] @ transformed.T for m in _VARYING}
+        elem = {m: self.base[m][:, None] + self.coef_t[m] @ transformed for m in _VARYING}
         elem["generalised_cost_usd"] = self.model.generalised(elem)
         elem["distance_km"] = np.broadcast_to(self.model.const["distance_km"][:, None], elem["time_h"].shape)
         return elem
@@ -1058,8 +1058,9 @@ class _Found:
 
 
 def _transform(model: _Model, columns: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Figures as the model prices them (1/speed for speeds), in place; `draws` is (len(columns), draws)."""
     recip = model.figures["reciprocal"].to_numpy(dtype=bool)[columns]
-    draws[:, recip] = 1.0 / draws[:, recip]
+    draws[recip] = 1.0 / draws[recip]
     return draws
 
 
@@ -1094,6 +1095,13 @@ def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
                                "distance_km": float(model.const["distance_km"][rows].sum()),
                                "p_best": wins[r] / len(route)})  # fmt: skip
     parts: dict[tuple[str, str], dict[str, list[np.ndarray]]] = {pair: {} for pair in found}
+    n_el = len(model.const["distance_km"])
+    incidence = {}  # routes (in order of wins) x elements, per pair
+    for pair, f in found.items():
+        rows = [graph.element[f.paths[r]] for r in orders[pair]]
+        incidence[pair] = sparse.csr_array(
+            (np.ones(sum(map(len, rows))), (np.repeat(np.arange(len(rows)), [len(r) for r in rows]),
+                                            np.concatenate(rows))), shape=(len(rows), n_el))  # fmt: skip
     for i, t in enumerate(kept):
         elem = evaluate(t)
         for pair, f in found.items():
@@ -1103,10 +1111,10 @@ def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
             store.setdefault("route", []).append(number)
             store.setdefault("empty_repositioning_usd", []).append(empty)
             for m in TOTALS:
-                values = np.stack([elem[m][graph.element[f.paths[r]]].sum(axis=0) for r in orders[pair]], axis=1)
+                values = (incidence[pair] @ elem[m]).T  # draws x routes
                 if m in ("cost_usd", "generalised_cost_usd"):
                     values = values + empty[:, None]
-                store.setdefault(m, []).append(values[np.arange(len(t)), number])
+                store.setdefault(m, []).append(values[np.arange(t.shape[1]), number])
                 if m != "distance_km":
                     store.setdefault(f"routes.{m}", []).append(values.astype(np.float32))
     best_arrays, route_totals = {}, {}
@@ -1205,7 +1213,7 @@ def tornado(
         # the low end of the figure (a low speed is a long time): transformed values at each end of the range
         states[1 + 2 * i, cols] = np.where(recip[cols], high_t[cols], low_t[cols])
         states[2 + 2 * i, cols] = np.where(recip[cols], low_t[cols], high_t[cols])
-    elem = _Evaluator(model, np.arange(len(figures)))(states)
+    elem = _Evaluator(model, np.arange(len(figures)))(np.ascontiguousarray(states.T))
     totals, named = _best_totals(corridor, model, plans["out"], elem, (by, "time_h"))
     if "back" in plans:
         back, _ = _best_totals(corridor, model, plans["back"], elem, ("cost_usd",))
