@@ -107,6 +107,10 @@ class CostParameters:
         The name of the set the parameters came from.
     sources : mapping
         parameter -> (unit, source, confidence) for printing.
+    ranges : mapping
+        parameter -> (low, high) for the figures the set gives a range for, keyed like `sources` (``sea_headway_h``,
+        ``headway_h.feeder``, ``co2e_kg_per_tkm.rail``, ``rates.rail.RUS``; a rate's range is in its own unit and
+        year). A value changed with :meth:`replace` loses its range. Used by :mod:`corridor.uncertainty`.
 
     Examples
     --------
@@ -135,6 +139,7 @@ class CostParameters:
     assumption_set: str = "custom"
     sources: Mapping[str, tuple[str, str, str]] = dataclasses.field(default_factory=dict, repr=False)
     emission_basis: str = "TTW"
+    ranges: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict, repr=False)
 
     @classmethod
     def default(cls, *, cargo_unit: CargoUnit = "teu", **changes: Any) -> CostParameters:
@@ -177,6 +182,13 @@ class CostParameters:
         value = {key: f["value"] for key, f in figures.items()}
         sources = {key: (f.get("unit", ""), f["source"], f["confidence"]) for key, f in figures.items()}
         sources |= {f"rates.{key}": (RATE_UNITS[r["unit"]], r["source"], r["confidence"]) for key, r in rates.items()}
+        ranges = {key: (float(f["low"]), float(f["high"])) for key, f in figures.items() if {"low", "high"} <= set(f)}
+        ranges |= {
+            f"rates.{key}": (float(r["low"]), float(r["high"])) for key, r in rates.items() if {"low", "high"} <= set(r)
+        }
+        for field, key in (("tonnes_per_unit", "tonnes"), ("teu_per_unit", "teu")):
+            if f"cargo_unit.{cargo_unit}.{key}" in ranges:
+                ranges[field] = ranges[f"cargo_unit.{cargo_unit}.{key}"]
         base = cls(
             cargo_unit=cargo_unit,
             tonnes_per_unit=float(value[f"cargo_unit.{cargo_unit}.tonnes"]),
@@ -191,6 +203,7 @@ class CostParameters:
                 "tonnes_per_unit": sources[f"cargo_unit.{cargo_unit}.tonnes"],
                 "teu_per_unit": sources[f"cargo_unit.{cargo_unit}.teu"],
             },
+            ranges=ranges,
             **{k: float(value[k]) for k in _SCALARS},
         )
         return base.replace(**changes) if changes else base._checked()
@@ -201,23 +214,25 @@ class CostParameters:
         Mappings (``rates``, ``co2e_kg_per_tkm``, ``headway_h``, ``rate_usd_per_tkm``) are merged into the
         current ones; a rate may be given as a :class:`Rate` or a ``(value, unit, year)`` tuple.
         """
-        fields = {f.name for f in dataclasses.fields(self)} - {"sources", "cargo_unit", "emission_basis"}
+        fields = {f.name for f in dataclasses.fields(self)} - {"sources", "cargo_unit", "emission_basis", "ranges"}
         unknown = [k for k in changes if k not in fields]
         if unknown:
             hints = "".join(nearest(k, fields) for k in unknown)
             raise TypeError(f"unknown cost parameter(s) {unknown}{hints}; expected some of {sorted(fields)}.")
-        sources = dict(self.sources)
+        sources, ranges = dict(self.sources), dict(self.ranges)
         for name, new in changes.items():
             if isinstance(new, Mapping):
                 for key in new:
                     unit = sources.get(f"{name}.{key}", ("",))[0]
                     sources[f"{name}.{key}"] = (unit, "set by the user", "-")
+                    ranges.pop(f"{name}.{key}", None)
                 changes[name] = {**getattr(self, name), **new}
             elif name != "assumption_set":
                 sources[name] = (sources.get(name, (_SCALARS.get(name, ""),))[0], "set by the user", "-")
+                ranges.pop(name, None)
         if "rates" in changes:
             changes["rates"] = {k: Rate(*v) for k, v in changes["rates"].items()}
-        return dataclasses.replace(self, **changes, sources=sources)._checked()
+        return dataclasses.replace(self, **changes, sources=sources, ranges=ranges)._checked()
 
     @functools.cached_property
     def key(self) -> tuple:
@@ -225,7 +240,7 @@ class CostParameters:
         return tuple(
             tuple(sorted(value.items())) if isinstance(value, Mapping) else value
             for field in dataclasses.fields(self)
-            if field.name not in ("sources", "assumption_set")
+            if field.name not in ("sources", "assumption_set", "ranges")
             for value in [getattr(self, field.name)]
         )
 

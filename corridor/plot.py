@@ -8,6 +8,7 @@ interactive map should pass its ``folium.Map`` through it (``tests/test_browser.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
 
+    from corridor.uncertainty import MonteCarlo
+
 __all__ = [
     "MODE_COLORS",
     "STATUS_STYLES",
@@ -43,8 +46,10 @@ __all__ = [
     "plot_flow_difference",
     "plot_flows",
     "plot_observed",
+    "plot_route_distributions",
     "plot_routes",
     "plot_time_cost_distance",
+    "plot_tornado",
     "region_crs",
 ]
 
@@ -1037,4 +1042,152 @@ def plot_observed(
     ax.legend(handles=[*handles, hollow, one_to_one], fontsize=8, loc="upper left", title="route (filled: trips)")
     left_out = len(comparison) - len(routed)
     ax.set_title(f"Documented shipments against the model ({len(routed)} shown, {left_out} not routed)")
+    return ax
+
+
+# --- uncertainty: distributions of route totals and one-at-a-time sensitivity ------------------------------------
+
+_METRIC_LABELS = {
+    "time_h": "transit time (days)",
+    "cost_usd": "money cost (US$ per cargo unit)",
+    "co2e_kg": "CO2e (kg per cargo unit)",
+    "generalised_cost_usd": "generalised cost (US$ per cargo unit)",
+}
+
+
+def plot_route_distributions(
+    result: MonteCarlo,
+    origin: str,
+    destination: str,
+    *,
+    metric: str = "time_h",
+    kind: str = "violin",
+    max_routes: int = 6,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (8.0, 4.5),
+) -> Axes:
+    """Distribution of a total over the Monte Carlo draws, one violin (or CDF) per route of a pair.
+
+    Parameters
+    ----------
+    result : MonteCarlo
+        From :func:`corridor.uncertainty.monte_carlo`.
+    origin, destination : str
+    metric : {"time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"}
+        Time is drawn in days.
+    kind : {"violin", "cdf"}
+        Violins with the P50 and P90 marked, or cumulative distribution curves with the 0.5 and 0.9 levels.
+    max_routes : int
+        The routes most often best, at most this many.
+    ax : Axes, optional
+    figsize : tuple of float
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.uncertainty import monte_carlo
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> mc = monte_carlo(toy, [("a", "d")], n=500, seed=1, progress=False)
+    >>> ax = plot_route_distributions(mc, "a", "d", kind="cdf")
+    >>> ax.get_xlabel()
+    'transit time (days)'
+    """
+    problems = []
+    if metric not in _METRIC_LABELS:
+        problems.append(f"`metric` was {metric!r}; expected one of {list(_METRIC_LABELS)}.")
+    if kind not in ("violin", "cdf"):
+        problems.append(f"`kind` was {kind!r}; expected 'violin' or 'cdf'.")
+    pairs = result.routes.index.droplevel("route").unique()
+    if (origin, destination) not in pairs:
+        problems.append(f"({origin!r}, {destination!r}) is not a pair of this run; expected one of {list(pairs)}.")
+    if problems:
+        raise ValueError(" ".join(problems))
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    draws, p_best = result.route_draws, result.probability_best()
+    draws = draws[(draws.index.get_level_values(0) == origin) & (draws.index.get_level_values(1) == destination)]
+    p_best = p_best.loc[
+        (p_best.index.get_level_values(0) == origin) & (p_best.index.get_level_values(1) == destination)
+    ]
+    p_best = p_best.droplevel([0, 1])
+    routes = list(p_best.index[:max_routes])
+    scale = 1 / 24 if metric == "time_h" else 1.0
+    values = [draws.loc[draws["route"].eq(r), metric].to_numpy(dtype=float) * scale for r in routes]
+    labels = [f"{r}\n(best {p_best[r]:.0%})" for r in routes]
+    if kind == "violin":
+        sideways = (
+            {"orientation": "horizontal"}
+            if "orientation" in inspect.signature(ax.violinplot).parameters
+            else {"vert": False}
+        )  # matplotlib 3.10 renamed the argument
+        parts = ax.violinplot(values, showextrema=False, quantiles=[[0.5, 0.9]] * len(values), **sideways)
+        for number, body in enumerate(parts["bodies"]):
+            body.set_facecolor(ROUTE_COLORS[number % len(ROUTE_COLORS)])
+            body.set_alpha(0.6)
+        ax.set_yticks(range(1, len(routes) + 1), labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(_METRIC_LABELS[metric])
+        ax.set_title(f"{origin} -> {destination}: {len(values[0]):,} draws (lines: P50, P90)", fontsize=10)
+    else:
+        for number, (route, v) in enumerate(zip(labels, values, strict=True)):
+            x = np.sort(v)
+            ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", label=route.replace("\n", " "),
+                    color=ROUTE_COLORS[number % len(ROUTE_COLORS)])  # fmt: skip
+        for level in (0.5, 0.9):
+            ax.axhline(level, color="#999999", linewidth=0.8, linestyle=":")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("share of draws at or below")
+        ax.set_xlabel(_METRIC_LABELS[metric])
+        ax.legend(fontsize=8, loc="lower right")
+        ax.set_title(f"{origin} -> {destination}: cumulative distribution over {len(values[0]):,} draws", fontsize=10)
+    ax.grid(alpha=0.3, axis="x")
+    return ax
+
+
+def plot_tornado(
+    table: pd.DataFrame,
+    *,
+    top: int = 15,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (8.0, 5.5),
+) -> Axes:
+    """Tornado chart of :func:`corridor.uncertainty.tornado`: one bar per figure from its low to its high end.
+
+    Bars are centred on the base (every figure at its mode); the widest swing is on top. The part of a bar
+    reached with the figure at its low end is blue, at its high end red.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.uncertainty import tornado
+    >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    >>> ax = plot_tornado(tornado(toy, "a", "d", by="time_h"), top=5)
+    >>> len(ax.patches)
+    10
+    """
+    by = table.attrs.get("by")
+    if by is None or f"{by}_at_low" not in table.columns:
+        raise ValueError("`table` must come from `corridor.uncertainty.tornado` (it needs its `by` and columns).")
+    if not isinstance(top, int) or top < 1:
+        raise ValueError(f"`top` was {top!r}; expected a whole number of bars >= 1.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    shown = table.head(top).iloc[::-1]
+    base = table.attrs["base"][by]
+    scale = 1 / 24 if by == "time_h" else 1.0
+    y = np.arange(len(shown))
+    for end, color in (("low", "#2166ac"), ("high", "#b2182b")):
+        value = shown[f"{by}_at_{end}"].to_numpy(dtype=float)
+        ax.barh(y, (value - base) * scale, left=base * scale, color=color, alpha=0.8, label=f"figure at its {end} end")
+    ax.axvline(base * scale, color="#333333", linewidth=1.0)
+    ax.set_yticks(y, [str(i) for i in shown.index], fontsize=8)
+    ax.set_xlabel(_METRIC_LABELS.get(by, by) + " of the best route")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(f"{table.attrs['origin']} -> {table.attrs['destination']}: one figure at a time, the rest at mode",
+                 fontsize=10)  # fmt: skip
+    ax.grid(alpha=0.3, axis="x")
     return ax

@@ -295,3 +295,58 @@ def test_interactive_flow_map_weights_lines_and_crossings_by_load(toy):
     assert {k: v["change_in_tonnes_per_year"] for k, v in moved.items()} == {"a_b_rail": -1e6, "b_d_road": 2e6}
     assert "crossings" not in layers  # no change at the crossing
     assert "Leaflet 1.9.4" in change.get_root().render()  # self-contained
+
+
+# --- uncertainty ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def toy_monte_carlo(toy):
+    from corridor.uncertainty import monte_carlo
+
+    return monte_carlo(toy, [("a", "d")], n=400, seed=2, progress=False)
+
+
+def test_route_distributions_draw_one_violin_per_route_in_days(toy_monte_carlo):
+    from matplotlib.collections import PolyCollection
+
+    from corridor.plot import plot_route_distributions
+
+    ax = plot_route_distributions(toy_monte_carlo, "a", "d")
+    violins = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(violins) == len(toy_monte_carlo.routes)
+    days = toy_monte_carlo.draws["time_h"] / 24
+    [path] = violins[0].get_paths()
+    assert path.vertices[:, 0].min() == pytest.approx(days.min(), rel=1e-5)
+    assert path.vertices[:, 0].max() == pytest.approx(days.max(), rel=1e-5)
+
+
+def test_route_cdf_ends_at_one_and_names_bad_arguments(toy_monte_carlo):
+    from corridor.plot import plot_route_distributions
+
+    ax = plot_route_distributions(toy_monte_carlo, "a", "d", kind="cdf", metric="cost_usd")
+    [line] = [ln for ln in ax.get_lines() if ln.get_label().startswith("overland")]
+    assert line.get_ydata()[-1] == 1.0
+    assert np.diff(line.get_xdata()).min() >= 0
+    with pytest.raises(ValueError, match=r"`kind` was 'box'.*`metric` was|`metric` was 'speed'.*`kind` was 'box'"):
+        plot_route_distributions(toy_monte_carlo, "a", "d", kind="box", metric="speed")
+    with pytest.raises(ValueError, match=r"\('d', 'a'\) is not a pair of this run"):
+        plot_route_distributions(toy_monte_carlo, "d", "a")
+
+
+def test_tornado_bars_span_low_to_high_widest_on_top(toy):
+    from corridor.plot import plot_tornado
+    from corridor.uncertainty import tornado
+
+    table = tornado(toy, "a", "d", by="time_h")
+    ax = plot_tornado(table, top=3)
+    low, high = ax.patches[:3], ax.patches[3:]
+    base_days = table.attrs["base"]["time_h"] / 24
+    top_low, top_high = low[-1], high[-1]  # the widest swing is drawn last, on top
+    ends = sorted([top_low.get_x() + top_low.get_width(), top_high.get_x() + top_high.get_width()])
+    expected = sorted(table[["time_h_at_low", "time_h_at_high"]].iloc[0] / 24)
+    assert ends == pytest.approx(expected)
+    assert top_low.get_x() == pytest.approx(base_days)
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == table.index[0]
+    with pytest.raises(ValueError, match="must come from `corridor.uncertainty.tornado`"):
+        plot_tornado(table.drop(columns="time_h_at_low"))
