@@ -61,6 +61,16 @@ class _Adjacency:
         self.parallel = len(self.starts) < len(pair)
         self._local = threading.local()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for a Dask worker) without the per-thread matrices, which are rebuilt on first use."""
+        state = self.__dict__.copy()
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     def reduce(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cheapest weight of each node pair and the edge that has it."""
         w = weight[self.order]

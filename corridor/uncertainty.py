@@ -54,8 +54,9 @@ from scipy import sparse, special
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from corridor import _model
+from corridor import scenarios as _scenarios
 from corridor._validate import nearest
-from corridor.assignment import logit_shares, path_size
+from corridor.assignment import Assignment, RouteSet, _same_shape, assign, candidate_routes, logit_shares, path_size
 from corridor.costs import CostParameters, deflator
 from corridor.errors import NoRouteError
 from corridor.graph import Graph, compiled
@@ -669,12 +670,15 @@ class MonteCarlo:
         Everything the run rests on: ``n``, ``seed``, ``by``, ``distribution``, ``correlate``, ``vary``, ``as_of``,
         ``handling_at_ends``, the assumption set, cargo unit and price year, the search used per pair and the
         number of candidate routes.
+    assignment : Assignment or None
+        The variant's freight assigned at the figures' modes, when :func:`sweep` was given `od`.
     """
 
     routes: pd.DataFrame
     settings: dict[str, Any]
     _best: dict[tuple[str, str], dict[str, np.ndarray]] = dataclasses.field(repr=False)
     _route_totals: dict[tuple[str, str], dict[str, np.ndarray]] = dataclasses.field(repr=False)
+    assignment: Assignment | None = dataclasses.field(default=None, repr=False)
 
     def __repr__(self) -> str:
         s = self.settings
@@ -1264,21 +1268,25 @@ def _best_totals(corridor, model, plan, elem, metrics) -> tuple[dict[str, np.nda
 
 
 def sweep(
-    variants: Mapping[str, tuple[Corridor, CostParameters | None]],
+    variants: Mapping[str, tuple[Corridor, CostParameters | None] | _scenarios.Scenario | str],
     pairs: Iterable[tuple[str, str]],
     *,
     n: int,
     seed: int,
     client: Any = None,
+    corridor: Corridor | None = None,
+    od: pd.DataFrame | None = None,
+    assign_options: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> dict[str, MonteCarlo]:
-    """:func:`monte_carlo` for each variant (a corridor and its parameters), in this process or on Dask.
+    """:func:`monte_carlo` (and, given `od`, an assignment) for each variant, in this process or on Dask.
 
     Parameters
     ----------
-    variants : mapping of str to (Corridor, CostParameters or None)
+    variants : mapping of str to (Corridor, CostParameters or None), or to a scenario
         Named what-ifs: a corridor (a scenario applied, another date's network) and its assumptions (None:
-        :meth:`CostParameters.default`).
+        :meth:`CostParameters.default`); or a :class:`~corridor.scenarios.Scenario` (or its path or shipped
+        name), applied to `corridor` with its own parameters and taken on its own ``as_of`` date.
     pairs : iterable of (str, str)
     n, seed : int
         As in :func:`monte_carlo`; every variant uses the same seed, so figures that two variants share take
@@ -1286,8 +1294,17 @@ def sweep(
     client : dask.distributed.Client, optional
         Run one task per variant on this client's cluster (dask is imported only then). The results equal the
         in-process ones exactly.
+    corridor : Corridor, optional
+        What scenario variants apply to; the shipped INSTC corridor if omitted.
+    od : DataFrame, optional
+        Origin-destination freight by cargo class (:func:`corridor.trade.freight_by_class`): each variant's is
+        assigned with :func:`corridor.assignment.assign` (at the figures' modes) and kept as its result's
+        ``assignment``. Candidate routes are found once per network shape and shared by every variant with the
+        same elements (one that changes figures only); a variant that opens or closes an element finds its own.
+    assign_options : mapping, optional
+        Keyword options of :func:`corridor.assignment.assign` (``method``, ``capacity_restraint``, ...).
     **options
-        Any other keyword of :func:`monte_carlo` (``by``, ``distribution``, ``correlate``, ``vary``, ...).
+        Any other keyword of :func:`monte_carlo` (``by``, ``distribution``, ``correlate``, ``vary``, ``as_of``...).
 
     Returns
     -------
@@ -1307,23 +1324,87 @@ def sweep(
     """
     if not isinstance(variants, Mapping) or not variants:
         raise ValueError(f"`variants` must be a non-empty mapping of name to (corridor, parameters); got {variants!r}.")
-    problems = []
+    taken = sorted({"parameters", "as_of", "routes"} & set(assign_options or {}))
+    if taken:
+        raise ValueError(f"`assign_options` may not set {taken}: `sweep` sets them for each variant.")
+    problems, resolved = [], {}
     for name, value in variants.items():
-        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Corridor)
-                and (value[1] is None or isinstance(value[1], CostParameters))):  # fmt: skip
+        if isinstance(value, _scenarios.Scenario | str) or hasattr(value, "__fspath__"):
+            try:
+                scenario = value if isinstance(value, _scenarios.Scenario) else _scenarios.load_scenario(value)
+            except (ValueError, FileNotFoundError) as error:
+                problems.append(f"`variants[{name!r}]`: {error}")
+                continue
+            base = corridor if corridor is not None else _instc()
+            resolved[name] = (_scenarios.apply(base, scenario), _scenarios.apply_parameters(scenario, corridor=base),
+                              scenario.as_of)  # fmt: skip
+        elif (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Corridor)
+              and (value[1] is None or isinstance(value[1], CostParameters))):  # fmt: skip
+            resolved[name] = (value[0], value[1], options.get("as_of"))
+        else:
             problems.append(
-                f"`variants[{name!r}]` is {type(value).__name__}; expected (Corridor, CostParameters or None)."
+                f"`variants[{name!r}]` is {type(value).__name__}; expected (Corridor, CostParameters or None) or a "
+                "scenario."
             )
     if problems:
         raise ValueError(" ".join(problems))
     pairs = _as_pairs(pairs)
+    mc_options = {k: v for k, v in options.items() if k != "as_of"}
+    routes = _variant_routes(resolved, od, assign_options or {}) if od is not None else dict.fromkeys(resolved)
+    tasks = {name: (c, p, as_of, routes[name]) for name, (c, p, as_of) in resolved.items()}
     if client is None:
-        return {
-            name: monte_carlo(c, pairs, n=n, seed=seed, parameters=p, **options) for name, (c, p) in variants.items()
-        }
+        return {name: _variant(*task, pairs, n=n, seed=seed, od=od, assign_options=assign_options, **mc_options)
+                for name, task in tasks.items()}  # fmt: skip
     futures = {
-        name: client.submit(monte_carlo, c.copy(), pairs, n=n, seed=seed, parameters=p, pure=False, **options)
-        for name, (c, p) in variants.items()
-    }  # a copy carries no compiled graph (rebuilt on the worker)
+        name: client.submit(_variant, c.copy(), p, as_of, r, pairs, n=n, seed=seed, od=od,
+                            assign_options=assign_options, pure=False, **mc_options)
+        for name, (c, p, as_of, r) in tasks.items()
+    }  # fmt: skip  # a copy carries no compiled graph (rebuilt on the worker)
     results = client.gather(list(futures.values()))
     return dict(zip(futures, results, strict=True))
+
+
+def _instc() -> Corridor:
+    from corridor import datasets
+
+    return datasets.load_instc()
+
+
+def _variant_routes(
+    resolved: Mapping[str, tuple[Corridor, CostParameters | None, Any]], od: pd.DataFrame, options: Mapping[str, Any]
+) -> dict[str, RouteSet]:
+    """Candidate routes for each variant's assignment: found once per network shape, shared by the rest."""
+    pairs = sorted(set(zip(od.index.get_level_values("origin"), od.index.get_level_values("destination"),
+                           strict=True)))  # fmt: skip
+    found: list[RouteSet] = []
+    out = {}
+    for name, (c, p, as_of) in resolved.items():
+        graph = compiled(c, None if as_of is None else pd.Timestamp(as_of))
+        same = next((r for r in found if _same_shape(r.graph, graph)), None)
+        if same is None:
+            known = [pair for pair in pairs if pair[0] in c.places.index and pair[1] in c.places.index]
+            same = candidate_routes(c, known, parameters=p, as_of=as_of, k=options.get("k", 3))
+            found.append(same)
+        out[name] = same
+    return out
+
+
+def _variant(
+    c: Corridor,
+    p: CostParameters | None,
+    as_of: Any,
+    routes: RouteSet | None,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    n: int,
+    seed: int,
+    od: pd.DataFrame | None,
+    assign_options: Mapping[str, Any] | None,
+    **options: Any,
+) -> MonteCarlo:
+    """One variant of a sweep: its Monte Carlo and, given `od`, its assignment."""
+    result = monte_carlo(c, pairs, n=n, seed=seed, parameters=p, as_of=as_of, **options)
+    if od is None:
+        return result
+    assigned = assign(c, od, parameters=p, as_of=as_of, routes=routes, **(assign_options or {}))
+    return dataclasses.replace(result, assignment=assigned)

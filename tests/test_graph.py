@@ -195,3 +195,18 @@ def test_costs_are_per_element(toy):
     costs = compile_graph(toy).costs(CostParameters.default())
     assert costs.index.names == ["element_type", "element_id"]
     assert costs.index.tolist()[:1] == [("segment", "a_b_rail")] and len(costs) == 8  # 4 segments, 4 transfers
+
+
+def test_a_compiled_graph_pickles_for_a_worker_and_searches_the_same(toy):
+    import pickle
+
+    from scipy.sparse.csgraph import dijkstra
+
+    from corridor.graph import METRICS, compiled
+
+    graph = compiled(toy, None)
+    weight = graph.weights(CostParameters.default())[:, METRICS.index("time_h")]
+    here = dijkstra(graph.adjacency.matrix(graph.adjacency.reduce(weight)[0]), indices=0)  # a thread's matrix exists
+    copy = pickle.loads(pickle.dumps(graph))
+    there = dijkstra(copy.adjacency.matrix(copy.adjacency.reduce(weight)[0]), indices=0)
+    assert np.isfinite(here).sum() > 3 and np.array_equal(here, there)

@@ -217,15 +217,35 @@ def test_sweep_in_process_runs_each_variant(toy):
 def test_sweep_on_dask_equals_the_in_process_sweep(instc):
     distributed = pytest.importorskip("distributed")
     variants = {"baseline": (instc, None), "pre2020": (instc, CostParameters.load("pre2020"))}
-    local = sweep(variants, PAIRS, n=400, seed=8, progress=False)
+    variants["rasht_astara_opens"] = "rasht_astara_opens"  # a scenario, applied to the corridor
+    local = sweep(variants, PAIRS, n=400, seed=8, progress=False, corridor=instc, od=OD)
     with distributed.Client(
         processes=False, dashboard_address="127.0.0.1:0", n_workers=1, threads_per_worker=1
     ) as client:
-        remote = sweep(variants, PAIRS, n=400, seed=8, client=client, progress=False)
+        remote = sweep(variants, PAIRS, n=400, seed=8, client=client, progress=False, corridor=instc, od=OD)
     assert list(remote) == list(local)
     for name in local:
         pd.testing.assert_frame_equal(remote[name].draws, local[name].draws)
         pd.testing.assert_frame_equal(remote[name].summary(), local[name].summary())
+        pd.testing.assert_frame_equal(remote[name].assignment.loads, local[name].assignment.loads)
+
+
+OD = pd.DataFrame(
+    {"tonnes_per_year": [120_000.0], "teu_per_year": [10_000.0], "value_usd_per_year": [3.6e8]},
+    index=pd.MultiIndex.from_tuples([("jnpt", "moscow", "container")], names=["origin", "destination", "cargo_class"]),
+)
+
+
+def test_sweep_of_scenarios_assigns_each_variant(instc):
+    runs = sweep({"base": "faster_az_ir_borders", "rasht": "rasht_astara_opens"}, [("jnpt", "moscow")], n=200,
+                 seed=2, progress=False, corridor=instc, od=OD)  # fmt: skip
+    for run in runs.values():
+        assert run.assignment.shares["tonnes_per_year"].sum() == pytest.approx(120_000.0)  # conserved
+    new_line = ("segment", "astara_ir_rasht_rail")
+    assert runs["rasht"].assignment.loads.loc[new_line, "tonnes_per_year"] > 0
+    assert runs["base"].assignment.loads["tonnes_per_year"].get(new_line, 0.0) == 0.0
+    assert runs["rasht"].settings["as_of"] == runs["base"].settings["as_of"]  # each on its scenario's date
+    assert sweep({"base": (instc, None)}, [("jnpt", "moscow")], n=50, seed=2, progress=False)["base"].assignment is None
 
 
 def test_progress_bar_on_request(toy, capsys):
@@ -266,9 +286,12 @@ def test_no_route_is_diagnosed_as_best_route_does(instc):
         monte_carlo(instc, [("jnpt", "moscow")], n=10, seed=1, avoid_countries=["IRN"], branches=["western"])
 
 
-def test_bad_sweep_variants():
-    with pytest.raises(ValueError, match=r"`variants\['x'\]` is str"):
-        sweep({"x": "toy"}, [("a", "d")], n=10, seed=1)
+def test_bad_sweep_variants(toy):
+    with pytest.raises(ValueError, match=r"`variants\['x'\]`: .*toy") as error:
+        sweep({"x": "toy", "y": 3}, [("a", "d")], n=10, seed=1)
+    assert "`variants['y']` is int" in str(error.value)  # every bad variant named at once
+    with pytest.raises(ValueError, match=r"may not set \['routes'\]"):
+        sweep({"base": (toy, None)}, [("a", "d")], n=10, seed=1, od=pd.DataFrame(), assign_options={"routes": 1})
     with pytest.raises(ValueError, match="non-empty mapping"):
         sweep({}, [("a", "d")], n=10, seed=1)
 
