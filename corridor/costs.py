@@ -349,6 +349,12 @@ def assumption_sets() -> dict[str, pathlib.Path]:
 @functools.cache
 def cpi_u() -> pd.Series:
     """US CPI-U annual averages (1982-84 = 100) by year, from ``data/cpi_u.csv`` (BLS series CUUR0000SA0)."""
+    return _cpi_u().copy()
+
+
+@functools.cache
+def _cpi_u() -> pd.Series:
+    """The CPI-U series, read once (callers must not change it; :func:`cpi_u` hands out copies)."""
     table = pd.read_csv(datasets.get_path("cpi_u"), index_col="year")
     return table["cpi_u"].astype(float)
 
@@ -364,7 +370,7 @@ def deflator(from_year: Any, to_year: int) -> Any:
     >>> deflator(2022, 2022)
     1.0
     """
-    index = cpi_u()
+    index = _cpi_u()
     years = np.asarray(from_year)
     unknown = sorted(set(np.unique(years[~pd.isna(years)]).astype(int).tolist()) - set(index.index))
     if unknown or to_year not in index.index:

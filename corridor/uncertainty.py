@@ -1355,11 +1355,22 @@ def sweep(
     if client is None:
         return {name: _variant(*task, pairs, n=n, seed=seed, od=od, assign_options=assign_options, **mc_options)
                 for name, task in tasks.items()}  # fmt: skip
+    # each distinct corridor, route set and demand goes to the workers once (a copy carries no compiled graph:
+    # a worker compiles it at its first task and keeps it for the next ones on the same corridor)
+    shared: dict[int, Any] = {}
+
+    def once(value: Any, make: Any = lambda v: v) -> Any:
+        if value is None:
+            return None
+        if id(value) not in shared:
+            [shared[id(value)]] = client.scatter([make(value)], broadcast=True)
+        return shared[id(value)]
+
     futures = {
-        name: client.submit(_variant, c.copy(), p, as_of, r, pairs, n=n, seed=seed, od=od,
+        name: client.submit(_variant, once(c, Corridor.copy), p, as_of, once(r), pairs, n=n, seed=seed, od=once(od),
                             assign_options=assign_options, pure=False, **mc_options)
         for name, (c, p, as_of, r) in tasks.items()
-    }  # fmt: skip  # a copy carries no compiled graph (rebuilt on the worker)
+    }  # fmt: skip
     results = client.gather(list(futures.values()))
     return dict(zip(futures, results, strict=True))
 
