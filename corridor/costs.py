@@ -473,8 +473,8 @@ def _figure_problems(label: str, figure: Any, *, rate: bool) -> list[str]:
 
 def _lookup(table: Mapping[str, float], first: pd.Series, second: pd.Series) -> pd.Series:
     """Value for ``first.second`` if given, else for ``first``, else NaN."""
-    specific = (first.astype(str) + "." + second.fillna("").astype(str)).map(table)
-    return specific.fillna(first.map(table)).astype(float)
+    specific = (first.astype(str) + "." + second.fillna("").astype(str)).map(table).astype(float)
+    return specific.fillna(first.map(table).astype(float))  # float first: a pyarrow string maps to double[pyarrow]
 
 
 def _rate_for(segments: pd.DataFrame, p: CostParameters) -> tuple[pd.Series, pd.Series, pd.Series]:
