@@ -312,7 +312,7 @@ def test_from_frames_flags_near_miss_column_names(toy_frames):
     segments = toy_frames["segments"].rename(columns={"gauge_mm": "gauge"})
     assert problems_building({**toy_frames, "segments": segments}) == [
         "segments: column `gauge` is not in the data model; did you mean `gauge_mm` (track gauge in mm (1520, 1435), "
-        "rail only)? Rename it, or it is ignored."
+        "rail only)? Rename it."
     ]
 
 
