@@ -265,10 +265,14 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
     duplicated = frame.index[frame.index.duplicated()].unique()
     for key in duplicated:
         problems.append(f"{table}: id {key!r} appears more than once; ids must be unique.")
-    if isinstance(frame.index, pd.MultiIndex):
-        return
-    name = frame.index.name or "id"
-    keys = pd.Series(frame.index, dtype=object)
+    index = frame.index
+    if isinstance(index, pd.MultiIndex):  # events: (event_id, target); a target may be a country code such as 'KAZ'
+        for level in range(1, index.nlevels):
+            for key in frame.index[pd.isna(index.get_level_values(level))]:
+                problems.append(f"{_label(table, key)}: `{index.names[level]}` is missing.")
+        index = index.get_level_values(0)
+    name = index.name or "id"
+    keys = pd.Series(index, dtype=object)
     try:  # one pass over all ids joined, then one per id only if something is off
         if _SLUGS.fullmatch(_SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR):
             return
@@ -478,6 +482,14 @@ def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, proble
             "only rail has a gauge, leave it empty."
         )
     _check_positive(table, frame, [gauge], problems)
+    for key in frame.index[(frame[gauge] > 0) & ~frame[gauge].between(_GAUGES_MM[0], _GAUGES_MM[1])]:
+        problems.append(
+            f"{_label(table, key)}: `{gauge}` is {frame[gauge][key]:g}; track gauges lie between {_GAUGES_MM[0]} and "
+            f"{_GAUGES_MM[1]} mm (1520, 1435, 1676, 1067, ...)."
+        )
+
+
+_GAUGES_MM = (300, 2000)
 
 
 def _check_dates(table: str, frame: pd.DataFrame, start: str, end: str, problems: list[str]) -> None:
