@@ -808,6 +808,8 @@ def _empty(table: str) -> pd.DataFrame:
 
 
 def _check_values(argument: str, values: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    if not isinstance(values, str | Iterable):
+        raise TypeError(f"`{argument}` was {values!r}; expected a list of values such as {sorted(allowed)[:2]}.")
     values, allowed = list(values) if not isinstance(values, str) else [values], list(allowed)
     bad = [v for v in values if v not in allowed]
     if bad:
