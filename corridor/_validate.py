@@ -179,7 +179,10 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
     for column in _model.DATES[table]:
         raw = frame[column]
         date = pd.to_datetime(raw, errors="coerce", format="ISO8601") if raw.notna().any() else raw
-        date = pd.Series(date, index=frame.index).astype("datetime64[ns]")
+        date = pd.Series(date, index=frame.index)
+        if pd.api.types.is_datetime64_any_dtype(date):  # a year such as -1 parses, but not in nanoseconds
+            date = date.where(date.dt.year.between(1678, 2261))
+        date = date.astype("datetime64[ns]")
         for key in frame.index[raw.notna() & date.isna()]:
             problems.append(f"{_label(table, key)}: `{column}` is {raw[key]!r}; expected a date as YYYY-MM-DD.")
         frame[column] = date

@@ -595,7 +595,7 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
         raise CorridorReadError(
             file, f"the file is empty; expected a header row ({_ID_COLUMNS[name]}, ...) and one row per item."
         )
-    header = _check_rows(file, data)
+    header = _check_rows(file, data)  # every row as long as the header, no quote left open: one vectorised scan
     counts = Counter(header)
     repeated = [column for column, n in counts.items() if n > 1]
     if repeated:
@@ -608,21 +608,24 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
         )
     numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
     numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
+    ids = dict.fromkeys([c for c in (_ID_COLUMNS[name], "target") if c in header], str)  # the index: pandas text
     try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
         try:
-            return pd.read_csv(
-                io.BytesIO(data), dtype={**dict.fromkeys(text, str), **dict.fromkeys(numeric, "float64")},
+            frame = pd.read_csv(
+                io.BytesIO(data), dtype={**dict.fromkeys(text, object), **dict.fromkeys(numeric, "float64"), **ids},
                 keep_default_na=False, na_values=dict.fromkeys(numeric, [""]), encoding="utf-8",
             )  # fmt: skip
         except pd.errors.ParserError:
             raise
         except ValueError:
-            return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    except pd.errors.ParserError as error:  # the scan above should have caught it; the parser's word, with the file
+            frame = pd.read_csv(io.BytesIO(data), dtype={**dict.fromkeys(header, object), **ids},
+                                keep_default_na=False, encoding="utf-8")  # fmt: skip
+    except pd.errors.ParserError as error:  # the scan should have caught it; the parser's word, with the file
         line = re.search(r"line (\d+)", str(error))
         raise CorridorReadError(
             file, f"cannot be parsed ({str(error).strip()})", line=int(line.group(1)) if line else None
         ) from None
+    return frame
 
 
 def _check_rows(file: pathlib.Path, data: bytes) -> list[str]:
