@@ -666,18 +666,34 @@ def _check_rows(file: pathlib.Path, data: bytes) -> list[str]:
 
 
 def _read_gpkg(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    layers = set(pyogrio.list_layers(path)[:, 0])
+    try:
+        layers = set(pyogrio.list_layers(path)[:, 0])
+    except pyogrio.errors.DataSourceError as error:
+        raise CorridorReadError(path, f"not a readable GeoPackage ({error}).") from None
     missing = [name for name in ("places", "segments", "transfers") if name not in layers]
     if missing:
         raise FileNotFoundError(f"GeoPackage {str(path)!r} has no layer {', '.join(missing)}.")
-    raw: dict[str, pd.DataFrame] = {
-        "places": gpd.read_file(path, layer="places"),
-        "segments": gpd.read_file(path, layer="segments"),
-    }
-    for name in ("transfers", "events", "routes", "metadata"):
-        raw[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False) if name in layers else pd.DataFrame()
+    raw: dict[str, pd.DataFrame] = {}
+    for name in ("places", "segments", "transfers", "events", "routes", "metadata"):
+        try:
+            if name in ("places", "segments"):
+                raw[name] = gpd.read_file(path, layer=name)
+            else:
+                raw[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False) if name in layers else None
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise CorridorReadError(path, f"layer {name!r} cannot be read ({error}).") from None
+        if raw[name] is None:
+            raw[name] = pd.DataFrame()
     meta = raw.pop("metadata")
-    metadata = {k: json.loads(v) for k, v in zip(meta.get("key", []), meta.get("value", []), strict=True)}
+    keys, values = list(meta.get("key", [])), list(meta.get("value", []))
+    metadata = {}
+    for row, (key, value) in enumerate(zip(keys, values, strict=True)):
+        try:
+            metadata[key] = json.loads(value)
+        except (TypeError, json.JSONDecodeError) as error:
+            raise CorridorReadError(
+                path, f"layer 'metadata', row {row} (`{key}`): the value {value!r} is not JSON ({error})."
+            ) from None
     return raw, metadata
 
 

@@ -842,3 +842,18 @@ def test_corrupted_toy_files_read_faithfully_or_raise_a_package_error(toy, tmp_p
             ]
             theirs = theirs[theirs.index.get_level_values(0) != key]
         pd.testing.assert_frame_equal(pd.DataFrame(ours), pd.DataFrame(theirs), obj=other)
+
+
+def test_a_file_that_is_not_a_geopackage_is_named(tmp_path):
+    path = tmp_path / "toy.gpkg"
+    path.write_bytes(b"place_id,name\na,Alpha\n")
+    with pytest.raises(CorridorReadError, match=r"toy\.gpkg': not a readable GeoPackage"):
+        corridor.read_corridor(path)
+
+
+def test_a_geopackage_layer_with_an_unknown_column_is_named(toy, tmp_path):
+    bad = toy.copy()
+    object.__setattr__(bad, "routes", toy.routes.assign(colour="red"))
+    path = bad.to_file(tmp_path / "toy.gpkg")
+    with pytest.raises(CorridorValidationError, match=r"layer 'routes': column `colour` is not in the data model"):
+        corridor.read_corridor(path)
