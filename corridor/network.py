@@ -595,7 +595,8 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
         raise CorridorReadError(
             file, f"the file is empty; expected a header row ({_ID_COLUMNS[name]}, ...) and one row per item."
         )
-    header = _check_rows(file, data)  # every row as long as the header, no quote left open: one vectorised scan
+    end = data.find(b"\n")
+    header = next(csv.reader(io.StringIO(data[: len(data) if end < 0 else end].decode("utf-8").rstrip("\r"))), [])
     counts = Counter(header)
     repeated = [column for column, n in counts.items() if n > 1]
     if repeated:
@@ -620,18 +621,33 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
         except ValueError:
             frame = pd.read_csv(io.BytesIO(data), dtype={**dict.fromkeys(header, object), **ids},
                                 keep_default_na=False, encoding="utf-8")  # fmt: skip
-    except pd.errors.ParserError as error:  # the scan should have caught it; the parser's word, with the file
+    except pd.errors.ParserError as error:  # a long row or an open quote: the scan names the lines
+        _check_rows(file, data)
         line = re.search(r"line (\d+)", str(error))
         raise CorridorReadError(
             file, f"cannot be parsed ({str(error).strip()})", line=int(line.group(1)) if line else None
         ) from None
+    # pandas pads a short row with empty cells, and takes the extra fields of a long first row as an index; so the
+    # commas outside quotes are counted (in C) and, only if they do not add up, the file is scanned for the lines
+    if not isinstance(frame.index, pd.RangeIndex) or not _fields_fit(data, len(frame), len(header)):
+        _check_rows(file, data)
+        raise CorridorReadError(file, f"rows do not all have as many fields as the header ({len(header)}).")
     return frame
+
+
+def _fields_fit(data: bytes, rows: int, fields: int) -> bool:
+    """Whether the header and `rows` rows hold exactly ``fields - 1`` commas each, outside quotes, in total."""
+    commas = data.count(b",")
+    if b'"' in data:  # the pieces between quotes alternate outside / inside ("" leaves an empty outside piece)
+        commas -= b"".join(data.split(b'"')[1::2]).count(b",")
+    return commas == (rows + 1) * (fields - 1)
 
 
 def _check_rows(file: pathlib.Path, data: bytes) -> list[str]:
     """The header of a CSV file, after checking that every row has as many fields as it and no quote is left open.
 
-    One vectorised pass over the bytes: quotes toggle a parity; commas and newlines count only outside quotes.
+    One vectorised pass over the bytes: quotes toggle a parity; commas and newlines count only outside quotes. Run
+    only when a cheaper test failed, to name the lines at fault.
     """
     raw = np.frombuffer(data, dtype=np.uint8)
     quoted = np.bitwise_and(np.cumsum(raw == _QUOTE, dtype=np.uint8), 1).astype(bool)  # inside "..." (wraps: even)
