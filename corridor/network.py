@@ -321,10 +321,17 @@ def read_corridor(path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, leng
 
     Raises
     ------
+    CorridorReadError
+        If a file cannot be read as a table: empty, not UTF-8, a row with more or fewer fields than the header,
+        a quote left open, a column named twice, broken ``corridor.toml`` / ``metadata.json`` (or both present),
+        an unreadable GeoPackage. Names the file and, where known, the line.
     CorridorValidationError
-        Listing every problem found, each naming the table, the id, the bad value and the fix.
+        Listing every problem found, each naming the table, the id, the bad value and the fix; a column that
+        is not in the data model is one (with the near match, if any).
     FileNotFoundError
         If `path` or one of its required tables does not exist.
+    ValueError
+        If `max_end_gap_km` or `length_tolerance` is not a finite number >= 0.
 
     Examples
     --------
@@ -356,12 +363,13 @@ def validate(
 ) -> None:
     r"""Check a corridor against the data model and raise one error that lists every problem.
 
-    Checks ids, references to places, geometry and CRS, allowed values of mode/status/kind/effect,
-    ISO3 country codes, positive lengths and speeds, ordered ranges, a source and a confidence for every
-    figure, segment ends near their places, recorded vs geodesic lengths, transfer terminals that some
-    segment reaches, event targets, and that the network is one connected piece (if not, it names the
-    transfers needed where modes, gauges or countries meet). A corridor built directly with
-    ``Corridor(...)`` gets its missing columns listed, each with what it means.
+    Checks ids, references to places, geometry and CRS, allowed values of mode/status/kind/effect, ISO3 country
+    codes, finite figures of the right sign (positive lengths, speeds, gauges and capacities; rates, fees and dwell
+    times not negative; cost years the price index covers), ordered ranges, a source and a confidence for every
+    figure, the metadata keys read (``name``, ``price_year``, ``key_places``), segment ends near their places,
+    recorded vs geodesic lengths, transfer terminals that some segment reaches, event targets, and that the network
+    is one connected piece (if not, it names the transfers needed where modes, gauges or countries meet). A corridor
+    built directly with ``Corridor(...)`` gets its missing columns listed, each with what it means.
 
     Raises
     ------
