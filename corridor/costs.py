@@ -209,6 +209,8 @@ class CostParameters:
         >>> CostParameters.load("pre2020").price_year
         2019
         """
+        if not isinstance(name, str | pathlib.PurePath):
+            raise TypeError(f"`name` was {name!r}; expected an assumption set's name, such as 'baseline', or a path.")
         path = pathlib.Path(name)
         if path.suffix != ".toml":
             sets = assumption_sets()

@@ -306,3 +306,8 @@ def test_cpi_table_handed_out_is_a_copy():
     table = cpi_u()
     table[2022] = 1.0
     assert deflator(2022, 2022) == 1.0 and cpi_u()[2022] > 100
+
+
+def test_a_set_named_by_something_else_than_text_is_refused():
+    with pytest.raises(TypeError, match=r"`name` was 2022; expected an assumption set's name"):
+        CostParameters.load(2022)
