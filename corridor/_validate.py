@@ -136,6 +136,17 @@ def _blank(values: pd.Series) -> pd.Series:
 def _stripped(values: np.ndarray) -> np.ndarray:
     """Text without surrounding whitespace, and None for missing or blank cells (an object array)."""
     out = np.array(values, dtype=object)
+    try:  # all text (as read from a file): nothing is missing, and one C pass answers the rest
+        joined = _SEPARATOR + _SEPARATOR.join(out.tolist()) + _SEPARATOR
+    except TypeError:  # a missing or non-text cell: the general path
+        joined = None
+    if joined is not None:
+        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+        if padded:
+            out[:] = [v.strip() for v in out.tolist()]
+        if padded or _SEPARATOR * 2 in joined:  # an empty cell
+            out[out == ""] = None
+        return out
     missing = pd.isna(out)
     present = out[~missing].tolist()
     out[missing] = None
