@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from corridor import datasets, network, observed
 from corridor.datasets import load_instc
-from corridor.errors import CorridorValidationError
+from corridor.errors import CorridorReadError, CorridorValidationError
 from corridor.network import (
     Corridor,
     confidence_summary,
@@ -28,6 +28,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "Corridor",
+    "CorridorReadError",
     "CorridorValidationError",
     "confidence_summary",
     "datasets",

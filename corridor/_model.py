@@ -95,6 +95,7 @@ def terminal_keys(place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, countr
     """
     on_land = ~mode.isin(WATER_MODES).to_numpy()
     gauge = pd.to_numeric(gauge_mm, errors="coerce").round()
+    gauge = gauge.where(gauge.abs() < 1e9)  # an absurd gauge (the validator names it) must not overflow Int64
     parts = [_text(place), _text(mode), _text(gauge.astype("Int64")), np.where(on_land, _text(country), "")]
     label = parts[0] + "|" + parts[1] + "|" + parts[2] + "|" + parts[3]
     return pd.Series(label, index=place.index, dtype=object)

@@ -136,6 +136,17 @@ def _blank(values: pd.Series) -> pd.Series:
 def _stripped(values: np.ndarray) -> np.ndarray:
     """Text without surrounding whitespace, and None for missing or blank cells (an object array)."""
     out = np.array(values, dtype=object)
+    try:  # all text (as read from a file): nothing is missing, and one C pass answers the rest
+        joined = _SEPARATOR + _SEPARATOR.join(out.tolist()) + _SEPARATOR
+    except TypeError:  # a missing or non-text cell: the general path
+        joined = None
+    if joined is not None:
+        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+        if padded:
+            out[:] = [v.strip() for v in out.tolist()]
+        if padded or _SEPARATOR * 2 in joined:  # an empty cell
+            out[out == ""] = None
+        return out
     missing = pd.isna(out)
     present = out[~missing].tolist()
     out[missing] = None
@@ -175,11 +186,14 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         number = pd.to_numeric(raw, errors="coerce").astype(float)
         for key in frame.index[raw.notna() & number.isna()]:
             problems.append(f"{_label(table, key)}: `{column}` is {raw[key]!r}; expected a number.")
-        frame[column] = number
+        frame[column] = number  # infinite numbers are reported by `check_corridor`
     for column in _model.DATES[table]:
         raw = frame[column]
         date = pd.to_datetime(raw, errors="coerce", format="ISO8601") if raw.notna().any() else raw
-        date = pd.Series(date, index=frame.index).astype("datetime64[ns]")
+        date = pd.Series(date, index=frame.index)
+        if pd.api.types.is_datetime64_any_dtype(date):  # a year such as -1 parses, but not in nanoseconds
+            date = date.where(date.dt.year.between(1678, 2261))
+        date = date.astype("datetime64[ns]")
         for key in frame.index[raw.notna() & date.isna()]:
             problems.append(f"{_label(table, key)}: `{column}` is {raw[key]!r}; expected a date as YYYY-MM-DD.")
         frame[column] = date
@@ -200,11 +214,17 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     problems = check_columns(corridor)
     if problems:  # the checks below read these columns
         return problems
+    for table in ("places", "segments"):
+        if getattr(corridor, table).empty:
+            problems.append(f"{table}: the table has no rows; a corridor needs at least two places and one segment.")
+    if problems:  # every other check would only repeat it (transfers that reach nothing, ...)
+        return problems
     tables = {}
     for table in _model.TABLES:
         frame = getattr(corridor, table)
         _check_index(table, frame, problems)
         tables[table] = frame = frame[~frame.index.duplicated()]  # report duplicates once, check the rest
+        _check_finite(table, frame, problems)
         _check_figures(table, frame, problems)
     places, segments, transfers, events, routes = tables.values()
     _check_places(places, problems)
@@ -259,10 +279,14 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
     duplicated = frame.index[frame.index.duplicated()].unique()
     for key in duplicated:
         problems.append(f"{table}: id {key!r} appears more than once; ids must be unique.")
-    if isinstance(frame.index, pd.MultiIndex):
-        return
-    name = frame.index.name or "id"
-    keys = pd.Series(frame.index, dtype=object)
+    index = frame.index
+    if isinstance(index, pd.MultiIndex):  # events: (event_id, target); a target may be a country code such as 'KAZ'
+        for level in range(1, index.nlevels):
+            for key in frame.index[pd.isna(index.get_level_values(level))]:
+                problems.append(f"{_label(table, key)}: `{index.names[level]}` is missing.")
+        index = index.get_level_values(0)
+    name = index.name or "id"
+    keys = pd.Series(index, dtype=object)
     try:  # one pass over all ids joined, then one per id only if something is off
         if _SLUGS.fullmatch(_SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR):
             return
@@ -317,6 +341,70 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
             problems.append(
                 f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; give `{low}` and `{high}`."
             )
+
+
+def _check_finite(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
+    """Numbers that are infinite (or not numbers at all, in a table built in memory)."""
+    for column in _model.NUMERIC[table]:
+        values = frame[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            problems.append(f"{table}: `{column}` holds {values.dtype} values; expected numbers.")
+            continue
+        for key in frame.index[np.isinf(values.to_numpy(dtype=float))]:
+            problems.append(f"{_label(table, key)}: `{column}` is {values[key]}; expected a finite number.")
+    for column in _YEARS.get(table, ()):
+        years = frame[column]
+        if not pd.api.types.is_numeric_dtype(years):
+            continue
+        whole = years.isna() | (years == years.round())
+        from corridor.costs import _cpi_u  # costs reads the corridor: imported here, not at the top
+
+        index = _cpi_u().index
+        for key in frame.index[~whole | (years.notna() & ~years.isin(index))]:
+            problems.append(
+                f"{_label(table, key)}: `{column}` is {years[key]:g}; expected the whole year of the US$ figure, "
+                f"which the price index (data/cpi_u.csv) covers for {index.min()}-{index.max()}."
+            )
+
+
+_YEARS = {"segments": ("cost_year",), "transfers": ("cost_year",)}
+_POSITIVE = {
+    "segments": ("speed_kmh_min", "speed_kmh", "speed_kmh_max", "length_km_published", "capacity_mtpa"),
+    "transfers": ("capacity_mtpa",),
+}
+_NOT_NEGATIVE = {
+    "segments": ("cost_usd_per_tkm_min", "cost_usd_per_tkm", "cost_usd_per_tkm_max"),
+    "transfers": ("time_h_min", "time_h_mode", "time_h_max", "cost_usd_per_teu_min", "cost_usd_per_teu",
+                  "cost_usd_per_teu_max"),
+}  # fmt: skip
+
+
+def check_metadata(metadata: Any, places: Any) -> list[str]:
+    """The metadata keys the package reads: ``name``, ``price_year`` and ``key_places``."""
+    if not isinstance(metadata, dict):
+        return [f"metadata: is a {type(metadata).__name__}; expected a mapping of keys to values."]
+    problems = []
+    name = metadata.get("name")
+    if "name" in metadata and not (isinstance(name, str) and name.strip()):
+        problems.append(f"metadata: `name` is {name!r}; expected the corridor's name as text.")
+    year = metadata.get("price_year")
+    if "price_year" in metadata and not (
+        isinstance(year, int | np.integer) and not isinstance(year, bool) and 1900 <= year <= 2100
+    ):
+        problems.append(f"metadata: `price_year` is {year!r}; expected the year of the US$ figures, such as 2022.")
+    key_places = metadata.get("key_places")
+    if "key_places" in metadata:
+        if isinstance(key_places, str) or not isinstance(key_places, list | tuple):
+            problems.append(f"metadata: `key_places` is {key_places!r}; expected a list of place ids, such as ['a'].")
+        else:
+            known = places.index if isinstance(places, pd.DataFrame) else []
+            for place in key_places:
+                if not isinstance(place, str) or place not in known:
+                    problems.append(
+                        f"metadata: `key_places` names {place!r}, which is not a place_id of this corridor"
+                        f"{nearest(place, known)}."
+                    )
+    return problems
 
 
 def _show(value: object) -> str:
@@ -392,6 +480,12 @@ def _check_positive(table: str, frame: pd.DataFrame, columns: Iterable[str], pro
             problems.append(f"{_label(table, key)}: `{column}` is {frame[column][key]}; it must be positive.")
 
 
+def _check_not_negative(table: str, frame: pd.DataFrame, columns: Iterable[str], problems: list[str]) -> None:
+    for column in columns:
+        for key in frame.index[frame[column] < 0]:
+            problems.append(f"{_label(table, key)}: `{column}` is {frame[column][key]}; it cannot be negative.")
+
+
 def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, problems: list[str]) -> None:
     is_rail, other = frame[mode].eq("rail"), frame[mode].isin(_model.MODES) & frame[mode].ne("rail")
     for key in frame.index[is_rail & frame[gauge].isna()]:
@@ -402,6 +496,14 @@ def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, proble
             "only rail has a gauge, leave it empty."
         )
     _check_positive(table, frame, [gauge], problems)
+    for key in frame.index[(frame[gauge] > 0) & ~frame[gauge].between(_GAUGES_MM[0], _GAUGES_MM[1])]:
+        problems.append(
+            f"{_label(table, key)}: `{gauge}` is {frame[gauge][key]:g}; track gauges lie between {_GAUGES_MM[0]} and "
+            f"{_GAUGES_MM[1]} mm (1520, 1435, 1676, 1067, ...)."
+        )
+
+
+_GAUGES_MM = (300, 2000)
 
 
 def _check_dates(table: str, frame: pd.DataFrame, start: str, end: str, problems: list[str]) -> None:
@@ -436,9 +538,8 @@ def _check_segments(
     on_land = segments["mode"].isin(["rail", "road"])
     _check_country(table, segments, "country", problems, where=on_land)
     _check_gauges(table, segments, "mode", "gauge_mm", problems)
-    _check_positive(table, segments, ["speed_kmh_min", "speed_kmh", "length_km_published", "capacity_mtpa"], problems)
-    for key in segments.index[segments["cost_usd_per_tkm_min"] < 0]:
-        problems.append(f"{_label(table, key)}: `cost_usd_per_tkm_min` is negative.")
+    _check_positive(table, segments, _POSITIVE[table], problems)
+    _check_not_negative(table, segments, _NOT_NEGATIVE[table], problems)
     _check_dates(table, segments, "available_from", "available_until", problems)
     _check_ends(segments, places, problems, max_end_gap_km)
     _check_lengths(segments, problems, tolerance)
@@ -488,10 +589,8 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], 
         _check_gauges(table, transfers, f"{side}_mode", f"{side}_gauge_mm", problems)
         on_land = transfers[f"{side}_mode"].isin(["rail", "road"])
         _check_country(table, transfers, f"{side}_country", problems, where=on_land)
-    for column in ("time_h_min", "time_h_mode", "cost_usd_per_teu_min", "cost_usd_per_teu"):
-        for key in transfers.index[transfers[column] < 0]:
-            problems.append(f"{_label(table, key)}: `{column}` is {transfers[column][key]}; it cannot be negative.")
-    _check_positive(table, transfers, ["capacity_mtpa"], problems)
+    _check_not_negative(table, transfers, _NOT_NEGATIVE[table], problems)
+    _check_positive(table, transfers, _POSITIVE[table], problems)
     _check_dates(table, transfers, "available_from", "available_until", problems)
     same = (
         transfers["from_mode"].eq(transfers["to_mode"])

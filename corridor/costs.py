@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import numbers
 import pathlib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
+import pycountry
 
 from corridor import _model, datasets
 from corridor._validate import nearest
@@ -54,7 +56,46 @@ _SCALARS = {
     "carbon_price_usd_per_t": "USD per t CO2e",
 }
 _SHARES = ("empty_return_share", "empty_cost_ratio")
+_MAPPINGS = ("co2e_kg_per_tkm", "rates", "headway_h", "rate_usd_per_tkm", "sources", "ranges")
 _FIGURE_KEYS = ("value", "low", "high", "unit", "source", "confidence")
+
+
+class ReadOnlyMapping(Mapping[str, Any]):
+    """A mapping that cannot be changed after it is made (unlike ``types.MappingProxyType``, it pickles and copies).
+
+    Examples
+    --------
+    >>> m = ReadOnlyMapping({"rail": 0.02})
+    >>> m["rail"], dict(m)
+    (0.02, {'rail': 0.02})
+    >>> m["rail"] = 1.0
+    Traceback (most recent call last):
+    ...
+    TypeError: 'ReadOnlyMapping' object does not support item assignment
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._data.items(), key=lambda item: str(item[0]))))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyMapping, (self._data,))
 
 
 class Rate(NamedTuple):
@@ -70,8 +111,10 @@ class CostParameters:
     """Every assumption a comparison rests on, with its source.
 
     Load a named set with :meth:`load` (:meth:`default` is the ``baseline`` set) and change it with
-    :meth:`replace`; both validate. Results are nominal US$ of `price_year`; emission factors are
-    tank-to-wheel (TTW) kg CO2e per tonne-km.
+    :meth:`replace`. Every way of making one validates every figure (finite, of the right sign, keys that name
+    a mode, service or country), and it is immutable all the way down: its mappings are read-only
+    (:class:`ReadOnlyMapping`), so a search never sees a figure that was not checked. Results are nominal US$ of
+    `price_year`; emission factors are tank-to-wheel (TTW) kg CO2e per tonne-km.
 
     Attributes
     ----------
@@ -141,6 +184,19 @@ class CostParameters:
     emission_basis: str = "TTW"
     ranges: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        for name in _MAPPINGS:
+            value = getattr(self, name)
+            if not isinstance(value, Mapping):
+                raise TypeError(
+                    f"`{name}` is a {type(value).__name__} ({value!r}); expected a mapping such as "
+                    f"{_EXAMPLES.get(name, {})!r}."
+                )
+            if name == "rates":  # a rate may come as a (value, unit, year) tuple
+                value = {k: Rate(*r) if isinstance(r, tuple) and len(r) == 3 else r for k, r in value.items()}
+            object.__setattr__(self, name, ReadOnlyMapping(value))
+        self._checked()
+
     @classmethod
     def default(cls, *, cargo_unit: CargoUnit = "teu", **changes: Any) -> CostParameters:
         """The ``baseline`` assumption set for `cargo_unit`, with `changes` applied."""
@@ -158,6 +214,8 @@ class CostParameters:
         >>> CostParameters.load("pre2020").price_year
         2019
         """
+        if not isinstance(name, str | pathlib.PurePath):
+            raise TypeError(f"`name` was {name!r}; expected an assumption set's name, such as 'baseline', or a path.")
         path = pathlib.Path(name)
         if path.suffix != ".toml":
             sets = assumption_sets()
@@ -206,7 +264,7 @@ class CostParameters:
             ranges=ranges,
             **{k: float(value[k]) for k in _SCALARS},
         )
-        return base.replace(**changes) if changes else base._checked()
+        return base.replace(**changes) if changes else base
 
     def replace(self, **changes: Any) -> CostParameters:
         """A copy with `changes`; each changed value is recorded as set by the user.
@@ -221,6 +279,11 @@ class CostParameters:
             raise TypeError(f"unknown cost parameter(s) {unknown}{hints}; expected some of {sorted(fields)}.")
         sources, ranges = dict(self.sources), dict(self.ranges)
         for name, new in changes.items():
+            if name in _MAPPINGS and not isinstance(new, Mapping):
+                raise TypeError(
+                    f"`{name}` is a {type(new).__name__} ({new!r}); expected a mapping such as "
+                    f"{_EXAMPLES.get(name, {})!r}, merged into the current one."
+                )
             if isinstance(new, Mapping):
                 for key in new:
                     unit = sources.get(f"{name}.{key}", ("",))[0]
@@ -230,9 +293,7 @@ class CostParameters:
             elif name != "assumption_set":
                 sources[name] = (sources.get(name, (_SCALARS.get(name, ""),))[0], "set by the user", "-")
                 ranges.pop(name, None)
-        if "rates" in changes:
-            changes["rates"] = {k: Rate(*v) for k, v in changes["rates"].items()}
-        return dataclasses.replace(self, **changes, sources=sources, ranges=ranges)._checked()
+        return dataclasses.replace(self, **changes, sources=sources, ranges=ranges)
 
     @functools.cached_property
     def key(self) -> tuple:
@@ -308,29 +369,98 @@ class CostParameters:
 
     def _checked(self) -> CostParameters:
         problems = []
+        if self.cargo_unit not in CARGO_UNITS:
+            problems.append(
+                f"`cargo_unit` is {self.cargo_unit!r}; expected one of {list(CARGO_UNITS)}"
+                f"{nearest(self.cargo_unit, CARGO_UNITS)}."
+            )
         for name in ("tonnes_per_unit", "teu_per_unit", "cargo_value_usd_per_tonne", "sea_headway_h"):
-            if not getattr(self, name) > 0:
-                problems.append(f"`{name}` is {getattr(self, name)}; it must be positive.")
+            value = getattr(self, name)
+            if not (_is_number(value) and value > 0):
+                problems.append(f"`{name}` is {value!r}; it must be a positive finite number.")
         for name in ("value_of_time_pct_per_day", "carbon_price_usd_per_t"):
-            if not getattr(self, name) >= 0:
-                problems.append(f"`{name}` is {getattr(self, name)}; it cannot be negative.")
+            value = getattr(self, name)
+            if not (_is_number(value) and value >= 0):
+                problems.append(f"`{name}` is {value!r}; it must be a finite number >= 0 (it cannot be negative).")
         for name in _SHARES:
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                problems.append(f"`{name}` is {getattr(self, name)}; expected a share between 0 and 1.")
-        if self.price_year not in cpi_u().index:
-            years = cpi_u().index
+            value = getattr(self, name)
+            if not (_is_number(value) and 0.0 <= value <= 1.0):
+                problems.append(f"`{name}` is {value!r}; expected a share between 0 and 1.")
+        years = _cpi_u().index
+        if not _is_whole(self.price_year):
+            problems.append(f"`price_year` is {self.price_year!r}; expected a whole year such as 2024.")
+        elif self.price_year not in years:
             problems.append(f"`price_year` is {self.price_year}; the price index covers {years.min()}-{years.max()}.")
         for name in ("co2e_kg_per_tkm", "rate_usd_per_tkm", "headway_h"):
-            problems += [
-                f"`{name}['{k}']` is {v}; it must be a number >= 0."
-                for k, v in getattr(self, name).items()
-                if not (isinstance(v, int | float) and np.isfinite(v) and v >= 0)
-            ]
+            for k, v in getattr(self, name).items():
+                if not (_is_number(v) and v >= 0):
+                    problems.append(f"`{name}['{k}']` is {v!r}; it must be a finite number >= 0.")
+                problems += _key_problems(name, k)
         for key, rate in self.rates.items():
+            if not isinstance(rate, Rate):
+                problems.append(f"`rates['{key}']` is {rate!r}; expected a Rate or a (value, unit, year) tuple.")
+                continue
             problems += _rate_problems(f"rates['{key}']", rate.value, rate.unit, rate.year)
+            problems += _key_problems("rates", key)
         if problems:
             raise ValueError("invalid cost parameters: " + " ".join(problems))
         return self
+
+
+_EXAMPLES = {
+    "co2e_kg_per_tkm": {"rail": 0.025, "sea.suez": 0.008},
+    "rates": {"rail.KAZ": (1.2, "usd_per_teu_km", 2022)},
+    "headway_h": {"caspian": 96.0},
+    "rate_usd_per_tkm": {"rail": 0.04, "road.IRN": 0.06},
+    "sources": {"price_year": ("", "my source", "M")},
+}
+_KEY_FORMS = {
+    "co2e_kg_per_tkm": "a mode or 'mode.branch'",
+    "rate_usd_per_tkm": "a mode or 'mode.ISO3'",
+    "headway_h": "a water service",
+    "rates": "'segment.<id>', 'passage.<name>', a mode, or 'mode.<service>' / 'mode.<ISO3>'",
+}
+
+
+def _is_number(value: Any) -> bool:
+    """A real, finite number (not a bool, not text)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+@functools.cache
+def _is_iso3(code: str) -> bool:
+    return len(code) == 3 and code.isupper() and pycountry.countries.get(alpha_3=code) is not None
+
+
+def _key_problems(name: str, key: Any) -> list[str]:
+    """A key of a parameter mapping that names no mode, service or country (a typo would be ignored)."""
+    form = _KEY_FORMS[name]
+    if not isinstance(key, str):
+        return [f"`{name}` has the key {key!r}; expected {form}."]
+    head, _, tail = key.partition(".")
+    if name == "headway_h":
+        ok, choices = key in _model.SERVICES, list(_model.SERVICES)
+        shown = key
+    elif name == "rates" and head in ("segment", "passage"):
+        return [] if tail else [f"`{name}` has the key {key!r}; expected {form}."]
+    else:
+        ok, choices, shown = head in _model.MODES, list(_model.MODES), head
+        if ok and tail and name == "rate_usd_per_tkm" and not _is_iso3(tail):
+            return [f"`{name}` has the key {key!r}: {tail!r} is not an ISO 3166 alpha-3 code; expected {form}."]
+        if ok and tail and name == "rates" and tail not in _model.SERVICES and not _is_iso3(tail):
+            return [
+                f"`{name}` has the key {key!r}: {tail!r} is neither a water service {list(_model.SERVICES)} nor an "
+                f"ISO 3166 alpha-3 code; expected {form}."
+            ]
+    if ok:
+        return []
+    return [
+        f"`{name}` has the key {key!r}: {shown!r} is not one of {choices}{nearest(shown, choices)}; expected {form}."
+    ]
 
 
 def assumption_sets() -> dict[str, pathlib.Path]:
@@ -346,9 +476,11 @@ def assumption_sets() -> dict[str, pathlib.Path]:
     return {path.stem: path for path in sorted(folder.glob("*.toml"))}
 
 
-@functools.cache
 def cpi_u() -> pd.Series:
-    """US CPI-U annual averages (1982-84 = 100) by year, from ``data/cpi_u.csv`` (BLS series CUUR0000SA0)."""
+    """US CPI-U annual averages (1982-84 = 100) by year, from ``data/cpi_u.csv`` (BLS series CUUR0000SA0).
+
+    A fresh copy each call: changing it changes no cost.
+    """
     return _cpi_u().copy()
 
 
@@ -384,11 +516,11 @@ def deflator(from_year: Any, to_year: int) -> Any:
 
 def _rate_problems(label: str, value: Any, unit: Any, year: Any) -> list[str]:
     problems = []
-    if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
-        problems.append(f"`{label}` has value {value!r}; expected a number >= 0.")
+    if not (_is_number(value) and value >= 0):
+        problems.append(f"`{label}` has value {value!r}; expected a finite number >= 0.")
     if unit not in RATE_UNITS:
         problems.append(f"`{label}` has unit {unit!r}; expected one of {list(RATE_UNITS)}{nearest(unit, RATE_UNITS)}.")
-    if not (isinstance(year, int) and year in cpi_u().index):
+    if not (_is_whole(year) and year in _cpi_u().index):
         problems.append(f"`{label}` has year {year!r}; expected a price year the CPI-U table covers.")
     return problems
 
@@ -494,8 +626,8 @@ def _figure_problems(label: str, figure: Any, *, rate: bool) -> list[str]:
 
 def _lookup(table: Mapping[str, float], first: pd.Series, second: pd.Series) -> pd.Series:
     """Value for ``first.second`` if given, else for ``first``, else NaN."""
-    specific = (first.astype(str) + "." + second.fillna("").astype(str)).map(table)
-    return specific.fillna(first.map(table)).astype(float)
+    specific = (first.astype(str) + "." + second.fillna("").astype(str)).map(table).astype(float)
+    return specific.fillna(first.map(table).astype(float))  # float first: a pyarrow string maps to double[pyarrow]
 
 
 def _rate_for(segments: pd.DataFrame, p: CostParameters) -> tuple[pd.Series, pd.Series, pd.Series]:

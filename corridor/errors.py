@@ -16,6 +16,21 @@ class CorridorValidationError(ValueError):
         super().__init__("\n".join([header, *(f"- {p}" for p in self.problems)]))
 
 
+class CorridorReadError(ValueError):
+    """A corridor file that cannot be read.
+
+    It is empty, not UTF-8 text, has rows that do not fit its header or a column name twice, or holds broken
+    TOML/JSON metadata. The message names the file and, where the parser knows it, the line; ``path`` and
+    ``line`` hold them.
+    """
+
+    def __init__(self, path: object, reason: str, *, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        where = f"{self.path!r}" + (f", line {line}" if line is not None else "")
+        super().__init__(f"{where}: {reason}")
+
+
 class UnknownPlaceError(ValueError):
     """A place named in a call is not in the corridor; the message names the closest match."""
 

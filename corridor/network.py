@@ -23,10 +23,16 @@ with layers of the same names. In memory, :func:`from_frames` builds one from (G
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
+import datetime as dt
+import io
 import json
 import pathlib
+import re
 import tomllib
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -40,7 +46,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
 from corridor import _model, _validate
-from corridor.errors import CorridorValidationError
+from corridor.errors import CorridorReadError, CorridorValidationError
 
 __all__ = [
     "Corridor", "read_corridor", "from_frames", "suggest_transfers", "validate", "length_summary",
@@ -48,6 +54,7 @@ __all__ = [
 ]  # fmt: skip
 
 _GEOD = Geod(ellps="WGS84")
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3  # pandas 3 always copies on write
 _IDS = {"places": "place_id", "segments": "segment_id", "transfers": "transfer_id"}
 _ID_COLUMNS = {**_IDS, "events": "event_id", "routes": "route_id"}  # events are keyed by (event_id, target)
 _COMPUTED = ("length_km_geodesic", "length_km")
@@ -204,7 +211,7 @@ class Corridor:
             elif kind == "passage":
                 seg_open &= ~seg["passages"].fillna("").str.split(";").map(lambda p, t=target: t in p)
         metadata = {**self.metadata, "as_of": f"{day:%Y-%m-%d}"}
-        return dataclasses.replace(self, segments=seg[seg_open], transfers=tr[tr_open], metadata=metadata)
+        return self._derived(segments=seg[seg_open], transfers=tr[tr_open], metadata=metadata)
 
     def events_on(self, date: str | pd.Timestamp) -> pd.DataFrame:
         """Events in force on `date` (``start`` <= `date` < ``end``; no ``end`` means still in force).
@@ -223,7 +230,9 @@ class Corridor:
         """Write the corridor to a GeoPackage (``.gpkg``, opens in QGIS or ArcGIS) or to a folder of CSV files.
 
         Computed columns (``length_km``, ``length_km_geodesic``) are left out; they are recomputed on read.
-        An existing GeoPackage or folder of the same name is replaced.
+        An existing GeoPackage or corridor folder of the same name is replaced completely (a folder's old
+        ``corridor.toml`` goes too: the metadata is written to ``metadata.json``); a folder that holds any
+        other file is refused, so that nothing of another corridor is left beside this one.
 
         Examples
         --------
@@ -247,6 +256,18 @@ class Corridor:
             return path
         if path.suffix:
             raise ValueError(f"`path` was {str(path)!r}; expected a folder (no suffix) or a '.gpkg' file.")
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"`path` was {str(path)!r}, which is a file; expected a folder or a '.gpkg' file.")
+        if path.is_dir():
+            others = sorted(p.name for p in path.iterdir() if p.name not in _CORRIDOR_FILES)
+            if others:
+                raise ValueError(
+                    f"`path` {str(path)!r} holds files that are not part of a corridor ({', '.join(others[:5])}"
+                    f"{', ...' if len(others) > 5 else ''}); `to_file` replaces a corridor folder completely, so "
+                    "give a new or empty folder."
+                )
+            for name in _CORRIDOR_FILES:
+                (path / name).unlink(missing_ok=True)
         path.mkdir(parents=True, exist_ok=True)
         places = pd.DataFrame(self.places.drop(columns="geometry"))
         places["lat"], places["lon"] = self.places.geometry.y, self.places.geometry.x
@@ -266,7 +287,18 @@ class Corridor:
         used = pd.Index(segments["from_place"]).union(pd.Index(segments["to_place"]))
         places = self.places[self.places.index.isin(used)]
         transfers = self.transfers[self.transfers["place_id"].isin(used)]
-        return dataclasses.replace(self, places=places, segments=segments, transfers=transfers)
+        return self._derived(places=places, segments=segments, transfers=transfers)
+
+    def _derived(self, **tables: Any) -> Corridor:
+        """A corridor with `tables` replaced that shares no mutable object with this one.
+
+        Under pandas' copy-on-write (always on from pandas 3) a shallow copy is a new table whose edits never reach
+        this one; without it, the tables are copied deeply. The metadata is copied deeply.
+        """
+        fresh = {name: tables.get(name, getattr(self, name)) for name in _model.TABLES}
+        fresh = {name: frame.copy(deep=not _COPY_ON_WRITE) for name, frame in fresh.items()}
+        metadata = copy.deepcopy(tables.get("metadata", self.metadata))
+        return dataclasses.replace(self, **fresh, metadata=metadata)
 
 
 def read_corridor(path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, length_tolerance: float = 0.2) -> Corridor:
@@ -289,10 +321,17 @@ def read_corridor(path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, leng
 
     Raises
     ------
+    CorridorReadError
+        If a file cannot be read as a table: empty, not UTF-8, a row with more or fewer fields than the header,
+        a quote left open, a column named twice, broken ``corridor.toml`` / ``metadata.json`` (or both present),
+        an unreadable GeoPackage. Names the file and, where known, the line.
     CorridorValidationError
-        Listing every problem found, each naming the table, the id, the bad value and the fix.
+        Listing every problem found, each naming the table, the id, the bad value and the fix; a column that
+        is not in the data model is one (with the near match, if any).
     FileNotFoundError
         If `path` or one of its required tables does not exist.
+    ValueError
+        If `max_end_gap_km` or `length_tolerance` is not a finite number >= 0.
 
     Examples
     --------
@@ -301,17 +340,20 @@ def read_corridor(path: str | pathlib.Path, *, max_end_gap_km: float = 5.0, leng
     >>> toy.places.loc["b", "name"]
     'Bravo'
     """
+    _check_tolerances(max_end_gap_km, length_tolerance)
     path = pathlib.Path(path)
     if path.is_dir():
         raw, metadata = _read_folder(path)
+        where = "{table}.csv"
     elif path.suffix.lower() == ".gpkg" and path.is_file():
         raw, metadata = _read_gpkg(path)
+        where = "layer {table!r}"
     else:
         raise FileNotFoundError(
             f"`path` was {str(path)!r}: expected an existing corridor folder (places.csv, segments.csv, "
             "transfers.csv) or a '.gpkg' file."
         )
-    corridor = _from_tables(raw, metadata, source=str(path))
+    corridor = _from_tables(raw, metadata, source=str(path), where=where)
     validate(corridor, max_end_gap_km=max_end_gap_km, length_tolerance=length_tolerance, source=str(path))
     return corridor
 
@@ -321,12 +363,13 @@ def validate(
 ) -> None:
     r"""Check a corridor against the data model and raise one error that lists every problem.
 
-    Checks ids, references to places, geometry and CRS, allowed values of mode/status/kind/effect,
-    ISO3 country codes, positive lengths and speeds, ordered ranges, a source and a confidence for every
-    figure, segment ends near their places, recorded vs geodesic lengths, transfer terminals that some
-    segment reaches, event targets, and that the network is one connected piece (if not, it names the
-    transfers needed where modes, gauges or countries meet). A corridor built directly with
-    ``Corridor(...)`` gets its missing columns listed, each with what it means.
+    Checks ids, references to places, geometry and CRS, allowed values of mode/status/kind/effect, ISO3 country
+    codes, finite figures of the right sign (positive lengths, speeds, gauges and capacities; rates, fees and dwell
+    times not negative; cost years the price index covers), ordered ranges, a source and a confidence for every
+    figure, the metadata keys read (``name``, ``price_year``, ``key_places``), segment ends near their places,
+    recorded vs geodesic lengths, transfer terminals that some segment reaches, event targets, and that the network
+    is one connected piece (if not, it names the transfers needed where modes, gauges or countries meet). A corridor
+    built directly with ``Corridor(...)`` gets its missing columns listed, each with what it means.
 
     Raises
     ------
@@ -346,13 +389,25 @@ def validate(
     at 'd' a port_call (road SWE / sea)
     `corridor.suggest_transfers(...)` proposes them as a table to fill in.
     """
+    _check_tolerances(max_end_gap_km, length_tolerance)
     problems = _validate.check_corridor(corridor, max_end_gap_km=max_end_gap_km, length_tolerance=length_tolerance)
+    problems.extend(_validate.check_metadata(corridor.metadata, corridor.places))
     if not _validate.check_columns(corridor):
         problems.extend(_blank_figures(corridor))
     if any(p.startswith("the network falls into") for p in problems):
         problems.extend(_needed_transfers(corridor))
     if problems:
         raise CorridorValidationError(problems, source=source)
+
+
+def _check_tolerances(max_end_gap_km: Any, length_tolerance: Any) -> None:
+    for name, value in (("max_end_gap_km", max_end_gap_km), ("length_tolerance", length_tolerance)):
+        number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+        if not (number and np.isfinite(value) and value >= 0):
+            raise ValueError(
+                f"`{name}` was {value!r}; expected a finite number >= 0 "
+                f"({'km, such as 5.0' if name == 'max_end_gap_km' else 'a share of the length, such as 0.2'})."
+            )
 
 
 def _blank_figures(corridor: Corridor) -> list[str]:
@@ -476,62 +531,219 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
 # --- reading ---------------------------------------------------------------------------------------------
 
 
+_CORRIDOR_FILES = ("places.csv", "segments.csv", "transfers.csv", "events.csv", "routes.csv", "corridor.toml",
+                   "metadata.json")  # fmt: skip
+_QUOTE, _COMMA, _NEWLINE, _RETURN = (ord(c) for c in '",\n\r')
+
+
 def _read_folder(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     missing = [f"{t}.csv" for t in ("places", "segments", "transfers") if not (path / f"{t}.csv").is_file()]
     if missing:
         raise FileNotFoundError(f"corridor folder {str(path)!r} has no {', '.join(missing)}.")
-
-    def read(name: str) -> pd.DataFrame:
-        file = path / f"{name}.csv"
-        numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
-        header = pd.read_csv(file, nrows=0).columns
-        numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
-        try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
-            return pd.read_csv(
-                file, dtype={**dict.fromkeys(text, str), **dict.fromkeys(numeric, "float64")},
-                keep_default_na=False, na_values=dict.fromkeys(numeric, [""]),
-            )  # fmt: skip
-        except ValueError:
-            return pd.read_csv(file, dtype=str, keep_default_na=False)
-
-    raw = {name: read(name) for name in ("places", "segments", "transfers")}
+    raw = {name: _read_csv(path / f"{name}.csv", name) for name in ("places", "segments", "transfers")}
     for name in ("events", "routes"):
-        raw[name] = read(name) if (path / f"{name}.csv").is_file() else pd.DataFrame()
-    metadata: dict[str, Any] = {}
-    if (path / "corridor.toml").is_file():
-        metadata = tomllib.loads((path / "corridor.toml").read_text(encoding="utf-8"))
-    elif (path / "metadata.json").is_file():
-        metadata = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+        raw[name] = _read_csv(path / f"{name}.csv", name) if (path / f"{name}.csv").is_file() else pd.DataFrame()
+    toml, json_file = path / "corridor.toml", path / "metadata.json"
+    if toml.is_file() and json_file.is_file():
+        raise CorridorReadError(
+            path, "the folder holds both corridor.toml and metadata.json, and they may disagree; keep one."
+        )
+    metadata: Any = {}
+    if toml.is_file():
+        try:
+            metadata = tomllib.loads(_read_text(toml))
+        except tomllib.TOMLDecodeError as error:
+            line = re.search(r"line (\d+)", str(error))
+            raise CorridorReadError(
+                toml, f"not valid TOML ({error}); fix the syntax.", line=int(line.group(1)) if line else None
+            ) from None
+    elif json_file.is_file():
+        try:
+            metadata = json.loads(_read_text(json_file))
+        except json.JSONDecodeError as error:
+            raise CorridorReadError(
+                json_file, f"not valid JSON ({error.msg}); fix the syntax.", line=error.lineno
+            ) from None
+        if not isinstance(metadata, dict):
+            raise CorridorReadError(json_file, f"holds a {type(metadata).__name__}; expected an object of metadata.")
     return raw, metadata
+
+
+def _read_text(file: pathlib.Path) -> str:
+    """The UTF-8 text of `file`, or a CorridorReadError naming the encoding problem and its line."""
+    data = file.read_bytes()
+    _check_utf8(file, data)
+    return data.decode("utf-8-sig")
+
+
+def _check_utf8(file: pathlib.Path, data: bytes) -> None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise CorridorReadError(file, "the file is UTF-16 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet).", line=1)
+    if data.isascii():  # one fast C pass; most files stop here
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start : error.start + 1]
+        raise CorridorReadError(
+            file,
+            f"byte {byte!r} is not UTF-8 text (the file may be Latin-1 or Windows-1252); save it as UTF-8.",
+            line=line,
+        ) from None
+
+
+def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
+    """One table of a corridor folder, numbers parsed in C; every malformed file is a CorridorReadError."""
+    data = file.read_bytes()
+    _check_utf8(file, data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        raise CorridorReadError(
+            file, f"the file is empty; expected a header row ({_ID_COLUMNS[name]}, ...) and one row per item."
+        )
+    end = data.find(b"\n")
+    header = next(csv.reader(io.StringIO(data[: len(data) if end < 0 else end].decode("utf-8").rstrip("\r"))), [])
+    counts = Counter(header)
+    repeated = [column for column, n in counts.items() if n > 1]
+    if repeated:
+        raise CorridorReadError(
+            file,
+            "the header names "
+            + ", ".join(f"`{c}` {counts[c]} times" for c in repeated)
+            + "; each column must appear once (keep the right one, delete or rename the others).",
+            line=1,
+        )
+    numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
+    numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
+    ids = dict.fromkeys([c for c in (_ID_COLUMNS[name], "target") if c in header], str)  # the index: pandas text
+    try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(data), dtype={**dict.fromkeys(text, object), **dict.fromkeys(numeric, "float64"), **ids},
+                keep_default_na=False, na_values=dict.fromkeys(numeric, [""]), encoding="utf-8",
+            )  # fmt: skip
+        except pd.errors.ParserError:
+            raise
+        except ValueError:
+            frame = pd.read_csv(io.BytesIO(data), dtype={**dict.fromkeys(header, object), **ids},
+                                keep_default_na=False, encoding="utf-8")  # fmt: skip
+    except pd.errors.ParserError as error:  # a long row or an open quote: the scan names the lines
+        _check_rows(file, data)
+        line = re.search(r"line (\d+)", str(error))
+        raise CorridorReadError(
+            file, f"cannot be parsed ({str(error).strip()})", line=int(line.group(1)) if line else None
+        ) from None
+    # pandas pads a short row with empty cells, and takes the extra fields of a long first row as an index; so the
+    # commas outside quotes are counted (in C) and, only if they do not add up, the file is scanned for the lines
+    if not isinstance(frame.index, pd.RangeIndex) or not _fields_fit(data, len(frame), len(header)):
+        _check_rows(file, data)
+        raise CorridorReadError(file, f"rows do not all have as many fields as the header ({len(header)}).")
+    return frame
+
+
+def _fields_fit(data: bytes, rows: int, fields: int) -> bool:
+    """Whether the header and `rows` rows hold exactly ``fields - 1`` commas each, outside quotes, in total."""
+    commas = data.count(b",")
+    if b'"' in data:  # the pieces between quotes alternate outside / inside ("" leaves an empty outside piece)
+        commas -= b"".join(data.split(b'"')[1::2]).count(b",")
+    return commas == (rows + 1) * (fields - 1)
+
+
+def _check_rows(file: pathlib.Path, data: bytes) -> list[str]:
+    """The header of a CSV file, after checking that every row has as many fields as it and no quote is left open.
+
+    One vectorised pass over the bytes: quotes toggle a parity; commas and newlines count only outside quotes. Run
+    only when a cheaper test failed, to name the lines at fault.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quoted = np.bitwise_and(np.cumsum(raw == _QUOTE, dtype=np.uint8), 1).astype(bool)  # inside "..." (wraps: even)
+    if quoted[-1]:
+        opened = int(np.flatnonzero(raw == _QUOTE)[-1])
+        raise CorridorReadError(
+            file,
+            'a quote (") is opened and never closed; close it or remove it.',
+            line=data.count(b"\n", 0, opened) + 1,
+        )
+    ends = np.flatnonzero((raw == _NEWLINE) & ~quoted)
+    if not len(ends) or ends[-1] != len(raw) - 1:
+        ends = np.append(ends, len(raw))  # the last row without a newline
+    commas = np.flatnonzero((raw == _COMMA) & ~quoted)
+    fields = np.diff(np.searchsorted(commas, ends), prepend=0) + 1
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == _RETURN))
+    header = next(csv.reader(io.StringIO(data[: ends[0]].decode("utf-8").rstrip("\r"))), [])
+    wrong = np.flatnonzero((fields != len(header)) & ~blank)
+    if len(wrong):
+        lines = [data.count(b"\n", 0, starts[i]) + 1 for i in wrong[:5]]
+        shown = [f"line {line} has {fields[i]}" for line, i in zip(lines, wrong, strict=False)]
+        shown += [f"and {len(wrong) - 5} more rows"] if len(wrong) > 5 else []
+        raise CorridorReadError(
+            file,
+            f"rows must have as many fields as the header ({len(header)}), but {', '.join(shown)}; check for a "
+            "missing or extra comma, or a comma inside a value that is not quoted.",
+            line=lines[0],
+        )
+    return header
 
 
 def _read_gpkg(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    layers = set(pyogrio.list_layers(path)[:, 0])
+    try:
+        layers = set(pyogrio.list_layers(path)[:, 0])
+    except pyogrio.errors.DataSourceError as error:
+        raise CorridorReadError(path, f"not a readable GeoPackage ({error}).") from None
     missing = [name for name in ("places", "segments", "transfers") if name not in layers]
     if missing:
         raise FileNotFoundError(f"GeoPackage {str(path)!r} has no layer {', '.join(missing)}.")
-    raw: dict[str, pd.DataFrame] = {
-        "places": gpd.read_file(path, layer="places"),
-        "segments": gpd.read_file(path, layer="segments"),
-    }
-    for name in ("transfers", "events", "routes", "metadata"):
-        raw[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False) if name in layers else pd.DataFrame()
+    raw: dict[str, pd.DataFrame] = {}
+    for name in ("places", "segments", "transfers", "events", "routes", "metadata"):
+        try:
+            if name in ("places", "segments"):
+                raw[name] = gpd.read_file(path, layer=name)
+            else:
+                raw[name] = pyogrio.read_dataframe(path, layer=name, read_geometry=False) if name in layers else None
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise CorridorReadError(path, f"layer {name!r} cannot be read ({error}).") from None
+        if raw[name] is None:
+            raw[name] = pd.DataFrame()
     meta = raw.pop("metadata")
-    metadata = {k: json.loads(v) for k, v in zip(meta.get("key", []), meta.get("value", []), strict=True)}
+    keys, values = list(meta.get("key", [])), list(meta.get("value", []))
+    metadata = {}
+    for row, (key, value) in enumerate(zip(keys, values, strict=True)):
+        try:
+            metadata[key] = json.loads(value)
+        except (TypeError, json.JSONDecodeError) as error:
+            raise CorridorReadError(
+                path, f"layer 'metadata', row {row} (`{key}`): the value {value!r} is not JSON ({error})."
+            ) from None
     return raw, metadata
 
 
-def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, source: str) -> Corridor:
-    """Type the raw tables and compute derived columns; collects every parse problem before raising."""
+def _from_tables(
+    raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, source: str, where: str = "{table}"
+) -> Corridor:
+    """Type the raw tables and compute derived columns; collects every parse problem before raising.
+
+    `where` names a table in messages about its columns (``"{table}.csv"`` for a folder).
+    """
     problems: list[str] = []
+    for table, frame in raw.items():
+        problems.extend(_unknown_columns(table, frame.columns, where.format(table=table)))
     tables: dict[str, pd.DataFrame] = {}
     for table, id_column in _IDS.items():
         frame = raw[table]
         if id_column not in frame.columns:
-            raise CorridorValidationError([f"{table}: the id column `{id_column}` is missing."], source=source)
+            raise CorridorValidationError(
+                [*problems, f"{where.format(table=table)}: the id column `{id_column}` is missing."], source=source
+            )
         tables[table] = _validate.coerce(table, frame.set_index(id_column), problems)
     events = raw["events"] if not raw["events"].empty else pd.DataFrame(columns=list(_model.EVENT_COLUMNS))
-    events = _validate.coerce("events", events, problems).set_index(["event_id", "target"])
+    if {"event_id", "target"} <= set(events.columns):  # problems name each event by its id, not its row
+        events = _validate.coerce("events", events.set_index(["event_id", "target"]), problems)
+    else:
+        events = _validate.coerce("events", events, problems).set_index(["event_id", "target"])
     routes = raw["routes"] if not raw["routes"].empty else _empty("routes").reset_index()
     if "route_id" not in routes.columns:
         raise CorridorValidationError(["routes: the id column `route_id` is missing."], source=source)
@@ -539,8 +751,9 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
 
     places = tables["places"]
     if "geometry" not in places.columns:
-        lat = pd.to_numeric(places.get("lat"), errors="coerce")
-        lon = pd.to_numeric(places.get("lon"), errors="coerce")
+        nowhere = pd.Series(np.nan, index=places.index)
+        lat = pd.to_numeric(places["lat"], errors="coerce") if "lat" in places.columns else nowhere
+        lon = pd.to_numeric(places["lon"], errors="coerce") if "lon" in places.columns else nowhere
         if "lat" not in places.columns or "lon" not in places.columns:
             problems.append("places: columns `lat` and `lon` (degrees, WGS84) are missing.")
         else:
@@ -560,9 +773,17 @@ def _from_tables(raw: dict[str, pd.DataFrame], metadata: dict[str, Any], *, sour
             segments["geometry"] = None
         wkt = segments["geometry"]
         wkt = wkt.where(wkt.notna() & wkt.astype(str).ne(""))  # an empty cell is a missing geometry
-        lines = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
+        with warnings.catch_warnings(record=True):  # NaN coordinates warn; they are named below instead
+            warnings.simplefilter("always")
+            lines = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
         for key in segments.index[wkt.notna() & pd.isna(lines)]:
             problems.append(f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... is not valid WKT.")
+        coords, owner = shapely.get_coordinates(lines, return_index=True)
+        for key in segments.index[np.unique(owner[~np.isfinite(coords).all(axis=1)])]:
+            problems.append(
+                f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... has a coordinate that is not a finite "
+                "number (NaN or inf); give every vertex as 'lon lat' in degrees."
+            )
         segments = gpd.GeoDataFrame(segments.drop(columns="geometry"), geometry=lines, crs=_model.CRS)
     segments["length_km_geodesic"] = _geodesic_km(segments.geometry.array)
     segments["length_km"] = segments["length_km_published"].fillna(segments["length_km_geodesic"])
@@ -590,6 +811,37 @@ def _geodesic_km(lines: Any) -> np.ndarray:
     return np.where(shapely.is_missing(lines) | shapely.is_empty(lines), np.nan, km)
 
 
+def _unknown_columns(table: str, columns: Iterable[Any], where: str) -> list[str]:
+    """A problem for each column that is not in the data model: an error, so that a misspelt one is not lost."""
+    columns = [str(c) for c in columns]
+    model = _validate.ALL_COLUMNS[table]
+    known = {*model, _ID_COLUMNS[table], "geometry", *(("lat", "lon") if table == "places" else ()), "target"}
+    if table != "events":
+        known.discard("target")
+    problems = []
+    for column in columns:
+        if column in known:
+            continue
+        if column in _validate.COMPUTED.get(table, ()):
+            problems.append(
+                f"{where}: column `{column}` is computed on reading (the published length, else the geodesic one); "
+                "put published lengths in `length_km_published` with `length_source` and `length_confidence`."
+            )
+            continue
+        match = _validate.closest(column, [c for c in model if c not in columns])
+        if match is not None:
+            meaning = _validate.MEANINGS[table].get(match)
+            problems.append(
+                f"{where}: column `{column}` is not in the data model; did you mean `{match}`"
+                f"{f' ({meaning})' if meaning else ''}? Rename it."
+            )
+        else:
+            problems.append(
+                f"{where}: column `{column}` is not in the data model; remove it or use one of {list(model)}."
+            )
+    return problems
+
+
 def _empty(table: str) -> pd.DataFrame:
     columns = {"routes": _model.ROUTE_COLUMNS}[table]
     return pd.DataFrame(columns=list(columns), dtype=_model.TEXT).rename_axis("route_id")
@@ -599,6 +851,8 @@ def _empty(table: str) -> pd.DataFrame:
 
 
 def _check_values(argument: str, values: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    if not isinstance(values, str | Iterable):
+        raise TypeError(f"`{argument}` was {values!r}; expected a list of values such as {sorted(allowed)[:2]}.")
     values, allowed = list(values) if not isinstance(values, str) else [values], list(allowed)
     bad = [v for v in values if v not in allowed]
     if bad:
@@ -615,11 +869,30 @@ def _signature(tables: Iterable[pd.DataFrame]) -> tuple[Any, ...]:
         return (object(),)
 
 
-def _as_date(date: str | pd.Timestamp) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(date)
-    except (TypeError, ValueError):
-        raise ValueError(f"`date` was {date!r}; expected a date such as '2026-03-01'.") from None
+def _as_date(date: Any, argument: str = "date") -> pd.Timestamp:
+    """A day (midnight, naive) from text, a date, a datetime or a Timestamp; aware ones are taken in UTC.
+
+    Anything else (a number such as 20260301, a numpy datetime64) is refused rather than guessed.
+    """
+    if isinstance(date, str):
+        try:
+            stamp = pd.Timestamp(date.strip())
+        except (TypeError, ValueError):
+            stamp = pd.NaT
+        if pd.isna(stamp):
+            raise ValueError(f"`{argument}` was {date!r}; expected a date such as '2026-03-01'.") from None
+    elif isinstance(date, dt.date):  # datetime and pandas.Timestamp are dates too
+        stamp = pd.Timestamp(date)
+        if pd.isna(stamp):
+            raise ValueError(f"`{argument}` was {date!r}; expected a date such as '2026-03-01'.")
+    else:
+        raise TypeError(
+            f"`{argument}` was {date!r} ({type(date).__name__}); expected a date as text ('2026-03-01'), a "
+            "datetime.date, a datetime.datetime or a pandas.Timestamp."
+        )
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.normalize()
 
 
 def _in_service(frame: pd.DataFrame, day: pd.Timestamp, undated: pd.Series) -> pd.Series:
@@ -746,7 +1019,11 @@ def from_frames(
             input_crs[table] = f"{_model.CRS} (read as {shape})"
         raw[table] = frame
     empty = pd.DataFrame(columns=["transfer_id", *_model.TRANSFER_COLUMNS])
-    raw["transfers"] = empty if transfers is None else _with_ids("transfers", transfers, problems)
+    raw["transfers"] = (
+        empty
+        if transfers is None
+        else _with_ids("transfers", transfers, problems).drop(columns=["joins", "fill_in"], errors="ignore")
+    )  # the helper columns of `suggest_transfers` may stay; they are dropped
     if events is None or (events.empty and len(events.columns) == 0):
         raw["events"] = pd.DataFrame()
     else:
@@ -879,7 +1156,7 @@ def _column_problems(table: str, frame: pd.DataFrame) -> list[str]:
             meaning = _validate.MEANINGS[table].get(match)
             problems.append(
                 f"{table}: column `{column}` is not in the data model; did you mean `{match}`"
-                f"{f' ({meaning})' if meaning else ''}? Rename it, or it is ignored."
+                f"{f' ({meaning})' if meaning else ''}? Rename it."
             )
     if table == "segments" and "length_km" in present and "length_km_published" not in present:
         problems.append(

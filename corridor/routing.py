@@ -23,8 +23,8 @@ from corridor import _model
 from corridor._validate import nearest
 from corridor.costs import CostParameters
 from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
-from corridor.graph import CRITERIA, METRICS, Graph, compiled, k_shortest_paths, layered
-from corridor.network import Corridor
+from corridor.graph import CRITERIA, MAX_K, METRICS, Graph, compiled, k_shortest_paths, layered
+from corridor.network import Corridor, _as_date
 
 __all__ = [
     "Criterion",
@@ -316,8 +316,10 @@ def alternatives(
     >>> [r.elements[-1] for r in alternatives(toy, "a", "d", k=3, by="distance_km")]
     ['b_d_road', 'd_port']
     """
-    if not isinstance(k, int) or k < 1:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ValueError(f"`k` was {k!r}; expected a whole number of routes >= 1.")
+    if k > MAX_K:  # Yen's search grows with k: refused before any work
+        raise ValueError(f"`k` was {k!r}; expected a whole number of routes from 1 to {MAX_K}.")
     unknown = set(constraints) - {f.name for f in dataclasses.fields(Constraints)}
     if unknown:
         raise TypeError(f"unknown constraint(s) {sorted(unknown)}; see `best_route` for the constraints.")
@@ -351,8 +353,10 @@ def named_routes(
     >>> list(found)
     ['western', 'trans_caspian', 'eastern', 'suez']
     """
+    _check_arguments(by=by, parameters=parameters, handling_at_ends=handling_at_ends)
+    as_of = _checked_date(as_of)
     table = corridor.routes
-    wanted = list(table.index) if routes is None else list(routes)
+    wanted = list(table.index) if routes is None else [routes] if isinstance(routes, str) else list(routes)
     for route_id in wanted:
         if route_id not in table.index:
             raise ValueError(
@@ -395,8 +399,20 @@ def compare_routes(
     >>> compare_routes(routes, reference="alternative 1").table["time_ratio"].tolist()
     [1.0, 10.5]
     """
+    if isinstance(routes, Route | NoRoute | str) or not isinstance(routes, Mapping | Iterable):
+        raise TypeError(
+            f"`routes` is a {type(routes).__name__}; expected a mapping of name to Route (as `named_routes` returns) "
+            "or a list of Routes."
+        )
     if not isinstance(routes, Mapping):
-        routes = {r.name or f"route {i + 1}": r for i, r in enumerate(routes)}
+        routes = {r.name or f"route {i + 1}": r for i, r in enumerate(routes) if isinstance(r, Route)} | {
+            f"item {i}": r for i, r in enumerate(routes) if not isinstance(r, Route)
+        }
+    wrong = [f"{k!r} is a {type(r).__name__}" for k, r in routes.items() if not isinstance(r, Route | NoRoute)]
+    if wrong:
+        raise TypeError(f"`routes` holds what is not a Route or NoRoute: {'; '.join(wrong)}.")
+    if not routes:
+        raise ValueError("`routes` is empty; pass the routes to compare (`named_routes(...)` or a list of Routes).")
     available = {k: r for k, r in routes.items() if isinstance(r, Route)}
     if not available:
         raise ValueError("none of the routes exists: " + "; ".join(f"{k}: {r.reason}" for k, r in routes.items()))
@@ -477,6 +493,24 @@ def sensitivity(
     >>> list(table.columns), table.index.name
     (['western', 'trans_caspian', 'eastern', 'suez'], 'empty_return_share')
     """
+    _check_arguments(by=by, parameters=parameters)
+    fields = {f.name for f in dataclasses.fields(CostParameters)} - {"sources", "cargo_unit", "emission_basis"}
+    if parameter != "as_of" and parameter not in fields:
+        raise ValueError(
+            f"`parameter` was {parameter!r}; expected 'as_of' or a cost parameter"
+            f"{nearest(parameter, [*fields, 'as_of'])}: {sorted(fields)}."
+        )
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise TypeError(f"`values` was {values!r}; expected a list of values for `{parameter}`, such as [0.0, 0.5].")
+    values = list(values)
+    if not values:
+        raise ValueError(f"`values` is empty; give the values `{parameter}` should take, such as [0.0, 0.5].")
+    totals = _TOTALS
+    if metric not in totals:
+        raise ValueError(
+            f"`metric` was {metric!r}; expected a column of `Route.totals`{nearest(metric, totals)}: {totals}."
+        )
+    as_of = _checked_date(as_of)
     base = parameters or CostParameters.default()
     rows = {}
     for value in values:
@@ -602,8 +636,13 @@ def skim(
     unknown = set(constraints) - ({f.name for f in dataclasses.fields(Constraints)} - {"via"})
     if unknown:
         raise TypeError(f"unknown constraint(s) {sorted(unknown)}; `skim` takes those of `best_route` but `via`.")
+    _check_arguments(by=by, parameters=parameters, handling_at_ends=handling_at_ends)
+    as_of = _checked_date(as_of)
     parameters = parameters or CostParameters.default()
     every = corridor.places.index
+    origins, destinations = (
+        [o] if isinstance(o, str) else o for o in (origins, destinations)
+    )  # one place, not letters
     origins = every if origins is None else pd.Index([_resolve_place(corridor, o, "origins") for o in origins])
     destinations = (
         every if destinations is None else pd.Index([_resolve_place(corridor, d, "destinations") for d in destinations])
@@ -685,21 +724,32 @@ _NONE = Constraints()
 def _constraints(
     *, via=(), avoid_places=(), avoid_countries=(), avoid_modes=(), avoid_passages=(), modes=None, branches=None
 ) -> Constraints:
-    def as_set(values):
-        return frozenset([values] if isinstance(values, str) else values)
+    def as_set(values, argument="constraint"):
+        values = [values] if isinstance(values, str) else values
+        if not isinstance(values, Iterable):
+            raise TypeError(f"`{argument}` was {values!r}; expected a list of names, such as ['rail'].")
+        values = list(values)
+        wrong = [v for v in values if not isinstance(v, str)]
+        if wrong:
+            raise TypeError(f"`{argument}` has {wrong[0]!r} ({type(wrong[0]).__name__}); expected names as text.")
+        return frozenset(values)
 
     return Constraints(
         via=(via,) if isinstance(via, str) else tuple(via),
-        avoid_places=as_set(avoid_places),
-        avoid_countries=as_set(avoid_countries),
-        avoid_modes=as_set(avoid_modes),
-        avoid_passages=as_set(avoid_passages),
-        modes=None if modes is None else as_set(modes),
-        branches=None if branches is None else as_set(branches),
+        avoid_places=as_set(avoid_places, "avoid_places"),
+        avoid_countries=as_set(avoid_countries, "avoid_countries"),
+        avoid_modes=as_set(avoid_modes, "avoid_modes"),
+        avoid_passages=as_set(avoid_passages, "avoid_passages"),
+        modes=None if modes is None else as_set(modes, "modes"),
+        branches=None if branches is None else as_set(branches, "branches"),
     )
 
 
 def _resolve_place(corridor: Corridor, value: str, argument: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"`{argument}` has {value!r} ({type(value).__name__}); expected a place_id (or a place's name)."
+        )
     places = corridor.places
     if value in places.index:
         return value
@@ -709,6 +759,31 @@ def _resolve_place(corridor: Corridor, value: str, argument: str) -> str:
     choices = [*places.index, *places["name"]]
     match = nearest(str(value).lower(), [c.lower() for c in choices])
     raise UnknownPlaceError(f"`{argument}` {value!r} is not a place of this corridor{match}; see `corridor.places`.")
+
+
+_TOTALS = [
+    *METRICS, "cost_usd_loaded", "empty_repositioning_usd", "stopped_time_h", "share_time_stopped",
+    *(f"n_{kind}" for kind in _model.TRANSFER_KINDS),
+]  # fmt: skip
+"""The columns of :attr:`Route.totals`."""
+
+
+def _check_arguments(*, by: Any, parameters: Any, handling_at_ends: Any = True) -> None:
+    """The options every search takes, checked before any work."""
+    if not isinstance(by, str) or by not in CRITERIA:
+        raise ConstraintError(f"`by` was {by!r}; expected one of {list(CRITERIA)}{nearest(by, CRITERIA)}.")
+    if parameters is not None and not isinstance(parameters, CostParameters):
+        raise TypeError(
+            f"`parameters` is a {type(parameters).__name__}; expected a CostParameters "
+            "(`CostParameters.default()`, `CostParameters.load(name)`) or None for the baseline."
+        )
+    if not isinstance(handling_at_ends, bool | np.bool_):
+        raise TypeError(f"`handling_at_ends` was {handling_at_ends!r}; expected True or False.")
+
+
+def _checked_date(as_of: Any) -> pd.Timestamp | None:
+    """`as_of` as a day, or None; refused with a message if it is not a date (a number is not guessed)."""
+    return None if as_of is None else _as_date(as_of, "as_of")
 
 
 def _choices(corridor: Corridor) -> dict[str, set[str]]:
@@ -746,6 +821,12 @@ def _check_constraints(
     if c == _NONE and ends is None and origin != destination:
         return c
     problems = []
+    for argument in ("modes", "branches"):
+        if getattr(c, argument) == frozenset():
+            problems.append(
+                f"`{argument}` is empty, which allows no {argument[:-1]}; list the ones the route may use, or leave "
+                "it out to allow all."
+            )
     via = tuple(_resolve_place(corridor, v, "via") for v in c.via)
     avoid = frozenset(_resolve_place(corridor, p, "avoid_places") for p in c.avoid_places)
     choices = _choices(corridor) if c.active() else {}
@@ -856,6 +937,8 @@ def _weight(graph: Graph, c: Constraints, by: str, parameters: CostParameters, *
 def _search(
     corridor, origin, destination, *, by, parameters, as_of, k, constraints, name=None, ends=True
 ) -> list[Route]:
+    _check_arguments(by=by, parameters=parameters, handling_at_ends=ends)
+    as_of = _checked_date(as_of)
     parameters = parameters or CostParameters.default()
     origin = _resolve_place(corridor, origin, "origin")
     destination = _resolve_place(corridor, destination, "destination")

@@ -1,10 +1,20 @@
+import copy
 import dataclasses
+import pickle
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corridor.costs import CostParameters, element_costs, segment_costs, transfer_costs
+from corridor.costs import (
+    CostParameters,
+    ReadOnlyMapping,
+    cpi_u,
+    deflator,
+    element_costs,
+    segment_costs,
+    transfer_costs,
+)
 
 
 @pytest.fixture
@@ -103,7 +113,8 @@ def test_unknown_parameter_suggests():
 
 def test_out_of_range_values_are_refused_together():
     with pytest.raises(
-        ValueError, match=r"`sea_headway_h` is 0.0; it must be positive. `empty_return_share` is 1.5; expected"
+        ValueError,
+        match=r"`sea_headway_h` is 0.0; it must be a positive finite number. `empty_return_share` is 1.5; expected",
     ):
         CostParameters.default().replace(empty_return_share=1.5, sea_headway_h=0.0)
 
@@ -237,3 +248,66 @@ def test_an_edited_assumption_file_is_read_again(tmp_path):
                                                            "value_of_time_pct_per_day = { value = 0.7,")  # fmt: skip
     (tmp_path / "baseline.toml").write_text(text)  # the parent changes: the child that extends it follows
     assert CostParameters.from_toml(tmp_path / "balanced.toml").value_of_time_pct_per_day == 0.7
+
+
+# --- reliability: every bad parameter is named at the boundary (issue 11) ---------------------------------------
+
+BAD_PARAMETERS = [  # (what is corrupted, changes, exception, fragment of the message)
+    ("negative override", {"rate_usd_per_tkm": {"rail": -0.05}}, ValueError, r"`rate_usd_per_tkm\['rail'\]` is -0.05;"),
+    ("misspelt mode in an override", {"rate_usd_per_tkm": {"trian": 0.01}}, ValueError, r"key 'trian'"),
+    ("unknown country in an override", {"rate_usd_per_tkm": {"rail.XXX": 0.01}}, ValueError, r"'XXX' is not an ISO"),
+    ("misspelt mode of a factor", {"co2e_kg_per_tkm": {"rial": 0.02}}, ValueError, r"'rial'.*did you mean 'rail'"),
+    ("NaN factor", {"co2e_kg_per_tkm": {"rail": float("nan")}}, ValueError, r"`co2e_kg_per_tkm\['rail'\]` is nan"),
+    ("misspelt service", {"headway_h": {"caspain": 96.0}}, ValueError, r"did you mean 'caspian'"),
+    ("infinite headway", {"headway_h": {"caspian": float("inf")}}, ValueError, r"`headway_h\['caspian'\]` is inf"),
+    ("negative rate", {"rates": {"rail": (-1.0, "usd_per_teu_km", 2022)}}, ValueError, r"has value -1.0"),
+    ("rate for no mode", {"rates": {"trian.KAZ": (1.0, "usd_per_teu_km", 2022)}}, ValueError, r"'trian' is not one"),
+    ("rate not a triple", {"rates": {"rail": 1.0}}, ValueError, r"`rates\['rail'\]` is 1.0; expected a Rate"),
+    ("NaN value of time", {"value_of_time_pct_per_day": float("nan")}, ValueError, r"`value_of_time_pct_per_day` is n"),
+    ("text value of time", {"value_of_time_pct_per_day": "1"}, ValueError, r"`value_of_time_pct_per_day` is '1'"),
+    ("infinite tonnes", {"tonnes_per_unit": float("inf")}, ValueError, r"`tonnes_per_unit` is inf"),
+    ("bool as a number", {"carbon_price_usd_per_t": True}, ValueError, r"`carbon_price_usd_per_t` is True"),
+    ("text price year", {"price_year": "twenty"}, ValueError, r"`price_year` is 'twenty'; expected a whole year"),
+    ("fractional price year", {"price_year": 2022.5}, ValueError, r"`price_year` is 2022.5; expected a whole year"),
+    ("text for a mapping", {"co2e_kg_per_tkm": "rail"}, TypeError, r"`co2e_kg_per_tkm` is a str \('rail'\); expect"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"), [row[1:] for row in BAD_PARAMETERS], ids=[row[0] for row in BAD_PARAMETERS]
+)
+def test_bad_parameters_are_refused_with_their_name_and_value(changes, error, message):
+    with pytest.raises(error, match=message):
+        CostParameters.default().replace(**changes)
+
+
+def test_parameters_are_immutable_all_the_way_down():
+    p = CostParameters.default()
+    for name in ("co2e_kg_per_tkm", "rates", "headway_h", "rate_usd_per_tkm", "sources"):
+        with pytest.raises(TypeError, match="does not support item assignment"):
+            getattr(p, name)["rail"] = -5  # the hang of issue 11: a negative factor set behind the checks
+
+
+def test_immutable_parameters_still_copy_pickle_hash_and_compare():
+    p = CostParameters.default().replace(rate_usd_per_tkm={"rail": 0.04})
+    for twin in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        assert twin == p and twin.key == p.key and hash(twin) == hash(p)
+        assert isinstance(twin.co2e_kg_per_tkm, ReadOnlyMapping)
+
+
+def test_direct_construction_is_checked_too():
+    p = CostParameters.default()
+    fields = {f.name: getattr(p, f.name) for f in dataclasses.fields(p)} | {"tonnes_per_unit": -1.0}
+    with pytest.raises(ValueError, match=r"`tonnes_per_unit` is -1.0; it must be a positive finite number"):
+        CostParameters(**fields)
+
+
+def test_cpi_table_handed_out_is_a_copy():
+    table = cpi_u()
+    table[2022] = 1.0
+    assert deflator(2022, 2022) == 1.0 and cpi_u()[2022] > 100
+
+
+def test_a_set_named_by_something_else_than_text_is_refused():
+    with pytest.raises(TypeError, match=r"`name` was 2022; expected an assumption set's name"):
+        CostParameters.load(2022)

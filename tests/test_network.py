@@ -1,14 +1,20 @@
 import datetime as dt
+import io
+import shutil
+import signal
+from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corridor
+from corridor.errors import CorridorReadError, CorridorValidationError
 
 
 def test_tables_are_indexed_by_id_and_typed(toy):
@@ -312,7 +318,7 @@ def test_from_frames_flags_near_miss_column_names(toy_frames):
     segments = toy_frames["segments"].rename(columns={"gauge_mm": "gauge"})
     assert problems_building({**toy_frames, "segments": segments}) == [
         "segments: column `gauge` is not in the data model; did you mean `gauge_mm` (track gauge in mm (1520, 1435), "
-        "rail only)? Rename it, or it is ignored."
+        "rail only)? Rename it."
     ]
 
 
@@ -565,3 +571,289 @@ def test_a_country_closure_keeps_out_transfers_not_yet_open(edit):
     edit("transfers", lambda t: t.assign(available_from=t["transfer_id"].map({"d_port": "2027-01-01"})))
     toy = corridor.read_corridor(edit("events", close("FIN")))
     assert in_service(toy)[1] == ["c_port"]
+
+
+# --- reliability: every bad input named, nothing silently accepted (issue 11) -----------------------------------
+
+
+def _cell(key, column, value):
+    """A change of one cell of a CSV text: the row whose first column is `key`."""
+
+    def change(text):
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame.loc[frame.iloc[:, 0] == key, column] = value
+        return frame.to_csv(index=False, lineterminator="\n")
+
+    return change
+
+
+def _columns(change):
+    def apply(text):
+        return change(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)).to_csv(
+            index=False, lineterminator="\n"
+        )
+
+    return apply
+
+
+def _lines(change):
+    return lambda text: "\n".join(change(text.split("\n")))
+
+
+def _header_only(text):
+    return text.split("\n")[0] + "\n"
+
+
+def _no_range(key):
+    return lambda t: _cell(key, "cost_usd_per_tkm_min", "")(_cell(key, "cost_usd_per_tkm_max", "")(t))
+
+
+BAD_FILES = [  # (what is corrupted, {file: change of its text, None to delete it}, exception, fragment of the message)
+    ("empty places.csv", {"places.csv": lambda _: ""}, CorridorReadError,
+     r"places\.csv': the file is empty; expected a header row \(place_id, \.\.\.\)"),
+    ("empty events.csv", {"events.csv": lambda _: "\n"}, CorridorReadError, r"events\.csv': the file is empty"),
+    ("Latin-1 text", {"places.csv": lambda t: t.replace("Alpha", "Älpha").encode("latin-1")}, CorridorReadError,
+     r"places\.csv', line 2: byte b'\\xc4' is not UTF-8 text \(the file may be Latin-1"),
+    ("UTF-16 text", {"transfers.csv": lambda t: t.encode("utf-16")}, CorridorReadError,
+     r"transfers\.csv', line 1: the file is UTF-16 text; save it as UTF-8"),
+    ("a row with an extra field", {"segments.csv": _lines(lambda ls: [*ls[:2], ls[2] + ",x", *ls[3:]])},
+     CorridorReadError, r"segments\.csv', line 3: rows must have as many fields as the header \(26\), but line 3 "
+     r"has 27"),
+    ("the first row with an extra field", {"places.csv": _lines(lambda ls: [ls[0], ls[1] + ",x", *ls[2:]])},
+     CorridorReadError, r"places\.csv', line 2: .* but line 2 has 10"),
+    ("a truncated row", {"routes.csv": _lines(lambda ls: [ls[0], ls[1].rsplit(",", 1)[0], *ls[2:]])},
+     CorridorReadError, r"routes\.csv', line 2: .* but line 2 has 4"),
+    ("a truncated quote", {"segments.csv": lambda t: t.rstrip("\n")[:-3] + "\n"}, CorridorReadError,
+     r"segments\.csv', line 5: a quote \(\"\) is opened and never closed"),
+    ("broken corridor.toml", {"corridor.toml": lambda t: t + "key_places = [\n"}, CorridorReadError,
+     r"corridor\.toml'.*: not valid TOML"),
+    ("broken metadata.json", {"corridor.toml": None, "metadata.json": lambda _: '{"name": "x",\n bad}'},
+     CorridorReadError, r"metadata\.json', line 2: not valid JSON"),
+    ("both corridor.toml and metadata.json", {"metadata.json": lambda _: '{"name": "x"}'}, CorridorReadError,
+     r"holds both corridor\.toml and metadata\.json"),
+    ("a repeated header", {"segments.csv": lambda t: t.replace("speed_kmh_max,", "speed_kmh,", 1)},
+     CorridorReadError, r"segments\.csv', line 1: the header names `speed_kmh` 2 times"),
+    ("places.csv without lat", {"places.csv": _columns(lambda f: f.drop(columns="lat"))}, CorridorValidationError,
+     r"places: columns `lat` and `lon` \(degrees, WGS84\) are missing"),
+    ("a misspelt optional column", {"segments.csv": _columns(lambda f: f.rename(
+        columns={"length_km_published": "length_km_publshed"}))}, CorridorValidationError,
+     r"segments\.csv: column `length_km_publshed` is not in the data model; did you mean `length_km_published`"),
+    ("an unknown column", {"transfers.csv": _columns(lambda f: f.assign(remarks="x"))}, CorridorValidationError,
+     r"transfers\.csv: column `remarks` is not in the data model; remove it or use one of \['place_id'"),
+    ("a computed column", {"segments.csv": _columns(lambda f: f.assign(length_km="1"))}, CorridorValidationError,
+     r"segments\.csv: column `length_km` is computed on reading"),
+    ("a blank speed", {"segments.csv": _cell("a_b_rail", "speed_kmh", "")}, CorridorValidationError,
+     r"segments\['a_b_rail'\]: `speed_kmh` is blank"),
+    ("a blank dwell time", {"transfers.csv": _cell("b_border", "time_h_mode", "")}, CorridorValidationError,
+     r"transfers\['b_border'\]: `time_h_mode` is blank"),
+    ("an infinite speed", {"segments.csv": _cell("a_b_rail", "speed_kmh_max", "inf")}, CorridorValidationError,
+     r"segments\['a_b_rail'\]: `speed_kmh_max` is inf; expected a finite number"),
+    ("an overflowing dwell time", {"transfers.csv": _cell("b_border", "time_h_max", "1e400")},
+     CorridorValidationError, r"transfers\['b_border'\]: `time_h_max` is inf; expected a finite number"),
+    ("a negative rate without a range", {"segments.csv": lambda t: _cell("a_b_rail", "cost_usd_per_tkm", "-0.05")(
+        _no_range("a_b_rail")(t))}, CorridorValidationError,
+     r"segments\['a_b_rail'\]: `cost_usd_per_tkm` is -0.05; it cannot be negative"),
+    ("a negative top of a fee range", {"transfers.csv": _cell("b_border", "cost_usd_per_teu_max", "-5")},
+     CorridorValidationError, r"transfers\['b_border'\]: `cost_usd_per_teu_max` is -5.0; it cannot be negative"),
+    ("a cost year outside the price index", {"segments.csv": _cell("a_b_rail", "cost_year", "1800")},
+     CorridorValidationError, r"segments\['a_b_rail'\]: `cost_year` is 1800; expected the whole year"),
+    ("a NaN in WKT", {"segments.csv": _cell("a_b_rail", "geometry", "LINESTRING (0 0, nan 0)")},
+     CorridorValidationError, r"segments\['a_b_rail'\]: `geometry` .* has a coordinate that is not a finite number"),
+    ("an unknown key place", {"corridor.toml": lambda t: t.replace('["a", "d"]', '["a", "dd"]')},
+     CorridorValidationError, r"metadata: `key_places` names 'dd', which is not a place_id of this corridor"),
+    ("a price year in words", {"corridor.toml": lambda t: t.replace("price_year = 2022", 'price_year = "twenty"')},
+     CorridorValidationError, r"metadata: `price_year` is 'twenty'; expected the year"),
+    ("an event start that is not a date", {"events.csv": _cell("c_port_strike", "start", "soon")},
+     CorridorValidationError, r"events\[\('c_port_strike', 'c_port'\)\]: `start` is 'soon'"),
+    ("segments with a header and no rows", {"segments.csv": _header_only}, CorridorValidationError,
+     r"has 1 problem:\n- segments: the table has no rows"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"), [row[1:] for row in BAD_FILES], ids=[row[0] for row in BAD_FILES]
+)
+def test_bad_files_are_named_with_the_fix(toy_dir, changes, error, message):
+    for name, change in changes.items():
+        file = toy_dir / name
+        if change is None:
+            file.unlink()
+            continue
+        new = change(file.read_text(encoding="utf-8") if file.exists() else "")
+        file.write_bytes(new if isinstance(new, bytes) else new.encode("utf-8"))
+    with pytest.raises(error, match=message):
+        corridor.read_corridor(toy_dir)
+
+
+def test_a_read_error_carries_the_file_and_line(toy_dir):
+    (toy_dir / "places.csv").write_bytes(
+        (toy_dir / "places.csv").read_text().replace("Delta", "Délta").encode("cp1252")
+    )
+    with pytest.raises(CorridorReadError) as caught:
+        corridor.read_corridor(toy_dir)
+    assert caught.value.path == str(toy_dir / "places.csv") and caught.value.line == 5
+
+
+def test_a_utf8_byte_order_mark_is_read(toy_dir, toy):
+    places = toy_dir / "places.csv"
+    places.write_bytes(b"\xef\xbb\xbf" + places.read_bytes())
+    assert corridor.read_corridor(toy_dir).places.index.equals(toy.places.index)
+
+
+BAD_ARGUMENTS = [  # (what is wrong, keyword arguments of read_corridor, exception, fragment of the message)
+    ("NaN end gap", {"max_end_gap_km": float("nan")}, ValueError, r"`max_end_gap_km` was nan; expected a finite"),
+    ("negative tolerance", {"length_tolerance": -1}, ValueError, r"`length_tolerance` was -1; expected a finite"),
+    ("text end gap", {"max_end_gap_km": "5"}, ValueError, r"`max_end_gap_km` was '5'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"), [row[1:] for row in BAD_ARGUMENTS], ids=[row[0] for row in BAD_ARGUMENTS]
+)
+def test_bad_read_arguments_are_named(options, error, message):
+    with pytest.raises(error, match=message):
+        corridor.read_corridor(corridor.datasets.get_path("toy"), **options)
+
+
+BAD_DATES = [  # (what is wrong, value, exception, fragment of the message)
+    ("a number", 20260301, TypeError, r"`date` was 20260301 \(int\); expected a date as text"),
+    ("a numpy datetime64", np.datetime64("2026-03-01"), TypeError, r"\(datetime64\); expected a date"),
+    ("words", "soon", ValueError, r"`date` was 'soon'; expected a date such as '2026-03-01'"),
+    ("blank text", " ", ValueError, r"`date` was ' '; expected a date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("value", "error", "message"), [r[1:] for r in BAD_DATES], ids=[r[0] for r in BAD_DATES])
+def test_bad_dates_are_refused_not_guessed(toy, value, error, message):
+    with pytest.raises(error, match=message):
+        toy.as_of(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-01-05",
+        dt.date(2026, 1, 5),
+        dt.datetime(2026, 1, 5, 18, 30),
+        pd.Timestamp("2026-01-05 23:59"),
+        pd.Timestamp("2026-01-05 12:00", tz="UTC"),
+        dt.datetime(2026, 1, 6, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=4))),  # 22:00 UTC the day before
+    ],
+)
+def test_dates_of_every_accepted_kind_are_one_utc_day(toy, value):
+    assert toy.as_of(value).metadata["as_of"] == "2026-01-05"
+    assert toy.events_on(value).index.get_level_values("event_id").tolist() == ["c_port_strike"]
+
+
+@pytest.mark.parametrize("method", ["as_of", "select"])
+def test_derived_corridors_share_no_mutable_object(toy, method):
+    toy.metadata["key_places"] = ["a", "d"]
+    derived = toy.as_of("2026-01-05") if method == "as_of" else toy.select(modes=["rail", "road", "sea"])
+    for name in ("places", "segments", "transfers", "events", "routes", "metadata"):
+        assert getattr(derived, name) is not getattr(toy, name), name
+    derived.places.loc["a", "name"] = "changed"
+    derived.events.loc[("c_port_strike", "c_port"), "effect"] = "disrupted"
+    derived.routes.loc["overland", "name"] = "changed"
+    derived.metadata["key_places"].append("b")
+    assert toy.places.loc["a", "name"] == "Alpha" and toy.routes.loc["overland", "name"] == "Overland"
+    assert toy.events["effect"].tolist() == ["closed"] and toy.metadata["key_places"] == ["a", "d"]
+
+
+def test_to_file_replaces_a_corridor_folder_with_its_stale_toml(toy, toy_dir):
+    toy.metadata["name"] = "Renamed"
+    toy.to_file(toy_dir)  # toy_dir holds the shipped corridor.toml
+    assert not (toy_dir / "corridor.toml").exists()
+    assert corridor.read_corridor(toy_dir).metadata["name"] == "Renamed"
+
+
+def test_to_file_refuses_a_folder_holding_other_files(toy, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match=r"holds files that are not part of a corridor \(notes\.txt\); `to_file`"):
+        toy.to_file(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine" and not (tmp_path / "places.csv").exists()
+
+
+# hypothesis: random corruptions of the toy files either read to the same data outside the row that was corrupted,
+# or raise one of the package's two errors -- never another exception, never a hang
+_TOY_FILES = ("places.csv", "segments.csv", "transfers.csv", "events.csv", "routes.csv")
+_NUMBERS = ("-1", "-0.05", "0", "1e308", "1e400", "inf", "-inf", "nan", "NaN", "abc", "", " ", "1,5")
+
+
+@st.composite
+def corruptions(draw):
+    name = draw(st.sampled_from(_TOY_FILES))
+    text = (corridor.datasets.get_path("toy") / name).read_text(encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    row = draw(st.integers(0, len(frame) - 1))
+    key = frame.iloc[row, 0]
+    how = draw(st.sampled_from(["blank", "number", "truncate", "latin-1", "utf-16"]))
+    if how == "blank":
+        column = draw(st.sampled_from(list(frame.columns)))
+        frame.iloc[row, frame.columns.get_loc(column)] = ""
+        data = frame.to_csv(index=False, lineterminator="\n").encode()
+    elif how == "number":
+        numbers = [c for c in frame.columns if c in {*NUMERIC_COLUMNS, "lat", "lon"}] or list(frame.columns)
+        column = draw(st.sampled_from(numbers))
+        frame.iloc[row, frame.columns.get_loc(column)] = draw(st.sampled_from(_NUMBERS))
+        data = frame.to_csv(index=False, lineterminator="\n").encode()
+    elif how == "truncate":
+        lines = text.split("\n")
+        line = lines[row + 1]
+        lines[row + 1] = line[: draw(st.integers(1, len(line) - 1))]  # cut to nothing, a row is simply not there
+        data = "\n".join(lines).encode()
+    elif how == "latin-1":
+        data = text.replace("made-up", "madé-up", 1).encode("latin-1")
+    else:
+        data = text.encode("utf-16")
+    return name, key, data
+
+
+NUMERIC_COLUMNS = {c for columns in corridor._model.NUMERIC.values() for c in columns}
+
+
+def _alarm(*_):
+    raise TimeoutError("reading a corrupted toy corridor took more than 20 s")
+
+
+@settings(
+    max_examples=80, deadline=dt.timedelta(seconds=10), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(corruption=corruptions())
+def test_corrupted_toy_files_read_faithfully_or_raise_a_package_error(toy, tmp_path_factory, corruption):
+    name, key, data = corruption
+    folder = Path(shutil.copytree(corridor.datasets.get_path("toy"), tmp_path_factory.mktemp("bad") / "toy"))
+    (folder / name).write_bytes(data)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(20)
+    try:
+        read = corridor.read_corridor(folder)
+    except (CorridorReadError, CorridorValidationError):
+        return
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    table = name.removesuffix(".csv")
+    for other in ("places", "segments", "transfers", "events", "routes"):
+        ours, theirs = getattr(read, other), getattr(toy, other)
+        assert len(ours) == len(theirs), other  # no row dropped
+        if other == table:  # only the corrupted row may differ (its id too, if it became another valid id)
+            ours = ours[
+                ~ours.index.isin(theirs.index[theirs.index.get_level_values(0) == key]) & ours.index.isin(theirs.index)
+            ]
+            theirs = theirs[theirs.index.get_level_values(0) != key]
+        pd.testing.assert_frame_equal(pd.DataFrame(ours), pd.DataFrame(theirs), obj=other)
+
+
+def test_a_file_that_is_not_a_geopackage_is_named(tmp_path):
+    path = tmp_path / "toy.gpkg"
+    path.write_bytes(b"place_id,name\na,Alpha\n")
+    with pytest.raises(CorridorReadError, match=r"toy\.gpkg': not a readable GeoPackage"):
+        corridor.read_corridor(path)
+
+
+def test_a_geopackage_layer_with_an_unknown_column_is_named(toy, tmp_path):
+    bad = toy.copy()
+    object.__setattr__(bad, "routes", toy.routes.assign(colour="red"))
+    path = bad.to_file(tmp_path / "toy.gpkg")
+    with pytest.raises(CorridorValidationError, match=r"layer 'routes': column `colour` is not in the data model"):
+        corridor.read_corridor(path)

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import corridor
 from corridor.costs import CostParameters
-from corridor.errors import ConstraintError, NoRouteError, UnknownPlaceError
-from corridor.routing import NoRoute, alternatives, best_route, compare_routes, named_routes, skim
+from corridor.errors import ConstraintError, CorridorValidationError, NoRouteError, UnknownPlaceError
+from corridor.routing import NoRoute, alternatives, best_route, compare_routes, named_routes, sensitivity, skim
 from tests.conftest import place_pairs
 
 ROAD = ["a_b_rail", "b_border", "b_rail_road", "b_d_road"]
@@ -706,3 +707,102 @@ def test_no_route_names_a_via_that_alone_cuts_it(toy):
     assert str(error.value) == (
         "no route from 'a' to 'c': dropping any one of `via=['d']`, `modes=['rail']` would give a route."
     )
+
+
+# --- reliability: every bad argument is named before any search (issue 11) -------------------------------------
+
+BAD_CALLS = [  # (what is wrong, function, keyword arguments, exception, fragment of the message)
+    ("k of a million", alternatives, {"k": 1_000_000}, ValueError, r"`k` was 1000000; expected a whole number of "
+     r"routes from 1 to 50"),
+    ("k as a bool", alternatives, {"k": True}, ValueError, r"`k` was True; expected a whole number"),
+    ("k as a float", alternatives, {"k": 2.0}, ValueError, r"`k` was 2.0; expected a whole number"),
+    ("a date as a number", best_route, {"as_of": 20260301}, TypeError, r"`as_of` was 20260301 \(int\); expected a "
+     r"date as text"),
+    ("a date in words", best_route, {"as_of": "soon"}, ValueError, r"`as_of` was 'soon'; expected a date"),
+    ("no mode allowed", best_route, {"modes": []}, ConstraintError, r"`modes` is empty, which allows no mode"),
+    ("no branch allowed", best_route, {"branches": ()}, ConstraintError, r"`branches` is empty, which allows no "
+     r"branch"),
+    ("a misspelt criterion", best_route, {"by": "time"}, ConstraintError, r"`by` was 'time'.*did you mean 'time_h'"),
+    ("parameters as a dict", best_route, {"parameters": {"empty_return_share": 0}}, TypeError,
+     r"`parameters` is a dict; expected a CostParameters"),
+    ("handling as text", best_route, {"handling_at_ends": "no"}, TypeError, r"`handling_at_ends` was 'no'; "
+     r"expected True or False"),
+    ("a via place as a list", best_route, {"via": [["b"]]}, TypeError, r"`via` has \['b'\] \(list\); expected a "
+     r"place_id"),
+    ("a mode as a number", best_route, {"avoid_modes": [1]}, TypeError, r"`avoid_modes` has 1 \(int\); expected "
+     r"names as text"),
+    ("an unknown named route", named_routes, {"routes": "western"}, ValueError, r"`routes` has 'western', which is "
+     r"not a named route; expected some of \['overland'\]"),
+    ("a date as a number in a skim", skim, {"as_of": 20260301}, TypeError, r"`as_of` was 20260301"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("function", "options", "error", "message"), [r[1:] for r in BAD_CALLS], ids=[r[0] for r in BAD_CALLS]
+)
+def test_bad_arguments_are_named_before_any_search(toy, function, options, error, message):
+    places = () if function is skim else ("a", "d")
+    with pytest.raises(error, match=message):
+        function(toy, *places, **options)
+
+
+def test_a_named_route_given_as_one_string_is_one_route(toy):
+    assert list(named_routes(toy, "a", "d", routes="overland")) == ["overland"]
+
+
+def test_a_skim_origin_given_as_one_string_is_one_place(toy):
+    table = skim(toy, "a", "d", by="time_h")
+    assert table.index.tolist() == [("a", "d")]
+
+
+def test_an_aware_date_is_its_utc_day(toy):
+    route = best_route(toy, "a", "d", as_of=pd.Timestamp("2026-01-06 02:00", tz="Asia/Tehran"))  # 22:30 UTC the 5th
+    assert route.as_of == "2026-01-05"
+
+
+BAD_COMPARISONS = [  # (what is wrong, routes, keyword arguments, exception, fragment of the message)
+    ("an empty list", [], {}, ValueError, r"`routes` is empty; pass the routes to compare"),
+    ("an empty mapping", {}, {}, ValueError, r"`routes` is empty"),
+    ("a string", "western", {}, TypeError, r"`routes` is a str; expected a mapping of name to Route"),
+    ("not routes", {"x": 1}, {}, TypeError, r"`routes` holds what is not a Route or NoRoute: 'x' is a int"),
+    ("only missing routes", {"x": NoRoute("x", "closed")}, {}, ValueError, r"none of the routes exists: x: closed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("routes", "options", "error", "message"), [r[1:] for r in BAD_COMPARISONS], ids=[r[0] for r in BAD_COMPARISONS]
+)
+def test_bad_comparisons_say_what_is_wrong(routes, options, error, message):
+    with pytest.raises(error, match=message):
+        compare_routes(routes, **options)
+
+
+BAD_SENSITIVITIES = [  # (what is wrong, keyword arguments, exception, fragment of the message)
+    ("a metric that is not a total", {"metric": "time"}, ValueError, r"`metric` was 'time'; expected a column of "
+     r"`Route.totals` \(did you mean 'time_h'\?\)"),
+    ("a misspelt parameter", {"parameter": "empty_retrun_share"}, ValueError, r"`parameter` was 'empty_retrun_share';"
+     r" expected 'as_of' or a cost parameter \(did you mean 'empty_return_share'\?\)"),
+    ("values as one string", {"parameter": "as_of", "values": "2026-01-01"}, TypeError, r"`values` was '2026-01-01'; "
+     r"expected a list of values"),
+    ("no values", {"values": []}, ValueError, r"`values` is empty"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"), [r[1:] for r in BAD_SENSITIVITIES], ids=[r[0] for r in BAD_SENSITIVITIES]
+)
+def test_bad_sensitivity_arguments_are_named(toy, options, error, message):
+    options = {"parameter": "empty_return_share", "values": [0.0, 1.0], **options}
+    with pytest.raises(error, match=message):
+        sensitivity(toy, "a", "d", **options)
+
+
+def test_a_negative_rate_in_the_data_never_reaches_the_search(edit):
+    def negative(frame):
+        at = frame["segment_id"].eq("a_b_rail")
+        frame.loc[at, ["cost_usd_per_tkm_min", "cost_usd_per_tkm_max"]] = ""
+        frame.loc[at, "cost_usd_per_tkm"] = "-0.05"
+        return frame
+
+    with pytest.raises(CorridorValidationError, match=r"`cost_usd_per_tkm` is -0.05; it cannot be negative"):
+        corridor.read_corridor(edit("segments", negative))
