@@ -980,7 +980,7 @@ def monte_carlo(
     elements = np.unique(np.concatenate([graph.element[plan.edges] for plan in plans.values()]))
     used = np.unique(np.concatenate([model.coef[m][:, elements].tocoo().coords[0] for m in _VARYING]))
     columns = sampler.columns_for(used.astype(np.int64))
-    evaluate = _Evaluator(model, columns)
+    evaluate = _Evaluator(model, columns, elements)  # only the elements some pair's subgraph uses
     chunks = list(range(0, n, _CHUNK))
     bar = _progress(progress, n * len(pairs), len(chunks))
     found: dict[tuple[str, str], _Found] = {}
@@ -992,11 +992,12 @@ def monte_carlo(
         for (origin, destination, leg), plan in plans.items():
             if leg != "out":
                 continue
-            found.setdefault((origin, destination), _Found()).add(graph, plan, elem)
+            found.setdefault((origin, destination), _Found()).add(evaluate.index(graph.element[plan.edges]), plan, elem)
             if (origin, destination, "back") in plans:
                 steps, cost = _best_paths(
                     plans[(origin, destination, "back")],
-                    elem["cost_usd"][graph.element[plans[(origin, destination, "back")].edges]] + _EPSILON,
+                    elem["cost_usd"][evaluate.index(graph.element[plans[(origin, destination, "back")].edges])]
+                    + _EPSILON,
                 )
                 found[(origin, destination)].empty.append(share * (cost - _EPSILON * (steps >= 0).sum(axis=0)))
             else:
@@ -1018,18 +1019,28 @@ def monte_carlo(
 class _Evaluator:
     """Every element's metrics (elements + 1 x draws) from transformed figure draws (`columns` x draws)."""
 
-    def __init__(self, model: _Model, columns: np.ndarray) -> None:
+    def __init__(self, model: _Model, columns: np.ndarray, rows: np.ndarray | None = None) -> None:
         self.model = model
         fixed = np.ones(len(model.figures), dtype=bool)
         fixed[columns] = False
         mode = np.where(fixed, model.transformed_bounds[1], 0.0)
-        self.base = {m: model.const[m] + model.coef[m].T @ mode for m in _VARYING}
-        self.coef_t = {m: model.coef[m][columns].T.tocsr() for m in _VARYING}
+        n_el = len(model.const["distance_km"])
+        rows = np.arange(n_el) if rows is None else np.asarray(rows, dtype=np.int64)
+        self.position = np.full(n_el, -1, dtype=np.int64)  # element number -> row of the evaluated arrays
+        self.position[rows] = np.arange(len(rows))
+        self.width = len(rows)
+        self.distance_km = model.const["distance_km"][rows]
+        self.base = {m: (model.const[m] + model.coef[m].T @ mode)[rows] for m in _VARYING}
+        self.coef_t = {m: model.coef[m][columns][:, rows].T.tocsr() for m in _VARYING}
+
+    def index(self, elements: np.ndarray) -> np.ndarray:
+        """Rows of the evaluated arrays for element numbers `elements` (all among the evaluated ones)."""
+        return self.position[elements]
 
     def __call__(self, transformed: np.ndarray) -> dict[str, np.ndarray]:
         elem = {m: self.base[m][:, None] + self.coef_t[m] @ transformed for m in _VARYING}
         elem["generalised_cost_usd"] = self.model.generalised(elem)
-        elem["distance_km"] = np.broadcast_to(self.model.const["distance_km"][:, None], elem["time_h"].shape)
+        elem["distance_km"] = np.broadcast_to(self.distance_km[:, None], elem["time_h"].shape)
         return elem
 
 
@@ -1043,8 +1054,9 @@ class _Found:
         self.cost: list[np.ndarray] = []
         self.empty: list[np.ndarray] = []
 
-    def add(self, graph: Graph, plan: _Plan, elem: Mapping[str, np.ndarray]) -> None:
-        steps, cost = _best_paths(plan, elem[plan.criterion][graph.element[plan.edges]] + _EPSILON)
+    def add(self, rows: np.ndarray, plan: _Plan, elem: Mapping[str, np.ndarray]) -> None:
+        """Add a chunk of draws; `rows` are the rows of `elem` of the plan's edges."""
+        steps, cost = _best_paths(plan, elem[plan.criterion][rows] + _EPSILON)
         self.cost.append(cost)
         taken = steps >= 0
         at = np.maximum(steps, 0)
@@ -1099,10 +1111,10 @@ def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
                                "distance_km": float(model.const["distance_km"][rows].sum()),
                                "p_best": wins[r] / len(route)})  # fmt: skip
     parts: dict[tuple[str, str], dict[str, list[np.ndarray]]] = {pair: {} for pair in found}
-    n_el = len(model.const["distance_km"])
-    incidence = {}  # routes (in order of wins) x elements, per pair
+    n_el = evaluate.width
+    incidence = {}  # routes (in order of wins) x evaluated elements, per pair
     for pair, f in found.items():
-        rows = [graph.element[f.paths[r]] for r in orders[pair]]
+        rows = [evaluate.index(graph.element[f.paths[r]]) for r in orders[pair]]
         incidence[pair] = sparse.csr_array(
             (np.ones(sum(map(len, rows))), (np.repeat(np.arange(len(rows)), [len(r) for r in rows]),
                                             np.concatenate(rows))), shape=(len(rows), n_el))  # fmt: skip
