@@ -686,17 +686,21 @@ def _parse_parameter(entry: Mapping[str, Any], label: str, problems: list[str]) 
             problems.append(f"`{label}.value` is {entry['value']!r}; expected a year such as 2024")
     elif "value" in entry and name is not None and not _number(entry["value"]):
         problems.append(f"`{label}.value` is {entry['value']!r}; expected a number")
-    number = entry.get("scale", entry.get("value"))
-    if _needs_range(source, confidence) and "range" not in entry:
-        problems.append(
-            f"`{label}` is an assumption (confidence L or source 'assumption...') but has no `range = [low, high]`"
-        )
-    if "range" in entry:
-        if not _pair(entry["range"]):
-            problems.append(f"`{label}.range` is {entry['range']!r}; expected [low, high] with low <= high")
-        elif _number(number) and not entry["range"][0] <= number <= entry["range"][1]:
-            problems.append(f"`{label}.range` {entry['range']!r} does not contain {number!r}")
+    problems += _range_problems(entry, label, entry.get("scale", entry.get("value")), source, confidence)
     return dict(entry)
+
+
+def _range_problems(entry: Mapping[str, Any], label: str, number: Any, source: str, confidence: str) -> list[str]:
+    """An assumption's `range` is there, is [low, high] and contains the entry's `number`."""
+    if _needs_range(source, confidence) and "range" not in entry:
+        return [f"`{label}` is an assumption (confidence L or source 'assumption...') but has no `range = [low, high]`"]
+    if "range" not in entry:
+        return []
+    if not _pair(entry["range"]):
+        return [f"`{label}.range` is {entry['range']!r}; expected [low, high] with low <= high"]
+    if _number(number) and not entry["range"][0] <= number <= entry["range"][1]:
+        return [f"`{label}.range` {entry['range']!r} does not contain {number!r}"]
+    return []
 
 
 def _parse_trade(entry: Mapping[str, Any], label: str, problems: list[str]) -> dict[str, Any]:
@@ -732,15 +736,7 @@ def _parse_trade(entry: Mapping[str, Any], label: str, problems: list[str]) -> d
     elif not (_number(entry["factor"]) and entry["factor"] >= 0):
         problems.append(f"`{label}.factor` is {entry['factor']!r}; expected a factor >= 0 (1 = unchanged)")
     number = entry.get("growth_pct_per_year", entry.get("factor"))
-    if _needs_range(source, confidence) and "range" not in entry:
-        problems.append(
-            f"`{label}` is an assumption (confidence L or source 'assumption...') but has no `range = [low, high]`"
-        )
-    if "range" in entry:
-        if not _pair(entry["range"]):
-            problems.append(f"`{label}.range` is {entry['range']!r}; expected [low, high] with low <= high")
-        elif _number(number) and not entry["range"][0] <= number <= entry["range"][1]:
-            problems.append(f"`{label}.range` {entry['range']!r} does not contain {number!r}")
+    problems += _range_problems(entry, label, number, source, confidence)
     return {**entry, "where": dict(where)}
 
 
