@@ -224,6 +224,12 @@ BAD = [
     ("added segment with a word for a number", HEAD + '[[change]]\naction = "add"\nelement = "segments"\n'
      'values = { id = "x", from_place = "b", to_place = "c", mode = "rail", speed_kmh = "fast" }\n'
      'source = "s"\nconfidence = "H"\n', ["`change[0].values.speed_kmh` is 'fast'; expected a number"]),
+    ("assumed parameter without a range", HEAD + '[[parameter]]\nname = "rates"\nkey = "sea.caspian"\nscale = 1.3\n'
+     'source = "assumption: dearer"\nconfidence = "L"\n', ["`parameter[0]` is an assumption", "[low, high]"]),
+    ("trade range not containing the factor", HEAD + '[[trade]]\nfactor = 1.5\nrange = [0.8, 1.2]\nsource = "s"\n'
+     'confidence = "M"\n', ["`trade[0].range` [0.8, 1.2] does not contain 1.5"]),
+    ("parameter range not a pair", HEAD + '[[parameter]]\nname = "empty_return_share"\nvalue = 0.1\nrange = [0.3]\n'
+     'source = "s"\nconfidence = "M"\n', ["`parameter[0].range` is [0.3]; expected [low, high]"]),
     ("changes nothing", HEAD, ["changes nothing"]),
     ("not TOML", "name = \n", ["not valid TOML"]),
 ]  # fmt: skip
