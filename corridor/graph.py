@@ -295,8 +295,11 @@ class Graph:
         return np.unique(self.target[self.is_access & (self.source == self.node_index.get_loc(f"{place_id}|origin"))])
 
     def costs(self, parameters: CostParameters) -> pd.DataFrame:
-        """:func:`corridor.costs.element_costs` of the network, indexed by (element_type, element_id)."""
-        return self._evaluate(parameters)[0]
+        """:func:`corridor.costs.element_costs` of the network, indexed by (element_type, element_id).
+
+        A copy: editing it changes no later cost (the weights are read-only arrays for the same reason).
+        """
+        return self._evaluate(parameters)[0].copy()
 
     def weights(self, parameters: CostParameters) -> np.ndarray:
         """Edge weights, shape ``(n_edges, len(METRICS))``, columns in the order of :data:`METRICS`.

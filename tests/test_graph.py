@@ -211,3 +211,15 @@ def test_a_compiled_graph_pickles_for_a_worker_and_searches_the_same(toy):
     copy = pickle.loads(pickle.dumps(graph))
     there = dijkstra(copy.adjacency.matrix(copy.adjacency.reduce(weight)[0]), indices=0)
     assert np.isfinite(here).sum() > 3 and np.array_equal(here, there)
+
+
+def test_cached_costs_and_weights_cannot_be_edited_through_what_is_handed_out(toy):
+    from corridor.graph import compiled
+
+    graph = compiled(toy, None)
+    p = CostParameters.default()
+    costs = graph.costs(p)
+    costs.loc[("segment", "a_b_rail"), "time_h"] = -1.0
+    assert graph.costs(p).loc[("segment", "a_b_rail"), "time_h"] > 0
+    with pytest.raises(ValueError, match="read-only"):
+        graph.weights(p)[0, 0] = -1.0
