@@ -332,6 +332,13 @@ class Graph:
                     f"negative time, money, distance or CO2e for {', '.join(names)} with assumption set "
                     f"{parameters.assumption_set!r}; check the figures and rates (none may be negative)."
                 )
+            infinite = np.isinf(costs[list(METRICS)].to_numpy(dtype=float)).any(axis=1)
+            if infinite.any():  # finite figures whose product overflows would block an edge without a word
+                names = [f"{t} {i!r}" for t, i in costs.index[infinite]]
+                raise ValueError(
+                    f"infinite time, money, distance or CO2e for {', '.join(names)} with assumption set "
+                    f"{parameters.assumption_set!r}: a figure or rate is too large to cost; check it."
+                )
             values = np.vstack([costs[list(METRICS)].to_numpy(dtype=float), np.zeros(len(METRICS))])
             weights = values[self.element]  # access edges take the appended row of zeros
             weights.flags.writeable = False

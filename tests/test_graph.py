@@ -223,3 +223,11 @@ def test_cached_costs_and_weights_cannot_be_edited_through_what_is_handed_out(to
     assert graph.costs(p).loc[("segment", "a_b_rail"), "time_h"] > 0
     with pytest.raises(ValueError, match="read-only"):
         graph.weights(p)[0, 0] = -1.0
+
+
+def test_a_figure_too_large_to_cost_is_named_not_treated_as_closed(toy):
+    from corridor.graph import compiled
+
+    toy.segments.loc["a_b_rail", "cost_usd_per_tkm"] = 1e307  # finite, but x length x tonnes overflows
+    with pytest.raises(ValueError, match=r"infinite .* segment 'a_b_rail'"):
+        compiled(toy, None).weights(CostParameters.default())
