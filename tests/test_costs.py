@@ -311,3 +311,31 @@ def test_cpi_table_handed_out_is_a_copy():
 def test_a_set_named_by_something_else_than_text_is_refused():
     with pytest.raises(TypeError, match=r"`name` was 2022; expected an assumption set's name"):
         CostParameters.load(2022)
+
+
+@pytest.mark.parametrize(("name", "value"), [("cargo_unit", "feu"), ("emission_basis", "WTW"), ("sources", {}),
+                                             ("ranges", {})])  # fmt: skip
+def test_replace_refuses_what_only_loading_a_set_may_set(name, value):
+    # the cargo unit fixes tonnes and TEU per unit, the emission basis the factors: `load` them instead
+    with pytest.raises(TypeError, match=rf"unknown cost parameter\(s\) \['{name}'\]"):
+        CostParameters.default().replace(**{name: value})
+
+
+def test_replace_marks_each_changed_value_as_the_users_and_drops_its_range():
+    p = CostParameters.default()
+    assert {"sea_headway_h", "rates.rail.RUS"} <= set(p.ranges)  # the set gives both a range
+    q = p.replace(sea_headway_h=200.0, rates={"rail.RUS": (0.3, "usd_per_teu_km", 2024)}, assumption_set="mine")
+    assert q.sources["sea_headway_h"] == ("h between sailings", "set by the user", "-")  # the unit is kept
+    assert q.sources["rates.rail.RUS"] == ("US$ per TEU-km", "set by the user", "-")
+    assert "sea_headway_h" not in q.ranges and "rates.rail.RUS" not in q.ranges  # no longer the set's figure
+    assert q.ranges["empty_return_share"] == p.ranges["empty_return_share"]  # the others keep theirs
+    assert q.assumption_set == "mine" and q.sources.get("assumption_set") == p.sources.get("assumption_set")
+    new = q.replace(rate_usd_per_tkm={"rail": 0.05})  # a key the set does not give: no unit to keep
+    assert new.sources["rate_usd_per_tkm.rail"] == ("", "set by the user", "-")
+
+
+def test_a_mapping_given_as_a_number_is_shown_an_example():
+    with pytest.raises(TypeError, match=r"`co2e_kg_per_tkm` is a int \(5\); expected a mapping such as \{'rail'"):
+        CostParameters.default().replace(co2e_kg_per_tkm=5)
+    with pytest.raises(TypeError, match=r"did you mean 'rates'"):
+        CostParameters.default().replace(ratse={})
