@@ -339,3 +339,34 @@ def test_a_mapping_given_as_a_number_is_shown_an_example():
         CostParameters.default().replace(co2e_kg_per_tkm=5)
     with pytest.raises(TypeError, match=r"did you mean 'rates'"):
         CostParameters.default().replace(ratse={})
+
+
+BAD_SETS = [
+    ("unknown section", 'ratse = {}\n', ["unknown section or key `ratse` (did you mean 'rates'?)"]),
+    ("extends a set that is not there", 'extends = "basline"\n', ["`extends` is 'basline', which is not an"]),
+    ("unknown figure key", '[parameters]\nsea_headway_h = { value = 100, sorce = "x", confidence = "H" }\n',
+     ["`parameters.sea_headway_h` has an unknown key `sorce` (did you mean 'source'?)"]),
+    ("L without a range", '[parameters]\nsea_headway_h = { value = 100, source = "x", confidence = "L" }\n',
+     ["`parameters.sea_headway_h`", "low", "high"]),
+    ("value outside its range", '[parameters]\nsea_headway_h = { value = 100, low = 120, high = 200, '
+     'source = "x", confidence = "M" }\n', ["`parameters.sea_headway_h`: low <= value <= high does not hold "
+                                            "(120 / 100 / 200)"]),
+    ("rate without a year", '[rates]\n"rail.KAZ" = { value = 0.2, unit = "usd_per_teu_km", source = "x", '
+     'confidence = "H" }\n', ["`rates.rail.KAZ`", "year"]),
+    ("rate with a year key on a parameter", '[parameters]\nsea_headway_h = { value = 100, year = 2024, source = "x", '
+     'confidence = "H" }\n', ["`parameters.sea_headway_h` has an unknown key `year`"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [row[1:] for row in BAD_SETS], ids=[row[0] for row in BAD_SETS])
+def test_bad_assumption_files_name_the_key(tmp_path, text, expected):
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    path = tmp_path / "mine.toml"
+    head = 'name = "mine"\n' + ("" if text.startswith("extends") else 'extends = "baseline"\n')
+    path.write_text(head + text, encoding="utf-8")
+    with pytest.raises((ValueError, FileNotFoundError)) as error:
+        CostParameters.from_toml(path)
+    for part in expected:
+        assert part in str(error.value), (part, str(error.value))
