@@ -1726,7 +1726,7 @@ def _named_shares(shares: pd.DataFrame) -> pd.DataFrame:
 
     Alternatives are numbered within each run's own candidate set, so "alternative 2" of a scenario need not
     be the baseline's; named routes and the other routes as a whole compare like for like. Per-unit figures of
-    ``"other"`` are share-weighted means.
+    ``"other"`` are share-weighted means (plain means where none of its routes carries a share).
     """
     levels = list(shares.index.names)
     route = shares.index.get_level_values("route")
@@ -1740,7 +1740,8 @@ def _named_shares(shares: pd.DataFrame) -> pd.DataFrame:
     totals = grouped[[c for c in ("share", "tonnes_per_year", "teu_per_year") if c in frame]].sum(min_count=1)
     means = weighted.reset_index().assign(route=named).groupby(keys, sort=False)
     sums = means[[*per_unit, "_weight"]].sum()
-    totals[per_unit] = sums[per_unit].div(sums["_weight"].where(sums["_weight"] > 0), axis=0)
+    plain = grouped[per_unit].mean()  # where no route of the group carries anything (all-or-nothing)
+    totals[per_unit] = sums[per_unit].div(sums["_weight"].where(sums["_weight"] > 0), axis=0).fillna(plain)
     return totals
 
 

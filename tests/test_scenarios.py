@@ -682,3 +682,15 @@ def test_run_assigns_the_grown_and_responded_freight(tmp_path, toy):
     with pytest.raises(ValueError, match=r"may not set \['routes'\]"):
         scenarios.run(["rasht_astara_opens"], pairs=[("a", "d")], corridor=toy, od=toy_od(),
                       assign_options={"routes": None})  # fmt: skip
+
+
+def test_routes_without_a_share_keep_their_figures_in_the_shares_table(tmp_path, toy):
+    text = (
+        HEAD
+        + '[[change]]\naction = "close"\nelement = "segments"\nids = ["b_d_road"]\nsource = "s"\nconfidence = "H"\n'
+    )
+    result = scenarios.run([scenarios.load_scenario(write(tmp_path, text))], pairs=[("a", "d")], corridor=toy,
+                           od=toy_od(), respond=False, assign_options={"method": "aon"})  # fmt: skip
+    shares = result.compare("shares").xs("test")
+    assert shares["baseline_time_h"].notna().all()  # all-or-nothing leaves routes at share 0: figures stay
+    assert (shares["baseline_share"].isin([0.0, 1.0])).all()
