@@ -1,3 +1,4 @@
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -5,11 +6,19 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import Phase, settings
 from hypothesis import strategies as st
 
 import corridor
 
 matplotlib.use("Agg")
+
+# Under mutmut (which sets MUTANT_UNDER_TEST), a mutant that breaks a property would make hypothesis shrink and
+# explain the failure for minutes, and the mutant would time out instead of being killed: a kill needs no minimal
+# example, so property tests stop at the first failing one.
+settings.register_profile("mutants", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+if os.environ.get("MUTANT_UNDER_TEST"):
+    settings.load_profile("mutants")
 
 
 @pytest.fixture
