@@ -354,9 +354,10 @@ class CostParameters:
         ['assumption_set', 'empty_return_share']
         """
         mine, theirs = self.to_frame()["value"], other.to_frame()["value"]
-        both = pd.concat({self.assumption_set: mine, other.assumption_set: theirs}, axis=1)
-        if self.assumption_set == other.assumption_set:
-            both.columns = ["this", "other"]
+        names = (self.assumption_set, other.assumption_set)
+        if names[0] == names[1]:  # e.g. a set and its changed copy: one column each all the same
+            names = ("this", "other")
+        both = pd.concat(dict(zip(names, (mine, theirs), strict=True)), axis=1)
         differs = both.iloc[:, 0].astype(str).ne(both.iloc[:, 1].astype(str))
         return both[differs & ~both.index.isin(["value_of_time_usd_per_h"])]
 

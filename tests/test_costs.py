@@ -370,3 +370,20 @@ def test_bad_assumption_files_name_the_key(tmp_path, text, expected):
         CostParameters.from_toml(path)
     for part in expected:
         assert part in str(error.value), (part, str(error.value))
+
+
+def test_differences_of_a_set_and_its_changed_copy():
+    base = CostParameters.load("baseline")
+    changed = base.replace(value_of_time_pct_per_day=1.0, rates={"rail.RUS": (0.3, "usd_per_teu_km", 2024)})
+    table = changed.differences(base)
+    assert table.columns.tolist() == ["this", "other"]  # both are 'baseline' by name
+    assert table.index.tolist() == ["value_of_time_pct_per_day", "rates.rail.RUS"]  # the derived value of time left out
+    assert table.loc["value_of_time_pct_per_day"].tolist() == [1.0, 0.6]
+    assert base.differences(CostParameters.load("baseline")).empty
+
+
+def test_read_only_mappings_hash_by_content():
+    first, second = CostParameters.load("baseline"), CostParameters.load("baseline")
+    assert first.co2e_kg_per_tkm is not second.co2e_kg_per_tkm
+    assert hash(first.co2e_kg_per_tkm) == hash(second.co2e_kg_per_tkm)
+    assert hash(first.co2e_kg_per_tkm) != hash(first.replace(co2e_kg_per_tkm={"rail": 0.03}).co2e_kg_per_tkm)
