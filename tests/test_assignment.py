@@ -315,6 +315,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     return pd.Series(per_element.reindex(range(len(names)), fill_value=0.0).to_numpy(), index=pd.Index(names))
 
 
+@pytest.mark.threads
 @pytest.mark.parametrize("capacity_mtpa", [None, 0.0003])
 @pytest.mark.parametrize("tonnes_by_class", [{"dry_bulk": 2000.0}, {"dry_bulk": 1500.0, "container": 500.0}])
 def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtpa, tonnes_by_class):

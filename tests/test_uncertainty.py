@@ -212,6 +212,7 @@ def test_sweep_in_process_runs_each_variant(toy):
     assert (runs["dear"].draws["generalised_cost_usd"] > runs["base"].draws["generalised_cost_usd"]).all()
 
 
+@pytest.mark.threads
 @pytest.mark.enable_socket  # the in-process scheduler still opens its HTTP server: on loopback only
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_sweep_on_dask_equals_the_in_process_sweep(instc):
