@@ -517,7 +517,7 @@ def plot_flows(
     frame = _checked_loads(corridor, loads, column, "loads")
     ax, bounds = _flow_base(corridor, frame, ax=ax, bounds=bounds, figsize=figsize)
     utilisation = frame["utilisation"] if "utilisation" in frame else pd.Series(np.nan, index=frame.index)
-    cmap, norm = plt.get_cmap("YlOrRd"), plt.Normalize(0.0, 1.2)
+    cmap, norm = _utilisation_scale()
 
     def colours(values: pd.Series) -> list[Any]:
         return [(0.55, 0.55, 0.55, 1.0) if np.isnan(u) else cmap(norm(u)) for u in values]
@@ -561,12 +561,11 @@ def plot_flow_difference(
     lines = corridor if baseline_corridor is None else _union(corridor, baseline_corridor)
     before = _checked_loads(lines, baseline, column, "baseline")[column]
     after = _checked_loads(lines, scenario, column, "scenario")[column]
-    change = after.reindex(after.index.union(before.index), fill_value=0.0).sub(before, fill_value=0.0)
+    change = _load_change(before, after)
     change = change[change.ne(0.0)]
     frame = change.to_frame(column)
     ax, bounds = _flow_base(lines, frame, ax=ax, bounds=bounds, figsize=figsize)
-    limit = float(change.abs().max()) if len(change) else 1.0
-    cmap, norm = plt.get_cmap("RdBu_r"), plt.Normalize(-limit, limit)
+    cmap, norm = _change_scale(change)
 
     def colours(values: pd.Series) -> list[Any]:
         return [cmap(norm(v)) for v in values]
@@ -576,6 +575,22 @@ def plot_flow_difference(
                        label=f"change in {column.replace('_', ' ')} (scenario - baseline)")  # fmt: skip
     ax.set_title(f"change in {column.replace('_', ' ')}")
     return ax
+
+
+def _utilisation_scale() -> tuple[Any, Any]:
+    """Colours of utilisation (load / capacity) on flow maps: 0 to 1.2, the top for anything past capacity."""
+    return plt.get_cmap("YlOrRd"), plt.Normalize(0.0, 1.2)
+
+
+def _change_scale(change: pd.Series) -> tuple[Any, Any]:
+    """A diverging scale symmetric about 0 over `change` (blue for less, red for more)."""
+    limit = (float(change.abs().max()) if len(change) else 0.0) or 1.0
+    return plt.get_cmap("RdBu_r"), plt.Normalize(-limit, limit)
+
+
+def _load_change(before: pd.Series, after: pd.Series) -> pd.Series:
+    """`after` - `before` per element; an element loaded on one side only counts as 0 on the other."""
+    return after.reindex(after.index.union(before.index), fill_value=0.0).sub(before, fill_value=0.0)
 
 
 def _checked_loads(corridor: Corridor, loads: pd.DataFrame, column: str, argument: str) -> pd.DataFrame:
@@ -892,14 +907,12 @@ def explore_flows(
     if baseline is None:
         value = frame[column]
         shade = frame["utilisation"] if "utilisation" in frame else pd.Series(np.nan, index=frame.index)
-        cmap, norm = plt.get_cmap("YlOrRd"), plt.Normalize(0.0, 1.2)
+        cmap, norm = _utilisation_scale()
         label = column
     else:
         before = _checked_loads(corridor, baseline, column, "baseline")[column]
-        value = frame[column].reindex(frame.index.union(before.index), fill_value=0.0).sub(before, fill_value=0.0)
-        shade = value
-        limit = float(value.abs().max()) or 1.0
-        cmap, norm = plt.get_cmap("RdBu_r"), plt.Normalize(-limit, limit)
+        value = shade = _load_change(before, frame[column])
+        cmap, norm = _change_scale(value)
         label = f"change_in_{column}"
     top = float(value.abs().max()) or 1.0
     colour = [("#8c8c8c" if np.isnan(v) else matplotlib.colors.to_hex(cmap(norm(v)))) for v in shade]

@@ -1730,18 +1730,18 @@ def _named_shares(shares: pd.DataFrame) -> pd.DataFrame:
     """
     levels = list(shares.index.names)
     route = shares.index.get_level_values("route")
-    named = route.where(~route.str.startswith("alternative"), "other")
-    frame = shares.reset_index(level="route", drop=True).assign(route=named)
+    frame = shares.reset_index(level="route", drop=True)
     per_unit = [c for c in ("distance_km", "time_h", "cost_usd", "generalised_cost_usd") if c in frame]
+    flows = [c for c in ("share", "tonnes_per_year", "teu_per_year") if c in frame]
     weight = frame["share"].where(frame["share"] > 0, 0.0)
-    weighted = frame[per_unit].mul(weight, axis=0).assign(_weight=weight)
-    keys = [*levels[:-1], "route"]
-    grouped = frame.reset_index().groupby(keys, sort=False)
-    totals = grouped[[c for c in ("share", "tonnes_per_year", "teu_per_year") if c in frame]].sum(min_count=1)
-    means = weighted.reset_index().assign(route=named).groupby(keys, sort=False)
-    sums = means[[*per_unit, "_weight"]].sum()
+    frame = frame.assign(route=route.where(~route.str.startswith("alternative"), "other"), _weight=weight,
+                         **{f"_weighted_{c}": frame[c] * weight for c in per_unit})  # fmt: skip
+    grouped = frame.reset_index().groupby([*levels[:-1], "route"], sort=False)
+    totals = grouped[flows].sum(min_count=1)
+    sums = grouped[["_weight", *(f"_weighted_{c}" for c in per_unit)]].sum()
     plain = grouped[per_unit].mean()  # where no route of the group carries anything (all-or-nothing)
-    totals[per_unit] = sums[per_unit].div(sums["_weight"].where(sums["_weight"] > 0), axis=0).fillna(plain)
+    for c in per_unit:
+        totals[c] = (sums[f"_weighted_{c}"] / sums["_weight"].where(sums["_weight"] > 0)).fillna(plain[c])
     return totals
 
 

@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import sparse, special
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from corridor import _model
+from corridor import _model, datasets
 from corridor import scenarios as _scenarios
 from corridor._validate import nearest
 from corridor.assignment import Assignment, RouteSet, _same_shape, assign, candidate_routes, logit_shares, path_size
@@ -1347,7 +1347,7 @@ def sweep(
             except (ValueError, FileNotFoundError) as error:
                 problems.append(f"`variants[{name!r}]`: {error}")
                 continue
-            base = corridor if corridor is not None else _instc()
+            base = corridor if corridor is not None else datasets.load_instc()
             resolved[name] = (_scenarios.apply(base, scenario), _scenarios.apply_parameters(scenario, corridor=base),
                               scenario.as_of)  # fmt: skip
         elif (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Corridor)
@@ -1385,12 +1385,6 @@ def sweep(
     }  # fmt: skip
     results = client.gather(list(futures.values()))
     return dict(zip(futures, results, strict=True))
-
-
-def _instc() -> Corridor:
-    from corridor import datasets
-
-    return datasets.load_instc()
 
 
 def _variant_routes(
