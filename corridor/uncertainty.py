@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import heapq
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, get_args
@@ -53,7 +52,7 @@ import pandas as pd
 from scipy import sparse, special
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from corridor import _model, datasets
+from corridor import _kernels, _model, datasets
 from corridor import scenarios as _scenarios
 from corridor._validate import nearest
 from corridor.assignment import Assignment, RouteSet, _same_shape, assign, candidate_routes, logit_shares, path_size
@@ -422,12 +421,14 @@ class _Sampler:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class _Plan:
-    """The part of the graph that can carry the best route of a pair in some state of the figures.
+    """The part of the graph that can carry the best route from one place to others in some state of the figures.
 
     ``edges`` (graph edge positions) in relaxation order, their local ends ``tail`` and ``head``, the local
-    ``start`` and ``end``. ``blocks`` are (first edge, past the last edge, cyclic): the strongly connected
-    components of the subgraph in topological order, each as the edges that enter it (relaxed once: their
-    tails are settled) and the edges inside it (relaxed until nothing changes if it has a cycle).
+    ``start`` and ``ends``. A reversed plan searches the edges backwards, from the destination to the origins
+    (its paths run from an origin to ``start``). ``blocks`` are (first edge, past the last edge, cyclic): the
+    strongly connected components of the subgraph in topological order, each as the edges that enter it
+    (relaxed once: their tails are settled) and the edges inside it (relaxed until nothing changes if it has a
+    cycle).
     """
 
     criterion: str
@@ -436,8 +437,8 @@ class _Plan:
     head: np.ndarray
     n_nodes: int
     start: int
-    end: int
-    blocks: tuple[tuple[int, int, bool], ...]
+    ends: np.ndarray
+    blocks: np.ndarray
 
 
 def _blocked_edges(graph: Graph, origin: str, destination: str, c: Any, by: str, p: CostParameters, ends: bool):
@@ -450,13 +451,13 @@ def _blocked_edges(graph: Graph, origin: str, destination: str, c: Any, by: str,
     return blocked
 
 
-def _plan(model: _Model, origin: str, destination: str, blocked: np.ndarray, by: str) -> _Plan | None:
-    """Keep the edges that lie on some path whose optimistic cost is at most the best pessimistic cost.
+def _candidate_edges(model: _Model, origin: str, destination: str, blocked: np.ndarray, by: str) -> np.ndarray | None:
+    """The edges of the routes that can be best from `origin` to `destination`; None if they are not connected.
 
     A route whose best case (every figure at the favourable end of its range) is worse than another route's
-    worst case never wins; an edge ``u -> v`` lies on a route that might win only if the optimistic cost to
-    ``u``, of the edge and from ``v`` adds up to no more than the cost of the best route under pessimistic
-    figures. None if the pair is not connected.
+    worst case never wins: an edge ``u -> v`` is kept only if the optimistic cost to ``u``, of the edge and from
+    ``v`` adds up to no more than the cost of the best route under pessimistic figures. The label search of
+    :func:`_dominance_prune` then keeps the edges of the routes no other route beats in every state.
     """
     graph = model.graph
     adjacency = graph.adjacency
@@ -476,14 +477,21 @@ def _plan(model: _Model, origin: str, destination: str, blocked: np.ndarray, by:
     keep = np.isfinite(low) & (from_start[graph.source] + low + to_end[graph.target] <= bound)
     edges = np.flatnonzero(keep)
     pruned = _dominance_prune(model, edges, by, start, end, bound, to_end, _LABELS)
-    if pruned is not None and len(pruned):
-        edges = pruned
-    nodes, local = np.unique(np.concatenate([graph.source[edges], graph.target[edges]]), return_inverse=True)
+    return pruned if pruned is not None and len(pruned) else edges
+
+
+def _plan(model: _Model, edges: np.ndarray, start: int, ends: Sequence[int], blocked: np.ndarray, by: str,
+          reverse: bool) -> _Plan:  # fmt: skip
+    """Order `edges` for the search from graph node `start` to `ends` (backwards if `reverse`)."""
+    graph = model.graph
+    source, target = (graph.target, graph.source) if reverse else (graph.source, graph.target)
+    nodes, local = np.unique(np.concatenate([source[edges], target[edges]]), return_inverse=True)
     tail, head = local[: len(edges)], local[len(edges) :]
+    # relax the edges inside a component in the order the typical state settles them
     typical = np.where(blocked, np.inf, model.element_metric(model.transformed_bounds[1], by)[graph.element])
-    best, _ = adjacency.reduce(typical + _EPSILON)
-    at_mode = dijkstra(sparse.csr_array((best, adjacency.indices, adjacency.indptr), shape=(adjacency.n_nodes,) * 2),
-                       indices=start)[nodes]  # fmt: skip
+    matrix = sparse.csr_array((typical[edges] + _EPSILON, (source[edges], target[edges])),
+                              shape=(len(graph.nodes),) * 2)  # fmt: skip
+    at_mode = dijkstra(matrix, indices=start)[nodes]
     shape = sparse.csr_array((np.ones(len(edges)), (tail, head)), shape=(len(nodes),) * 2)
     n_comp, comp = connected_components(shape, directed=True, connection="strong")
     inside = comp[tail] == comp[head]
@@ -492,14 +500,45 @@ def _plan(model: _Model, origin: str, destination: str, blocked: np.ndarray, by:
     comp_rank[order] = np.arange(n_comp)
     sequence = np.lexsort((at_mode[tail], inside, comp_rank[comp[head]]))
     tail, head, edges, inside = tail[sequence], head[sequence], edges[sequence], inside[sequence]
-    blocks = []
     key = comp_rank[comp[head]] * 2 + inside
     cuts = np.flatnonzero(np.diff(key)) + 1
-    for first, last in zip(np.r_[0, cuts], np.r_[cuts, len(edges)], strict=True):
-        cyclic = bool(inside[first]) and (last - first > 1 or tail[first] == head[first])
-        blocks.append((int(first), int(last), cyclic))
+    first, last = np.r_[0, cuts], np.r_[cuts, len(edges)]
+    cyclic = inside[first] & ((last - first > 1) | (tail[first] == head[first]))
+    blocks = np.column_stack([first, last, cyclic]).astype(np.int64)
     return _Plan(by, edges, tail, head, len(nodes), int(np.searchsorted(nodes, start)),
-                 int(np.searchsorted(nodes, end)), tuple(blocks))  # fmt: skip
+                 np.searchsorted(nodes, np.asarray(ends)), blocks)  # fmt: skip
+
+
+def _plans(model: _Model, legs: Sequence[tuple[str, str, np.ndarray, str]], *, reverse: bool = False):
+    """One plan for each group of `legs` (origin, destination, blocked edges, criterion) that share an origin.
+
+    With `reverse`, legs that share a destination share a plan, searched backwards. Returns, per leg, its plan
+    and the position of its destination (origin if reversed) among the plan's ends; None for a leg whose places
+    are not connected.
+    """
+    graph = model.graph
+    cache = model.__dict__.setdefault("_plans", {})
+    groups: dict[tuple, list[int]] = {}
+    edges_of = []
+    for i, (origin, destination, blocked, by) in enumerate(legs):
+        key = (origin, destination, by, np.packbits(blocked).tobytes())
+        if key not in cache:
+            cache[key] = _candidate_edges(model, origin, destination, blocked, by)
+        edges_of.append(cache[key])
+        if cache[key] is not None:
+            groups.setdefault((destination if reverse else origin, by, key[3]), []).append(i)
+    out: list[tuple[_Plan, int] | None] = [None] * len(legs)
+    for (place, by, _), members in groups.items():
+        ends = [legs[i][0] if reverse else legs[i][1] for i in members]
+        key = ("plan", place, by, reverse, tuple(ends), _)
+        if key not in cache:
+            start = graph.node_index.get_loc(f"{place}|destination" if reverse else f"{place}|origin")
+            nodes = graph.node_index.get_indexer([f"{e}|origin" if reverse else f"{e}|destination" for e in ends])
+            edges = np.unique(np.concatenate([edges_of[i] for i in members]))
+            cache[key] = _plan(model, edges, start, nodes, legs[members[0]][2], by, reverse)
+        for position, i in enumerate(members):
+            out[i] = (cache[key], position)
+    return out
 
 
 def _criterion_coefficients(model: _Model, by: str) -> tuple[np.ndarray, np.ndarray]:
@@ -535,63 +574,10 @@ def _dominance_prune(
     lo, hi = low[active], high[active]
     order = np.argsort(graph.source[edges], kind="stable")
     firsts = np.searchsorted(graph.source[edges][order], np.arange(len(graph.nodes) + 1))
-    heads = graph.target[edges].tolist()
     tol = 1e-9 * max(1.0, abs(bound))
-    vecs, consts, parent, via, alive = [np.zeros(len(active))], [0.0], [-1], [-1], [True]
-    at_node: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
-    heap, node_of = [(0.0, 0)], [start]
-    while heap:
-        _, label = heapq.heappop(heap)
-        node = node_of[label]
-        if not alive[label] or node == end:
-            continue
-        for k in order[firsts[node] : firsts[node + 1]].tolist():
-            v = heads[k]
-            vec = vecs[label] + vec_of[k]
-            c = consts[label] + const_of[k]
-            optimistic = c + vec @ lo
-            if optimistic + to_go[v] > bound:
-                continue
-            kept = at_node.get(v)
-            if kept is not None:
-                d = vec - kept[0]
-                dc = c - kept[1]
-                if ((np.where(d > 0, d * lo, d * hi).sum(axis=1) + dc) >= -tol).any():
-                    continue  # a label already here is never worse
-                worse = (np.where(d < 0, -d * lo, -d * hi).sum(axis=1) - dc) >= -tol
-                for dead in np.asarray(kept[2])[worse].tolist():
-                    alive[dead] = False
-                keep_ = ~worse
-                kept = (kept[0][keep_], kept[1][keep_], [i for i, w in zip(kept[2], keep_, strict=True) if w])
-            new = len(vecs)
-            vecs.append(vec)
-            consts.append(c)
-            parent.append(label)
-            via.append(k)
-            alive.append(True)
-            node_of.append(v)
-            if kept is None:
-                at_node[v] = (vec[None, :], np.array([c]), [new])
-            else:
-                at_node[v] = (np.vstack([kept[0], vec]), np.append(kept[1], c), [*kept[2], new])
-            if new > limit:
-                return None
-            heapq.heappush(heap, (optimistic, new))
-    used = set()
-    for label in at_node.get(end, (None, None, []))[2]:
-        while parent[label] >= 0:
-            used.add(via[label])
-            label = parent[label]
-    return edges[np.array(sorted(used), dtype=np.int64)]
-
-
-def _plan_of(model: _Model, origin: str, destination: str, blocked: np.ndarray, by: str) -> _Plan | None:
-    """:func:`_plan`, kept on the model (one per pair, criterion and set of forbidden edges)."""
-    plans = model.__dict__.setdefault("_plans", {})
-    key = (origin, destination, by, np.packbits(blocked).tobytes())
-    if key not in plans:
-        plans[key] = _plan(model, origin, destination, blocked, by)
-    return plans[key]
+    finished, used = _kernels.label_search(firsts, order, graph.target[edges], vec_of, const_of, lo, hi, start, end,
+                                           bound, to_go, tol, limit)  # fmt: skip
+    return edges[used] if finished else None
 
 
 def _topological(n: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -612,44 +598,17 @@ def _topological(n: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray
     return np.asarray(order, dtype=np.int64), len(order) == n
 
 
-def _best_paths(plan: _Plan, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cheapest path of every draw over the plan's edges: per draw, its local edges from the end back.
+def _best_paths(plan: _Plan, weight: np.ndarray, *, record: bool = False):
+    """Cheapest path of every draw over the plan's edges to each of its ends.
 
-    `weight` is (plan edges x draws). Returns the steps (path length x draws; -1 past the start) and the cost.
-    A dynamic programme over the components in topological order; inside a component with a cycle, passes
-    until nothing changes (Bellman-Ford).
+    `weight` is (draws x plan edges). Returns the cost, the number of edges and a key that equal paths share
+    (each ends x draws) and, if `record`, the paths: local edges from the end back (ends x draws x nodes, -1 past
+    the start). A dynamic programme over the components in topological order; inside a component with a cycle,
+    passes until nothing changes (Bellman-Ford); compiled (:func:`corridor._kernels.best_paths`).
     """
-    m = weight.shape[1]
-    dist = np.full((plan.n_nodes, m), np.inf)
-    dist[plan.start] = 0.0
-    pred = np.full((plan.n_nodes, m), -1, dtype=np.int32)
-    candidate, better = np.empty(m), np.empty(m, dtype=bool)
-    tail, head = plan.tail.tolist(), plan.head.tolist()
-    for first, last, cyclic in plan.blocks:
-        for _ in range(plan.n_nodes):
-            changed = False
-            for j in range(first, last):
-                np.add(dist[tail[j]], weight[j], out=candidate)
-                np.less(candidate, dist[head[j]], out=better)
-                if cyclic:
-                    if not better.any():
-                        continue
-                    changed = True
-                np.copyto(dist[head[j]], candidate, where=better)
-                np.copyto(pred[head[j]], j, where=better)
-            if not changed:
-                break
-    draws = np.arange(m)
-    node = np.full(m, plan.end)
-    steps = []
-    for _ in range(plan.n_nodes):
-        going = node != plan.start
-        if not going.any():
-            break
-        j = np.where(going, pred[node, draws], -1)
-        steps.append(j)
-        node = np.where(going, plan.tail[np.maximum(j, 0)], node)
-    return np.array(steps, dtype=np.int64).reshape(-1, m), dist[plan.end]
+    tags = np.random.default_rng(0).integers(1, 2**63, size=len(plan.edges), dtype=np.uint64)
+    return _kernels.best_paths(plan.n_nodes, plan.start, plan.ends, plan.tail, plan.head, plan.blocks,
+                               np.ascontiguousarray(weight), tags, record)  # fmt: skip
 
 
 # --- the result -------------------------------------------------------------------------------------------------
@@ -954,54 +913,59 @@ def monte_carlo(
     model = _model_of(graph, parameters, vary)
     c = _constraints(**constraints)
     share = parameters.empty_return_share * parameters.empty_cost_ratio
-    plans: dict[tuple[str, str, str], _Plan] = {}
+    out_legs, back_legs, names = [], [], []
     for origin, destination in pairs:
         origin = _resolve_place(corridor, origin, "origin")
         destination = _resolve_place(corridor, destination, "destination")
         checked = _check_constraints(corridor, origin, destination, c, by)
-        legs = [("out", origin, destination, by)] + ([("back", destination, origin, "cost_usd")] if share > 0 else [])
-        for leg, a, b, criterion in legs:
-            blocked = _blocked_edges(graph, a, b, checked, criterion, parameters, handling_at_ends)
-            plan = _plan_of(model, a, b, blocked, criterion)
-            if plan is None:
-                best_route(
-                    corridor,
-                    a,
-                    b,
-                    by=criterion,
-                    parameters=parameters,
-                    as_of=as_of,
-                    handling_at_ends=handling_at_ends,
-                    **constraints,
-                )  # raises the diagnosed NoRouteError
-                raise NoRouteError(f"no route from {a!r} to {b!r}.")  # pragma: no cover (best_route raised)
-            plans[(origin, destination, leg)] = plan
+        names.append((origin, destination))
+        out_legs.append((origin, destination, _blocked_edges(graph, origin, destination, checked, by, parameters,
+                                                             handling_at_ends), by))  # fmt: skip
+        if share > 0:
+            blocked = _blocked_edges(graph, destination, origin, checked, "cost_usd", parameters, handling_at_ends)
+            back_legs.append((destination, origin, blocked, "cost_usd"))
+    # the way out searched from each origin to all its destinations at once; the way back into each origin
+    out_plans, back_plans = _plans(model, out_legs), _plans(model, back_legs, reverse=True)
+    planned_legs = [*zip(out_legs, out_plans, strict=True), *zip(back_legs, back_plans, strict=True)]
+    for (a, b, _, criterion), planned in planned_legs:
+        if planned is None:
+            best_route(
+                corridor,
+                a,
+                b,
+                by=criterion,
+                parameters=parameters,
+                as_of=as_of,
+                handling_at_ends=handling_at_ends,
+                **constraints,
+            )  # fmt: skip  (raises the diagnosed error)
+            raise NoRouteError(f"no route from {a!r} to {b!r}.")  # pragma: no cover (best_route raised)
+    groups = {id(plan): plan for plan, _ in [*out_plans, *back_plans]}
     sampler = _Sampler(model.figures, seed, distribution, correlate)
-    elements = np.unique(np.concatenate([graph.element[plan.edges] for plan in plans.values()]))
+    elements = np.unique(np.concatenate([graph.element[plan.edges] for plan in groups.values()]))
     used = np.unique(np.concatenate([model.coef[m][:, elements].tocoo().coords[0] for m in _VARYING]))
     columns = sampler.columns_for(used.astype(np.int64))
     evaluate = _Evaluator(model, columns, elements)  # only the elements some pair's subgraph uses
     chunks = list(range(0, n, _CHUNK))
     bar = _progress(progress, n * len(pairs), len(chunks))
-    found: dict[tuple[str, str], _Found] = {}
+    found = {pair: _Found() for pair in names}
     kept = []
     for first in chunks:
         t = _transform(model, columns, sampler.draw(min(_CHUNK, n - first), columns))
         kept.append(t)
         elem = evaluate(t)
-        for (origin, destination, leg), plan in plans.items():
-            if leg != "out":
-                continue
-            found.setdefault((origin, destination), _Found()).add(evaluate.index(graph.element[plan.edges]), plan, elem)
-            if (origin, destination, "back") in plans:
-                steps, cost = _best_paths(
-                    plans[(origin, destination, "back")],
-                    elem["cost_usd"][evaluate.index(graph.element[plans[(origin, destination, "back")].edges])]
-                    + _EPSILON,
-                )
-                found[(origin, destination)].empty.append(share * (cost - _EPSILON * (steps >= 0).sum(axis=0)))
+        weight = {key: elem[plan.criterion][evaluate.index(graph.element[plan.edges])].T + _EPSILON
+                  for key, plan in groups.items()}  # fmt: skip
+        searched = {key: _best_paths(plan, weight[key]) for key, plan in groups.items()}
+        for i, pair in enumerate(names):
+            plan, end = out_plans[i]
+            found[pair].add(plan, end, weight[id(plan)], searched[id(plan)][2][end])
+            if back_plans:
+                plan, end = back_plans[i]
+                cost, count, _, _ = searched[id(plan)]
+                found[pair].empty.append(share * (cost[end] - _EPSILON * count[end]))
             else:
-                found[(origin, destination)].empty.append(np.zeros(t.shape[1]))
+                found[pair].empty.append(np.zeros(t.shape[1]))
         if bar is not None:
             bar.update(1)
     if bar is not None:
@@ -1011,7 +975,7 @@ def monte_carlo(
         "as_of": graph.network.metadata.get("as_of"), "handling_at_ends": handling_at_ends,
         "assumption_set": parameters.assumption_set, "cargo_unit": parameters.cargo_unit,
         "price_year": parameters.price_year, "constraints": c.active(), "figures_drawn": len(columns),
-        "subgraph_edges": {f"{k[0]}->{k[1]} ({k[2]})": len(p.edges) for k, p in plans.items()},
+        "subgraph_edges": {f"{a}->{b} ({k})": len(plan.edges) for (a, b, _, k), (plan, _) in planned_legs},
     }  # fmt: skip
     return _result(corridor, model, evaluate, kept, found, settings)
 
@@ -1051,24 +1015,19 @@ class _Found:
         self.keys: dict[int, int] = {}
         self.paths: list[np.ndarray] = []
         self.route: list[np.ndarray] = []
-        self.cost: list[np.ndarray] = []
         self.empty: list[np.ndarray] = []
 
-    def add(self, rows: np.ndarray, plan: _Plan, elem: Mapping[str, np.ndarray]) -> None:
-        """Add a chunk of draws; `rows` are the rows of `elem` of the plan's edges."""
-        steps, cost = _best_paths(plan, elem[plan.criterion][rows] + _EPSILON)
-        self.cost.append(cost)
-        taken = steps >= 0
-        at = np.maximum(steps, 0)
-        tags = np.random.default_rng(0).integers(1, 2**63, size=len(plan.edges), dtype=np.uint64)
-        key = np.where(taken, tags[at], np.uint64(0)).sum(axis=0, dtype=np.uint64)
+    def add(self, plan: _Plan, end: int, weight: np.ndarray, key: np.ndarray) -> None:
+        """Add a chunk of draws: the keys of the best paths to the plan's `end` (searched with `weight`)."""
         unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         numbers = np.empty(len(unique), dtype=np.int64)
-        for i, (k, d) in enumerate(zip(unique.tolist(), first.tolist(), strict=True)):
-            if k not in self.keys:
-                local = steps[:, d][steps[:, d] >= 0][::-1]
-                self.keys[k] = len(self.paths)
-                self.paths.append(plan.edges[local])
+        new = [i for i, k in enumerate(unique.tolist()) if k not in self.keys]
+        if new:  # search again, recording the path, in one draw of each route not seen before
+            steps = _best_paths(plan, weight[first[new]], record=True)[3][end]
+            for i, path in zip(new, steps, strict=True):
+                self.keys[int(unique[i])] = len(self.paths)
+                self.paths.append(plan.edges[path[path >= 0][::-1]])
+        for i, k in enumerate(unique.tolist()):
             numbers[i] = self.keys[k]
         self.route.append(numbers[inverse.ravel()])
 
@@ -1208,13 +1167,13 @@ def tornado(
     for leg, a, b, criterion in [("out", origin, destination, by), ("back", destination, origin, "cost_usd")]:
         if leg == "back" and share == 0:
             continue
-        plan = _plan_of(model, a, b, _blocked_edges(graph, a, b, checked, criterion, parameters, handling_at_ends),
-                     criterion)  # fmt: skip
-        if plan is None:
+        blocked = _blocked_edges(graph, a, b, checked, criterion, parameters, handling_at_ends)
+        (planned,) = _plans(model, [(a, b, blocked, criterion)])
+        if planned is None:
             best_route(corridor, a, b, by=criterion, parameters=parameters, as_of=as_of,
                        handling_at_ends=handling_at_ends, **constraints)  # fmt: skip
             raise NoRouteError(f"no route from {a!r} to {b!r}.")  # pragma: no cover (best_route raised)
-        plans[leg] = plan
+        plans[leg] = planned[0]
     figures = model.figures
     moving = figures.index[figures["low"] < figures["high"]]
     keys = pd.Series([t.get(together, f) if together else f for f, t in zip(moving, figures.loc[moving, "together"],
@@ -1268,7 +1227,7 @@ def _best_totals(corridor, model, plan, elem, metrics) -> tuple[dict[str, np.nda
     """Totals and named route of the best path of each state (columns of `elem`)."""
     graph = model.graph
     rows = graph.element[plan.edges]
-    steps, _ = _best_paths(plan, elem[plan.criterion][rows] + _EPSILON)
+    steps = _best_paths(plan, elem[plan.criterion][rows].T + _EPSILON, record=True)[3][0].T
     taken, at = steps >= 0, np.maximum(steps, 0)
     states = np.arange(steps.shape[1])
     totals = {m: np.where(taken, elem[m][rows[at], states], 0.0).sum(axis=0) for m in metrics}

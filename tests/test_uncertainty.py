@@ -63,6 +63,24 @@ def test_draws_do_not_depend_on_chunks_or_other_pairs(instc, monkeypatch):
     pd.testing.assert_frame_equal(together.draws.loc[PAIRS[1]], alone.draws.loc[PAIRS[1]])
 
 
+def test_pairs_searched_together_equal_pairs_searched_alone(instc):
+    # jnpt to two destinations share one search out (and moscow and st_petersburg each one search back)
+    pairs = [("jnpt", "moscow"), ("jnpt", "st_petersburg"), ("mundra", "moscow")]
+    together = monte_carlo(instc, pairs, n=300, seed=8, progress=False)
+    for pair in pairs:
+        alone = monte_carlo(instc, [pair], n=300, seed=8, progress=False)
+        pd.testing.assert_frame_equal(together.draws.loc[pair], alone.draws.loc[pair])
+        pd.testing.assert_frame_equal(together.routes.loc[pair], alone.routes.loc[pair])
+
+
+def test_the_whole_bounded_subgraph_when_the_label_search_stops(instc, monkeypatch):
+    pruned = monte_carlo(instc, PAIRS, n=300, seed=9, progress=False)
+    monkeypatch.setattr(uncertainty, "_LABELS", 3)  # too few: every pair falls back to the bounded subgraph
+    whole = monte_carlo(instc.copy(), PAIRS, n=300, seed=9, progress=False)  # a copy: nothing cached
+    assert sum(whole.settings["subgraph_edges"].values()) > sum(pruned.settings["subgraph_edges"].values())
+    pd.testing.assert_frame_equal(whole.draws, pruned.draws)
+
+
 # --- the same answers as one search per draw --------------------------------------------------------------------
 
 
