@@ -3,7 +3,8 @@
 Two searches whose work is a loop no array operation expresses: the label-setting search for the routes that can
 be best somewhere in the box of ranges (one per pair, at the first call), and the cheapest path of every draw over
 such a small subgraph (one per pair and chunk of draws). Both are compiled on first use and cached on disk
-(``cache=True``), so later processes load them in milliseconds.
+(``cache=True``), so later processes load them in milliseconds. The search of each draw lets go of the GIL,
+so several can run in threads.
 """
 
 import numba
@@ -175,7 +176,7 @@ def label_search(
     return True, np.flatnonzero(used)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def best_paths(
     n_nodes: int,
     start: int,
@@ -183,20 +184,27 @@ def best_paths(
     tail: np.ndarray,
     head: np.ndarray,
     blocks: np.ndarray,
-    weight: np.ndarray,
+    base: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    draws: np.ndarray,
     tags: np.ndarray,
     record: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cheapest path from `start` to each of `ends` in every draw: its cost, its number of edges and its key.
 
-    `weight` is (draws x edges), the edges ordered so that `blocks` (first edge, past the last edge, cyclic)
-    relax them in order: once for a block without a cycle, until nothing changes for one with a cycle
-    (Bellman-Ford). A path's key is the sum of the `tags` of its edges (uint64, wrapping): equal paths have
-    equal keys. Returns cost, count and key (each ends x draws) and, if `record`, the steps (ends x draws x
-    nodes: the edges from the end back, -1 past the start; else an empty array).
+    Edge ``j`` weighs ``base[j] + data[k] @ draws[d, indices[k]]`` over ``k`` in ``indptr[j]:indptr[j + 1]`` in
+    draw ``d`` (`draws` is draws x figures). The edges are ordered so that `blocks` (first edge, past the last
+    edge, cyclic) relax them in order: once for a block without a cycle, until nothing changes for one with a
+    cycle (Bellman-Ford). A path's key is the sum of the `tags` of its edges (uint64, wrapping): equal paths
+    have equal keys. Returns cost, count and key (each ends x draws) and, if `record`, the steps (ends x draws
+    x nodes: the edges from the end back, -1 past the start; else an empty array).
     """
-    m = weight.shape[0]
+    m = draws.shape[0]
+    n_edges = base.shape[0]
     n_ends = ends.shape[0]
+    w = np.empty(n_edges)
     dist = np.empty(n_nodes)
     pred = np.empty(n_nodes, dtype=np.int64)
     cost = np.empty((n_ends, m))
@@ -204,10 +212,15 @@ def best_paths(
     key = np.zeros((n_ends, m), dtype=np.uint64)
     steps = np.full((n_ends, m if record else 0, n_nodes if record else 0), -1, dtype=np.int64)
     for d in range(m):
+        t = draws[d]
+        for j in range(n_edges):
+            total = base[j]
+            for k in range(indptr[j], indptr[j + 1]):
+                total += data[k] * t[indices[k]]
+            w[j] = total
         dist[:] = np.inf
         dist[start] = 0.0
         pred[:] = -1
-        w = weight[d]
         for b in range(blocks.shape[0]):
             for _ in range(n_nodes):
                 changed = False

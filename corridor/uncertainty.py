@@ -45,6 +45,7 @@ import dataclasses
 import functools
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -85,6 +86,7 @@ _VARYING = ("time_h", "cost_usd", "co2e_kg")  # the metrics the figures move (di
 _EPSILON = 1e-9  # the search's tie-break per edge (corridor.graph): of equal routes, the one with fewer steps wins
 _CHUNK = 25_000  # draws priced at once (memory: chunk x figures x 8 bytes)
 _LABELS = 50_000  # partial routes the dominance search may make before it keeps the whole bounded subgraph
+_THREADS = 2  # threads of a Monte Carlo run: one draws the next chunk while the others search this one
 
 
 # --- the uncertain figures of a compiled corridor -------------------------------------------------------------
@@ -542,7 +544,17 @@ def _plans(model: _Model, legs: Sequence[tuple[str, str, np.ndarray, str]], *, r
 
 
 def _criterion_coefficients(model: _Model, by: str) -> tuple[np.ndarray, np.ndarray]:
-    """Criterion `by` of every element as ``const + t @ coef``: coef (figures x elements + 1, dense) and const."""
+    """Criterion `by` of every element as ``const + t @ coef``: coef (figures x elements + 1, dense) and const.
+
+    Kept on the model, one per criterion.
+    """
+    kept = model.__dict__.setdefault("_coefficients", {})
+    if by not in kept:
+        kept[by] = _coefficients(model, by)
+    return kept[by]
+
+
+def _coefficients(model: _Model, by: str) -> tuple[np.ndarray, np.ndarray]:
     if by == "distance_km":
         return np.zeros((len(model.figures), len(model.const[by]))), model.const[by]
     if by == "generalised_cost_usd":
@@ -598,17 +610,22 @@ def _topological(n: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray
     return np.asarray(order, dtype=np.int64), len(order) == n
 
 
-def _best_paths(plan: _Plan, weight: np.ndarray, *, record: bool = False):
+def _best_paths(plan: _Plan, weight: tuple[np.ndarray, sparse.csr_array], draws: np.ndarray, *,
+                record: bool = False):  # fmt: skip
     """Cheapest path of every draw over the plan's edges to each of its ends.
 
-    `weight` is (draws x plan edges). Returns the cost, the number of edges and a key that equal paths share
-    (each ends x draws) and, if `record`, the paths: local edges from the end back (ends x draws x nodes, -1 past
-    the start). A dynamic programme over the components in topological order; inside a component with a cycle,
-    passes until nothing changes (Bellman-Ford); compiled (:func:`corridor._kernels.best_paths`).
+    `weight` is the plan edges' criterion as ``base + coef @ t`` (from :meth:`_Evaluator.linear`) and `draws` the
+    transformed figures ``t`` of each draw (draws x figures). Returns the cost, the number of edges and a key
+    that equal paths share (each ends x draws) and, if `record`, the paths: local edges from the end back (ends
+    x draws x nodes, -1 past the start). A dynamic programme over the components in topological order; inside a
+    component with a cycle, passes until nothing changes (Bellman-Ford); compiled
+    (:func:`corridor._kernels.best_paths`).
     """
+    base, coef = weight
     tags = np.random.default_rng(0).integers(1, 2**63, size=len(plan.edges), dtype=np.uint64)
     return _kernels.best_paths(plan.n_nodes, plan.start, plan.ends, plan.tail, plan.head, plan.blocks,
-                               np.ascontiguousarray(weight), tags, record)  # fmt: skip
+                               base + _EPSILON, coef.indptr.astype(np.int64), coef.indices.astype(np.int64),
+                               coef.data, np.ascontiguousarray(draws), tags, record)  # fmt: skip
 
 
 # --- the result -------------------------------------------------------------------------------------------------
@@ -946,28 +963,30 @@ def monte_carlo(
     used = np.unique(np.concatenate([model.coef[m][:, elements].tocoo().coords[0] for m in _VARYING]))
     columns = sampler.columns_for(used.astype(np.int64))
     evaluate = _Evaluator(model, columns, elements)  # only the elements some pair's subgraph uses
+    weights = {key: evaluate.linear(plan.criterion, graph.element[plan.edges]) for key, plan in groups.items()}
     chunks = list(range(0, n, _CHUNK))
     bar = _progress(progress, n * len(pairs), len(chunks))
     found = {pair: _Found() for pair in names}
     kept = []
-    for first in chunks:
-        t = _transform(model, columns, sampler.draw(min(_CHUNK, n - first), columns))
-        kept.append(t)
-        elem = evaluate(t)
-        weight = {key: elem[plan.criterion][evaluate.index(graph.element[plan.edges])].T + _EPSILON
-                  for key, plan in groups.items()}  # fmt: skip
-        searched = {key: _best_paths(plan, weight[key]) for key, plan in groups.items()}
-        for i, pair in enumerate(names):
-            plan, end = out_plans[i]
-            found[pair].add(plan, end, weight[id(plan)], searched[id(plan)][2][end])
-            if back_plans:
-                plan, end = back_plans[i]
-                cost, count, _, _ = searched[id(plan)]
-                found[pair].empty.append(share * (cost[end] - _EPSILON * count[end]))
-            else:
-                found[pair].empty.append(np.zeros(t.shape[1]))
-        if bar is not None:
-            bar.update(1)
+
+    def draw(first: int) -> np.ndarray:
+        return _transform(model, columns, sampler.draw(min(_CHUNK, n - first), columns))
+
+    # two threads (the draws and the searches let go of the GIL): the next chunk is drawn while this one is
+    # searched; the draws stay in chunk order, so the results do not depend on the threads
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        drawing = pool.submit(draw, chunks[0])
+        for number in range(len(chunks)):
+            t = drawing.result()
+            if number + 1 < len(chunks):
+                drawing = pool.submit(draw, chunks[number + 1])
+            kept.append(t)
+            by_draw = np.ascontiguousarray(t.T)
+            searches = {key: pool.submit(_best_paths, plan, weights[key], by_draw) for key, plan in groups.items()}
+            searched = {key: search.result() for key, search in searches.items()}
+            _found(found, names, out_plans, back_plans, weights, by_draw, searched, share)
+            if bar is not None:
+                bar.update(1)
     if bar is not None:
         bar.close()
     settings = {
@@ -978,6 +997,19 @@ def monte_carlo(
         "subgraph_edges": {f"{a}->{b} ({k})": len(plan.edges) for (a, b, _, k), (plan, _) in planned_legs},
     }  # fmt: skip
     return _result(corridor, model, evaluate, kept, found, settings)
+
+
+def _found(found, names, out_plans, back_plans, weights, draws, searched, share) -> None:
+    """Add one chunk's searches to each pair's routes and to its empty boxes' way back."""
+    for i, pair in enumerate(names):
+        plan, end = out_plans[i]
+        found[pair].add(plan, end, weights[id(plan)], draws, searched[id(plan)][2][end])
+        if back_plans:
+            plan, end = back_plans[i]
+            cost, count, _, _ = searched[id(plan)]
+            found[pair].empty.append(share * (cost[end] - _EPSILON * count[end]))
+        else:
+            found[pair].empty.append(np.zeros(len(draws)))
 
 
 class _Evaluator:
@@ -1001,6 +1033,17 @@ class _Evaluator:
         """Rows of the evaluated arrays for element numbers `elements` (all among the evaluated ones)."""
         return self.position[elements]
 
+    def linear(self, metric: str, elements: np.ndarray) -> tuple[np.ndarray, sparse.csr_array]:
+        """Metric `metric` of `elements` as ``base + coef @ t``: base (elements,), coef (elements x columns)."""
+        rows = self.index(elements)
+        if metric == "distance_km":
+            return self.distance_km[rows], sparse.csr_array((len(rows), self.coef_t["time_h"].shape[1]))
+        if metric == "generalised_cost_usd":
+            parts = {m: self.linear(m, elements) for m in _VARYING}
+            return (self.model.generalised({m: b for m, (b, _) in parts.items()}),
+                    sparse.csr_array(self.model.generalised({m: c for m, (_, c) in parts.items()})))  # fmt: skip
+        return self.base[metric][rows], self.coef_t[metric][rows]
+
     def __call__(self, transformed: np.ndarray) -> dict[str, np.ndarray]:
         elem = {m: self.base[m][:, None] + self.coef_t[m] @ transformed for m in _VARYING}
         elem["generalised_cost_usd"] = self.model.generalised(elem)
@@ -1017,13 +1060,13 @@ class _Found:
         self.route: list[np.ndarray] = []
         self.empty: list[np.ndarray] = []
 
-    def add(self, plan: _Plan, end: int, weight: np.ndarray, key: np.ndarray) -> None:
-        """Add a chunk of draws: the keys of the best paths to the plan's `end` (searched with `weight`)."""
+    def add(self, plan: _Plan, end: int, weight, draws: np.ndarray, key: np.ndarray) -> None:
+        """Add a chunk of `draws`: the keys of the best paths to the plan's `end` (searched with `weight`)."""
         unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         numbers = np.empty(len(unique), dtype=np.int64)
         new = [i for i, k in enumerate(unique.tolist()) if k not in self.keys]
         if new:  # search again, recording the path, in one draw of each route not seen before
-            steps = _best_paths(plan, weight[first[new]], record=True)[3][end]
+            steps = _best_paths(plan, weight, draws[first[new]], record=True)[3][end]
             for i, path in zip(new, steps, strict=True):
                 self.keys[int(unique[i])] = len(self.paths)
                 self.paths.append(plan.edges[path[path >= 0][::-1]])
@@ -1069,34 +1112,40 @@ def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
                                "named_route": named, "elements": [e for e in element_ids[rows] if e is not None],
                                "distance_km": float(model.const["distance_km"][rows].sum()),
                                "p_best": wins[r] / len(route)})  # fmt: skip
-    parts: dict[tuple[str, str], dict[str, list[np.ndarray]]] = {pair: {} for pair in found}
-    n_el = evaluate.width
-    incidence = {}  # routes (in order of wins) x evaluated elements, per pair
-    for pair, f in found.items():
-        rows = [evaluate.index(graph.element[f.paths[r]]) for r in orders[pair]]
-        incidence[pair] = sparse.csr_array(
-            (np.ones(sum(map(len, rows))), (np.repeat(np.arange(len(rows)), [len(r) for r in rows]),
-                                            np.concatenate(rows))), shape=(len(rows), n_el))  # fmt: skip
+    # every metric of every route (pairs stacked, routes in order of wins) as base + coef @ t
+    paths = [found[pair].paths[r] for pair in found for r in orders[pair]]
+    rows = [evaluate.index(graph.element[path]) for path in paths]
+    route_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    incidence = sparse.csr_array((np.ones(len(route_of)), (route_of, np.concatenate(rows))),
+                                 shape=(len(rows), evaluate.width))  # fmt: skip
+    linear = {m: (incidence @ evaluate.base[m], (incidence @ evaluate.coef_t[m]).toarray()) for m in _VARYING}
+    distance = incidence @ evaluate.distance_km
+    first = np.cumsum([0] + [len(orders[pair]) for pair in found])
+    n = sum(t.shape[1] for t in kept)
+    best_arrays = {pair: {"route": np.empty(n, dtype=np.int64), "empty_repositioning_usd": np.concatenate(f.empty),
+                          **{m: np.empty(n) for m in TOTALS}} for pair, f in found.items()}  # fmt: skip
+    route_totals = {pair: {m: np.empty((n, first[p + 1] - first[p]), dtype=np.float32) for m in TOTALS
+                           if m != "distance_km"} for p, pair in enumerate(found)}  # fmt: skip
+    used = np.flatnonzero(np.any([coef.any(axis=0) for _, coef in linear.values()], axis=0))  # figures that matter
+    done = 0
     for i, t in enumerate(kept):
-        elem = evaluate(t)
-        for pair, f in found.items():
+        values = {m: base[:, None] + coef[:, used] @ t[used] for m, (base, coef) in linear.items()}  # routes x draws
+        values["generalised_cost_usd"] = model.generalised(values)
+        values["distance_km"] = np.broadcast_to(distance[:, None], values["time_h"].shape)
+        draws = np.arange(t.shape[1])
+        at = slice(done, done + t.shape[1])
+        done += t.shape[1]
+        for p, (pair, f) in enumerate(found.items()):
             empty = f.empty[i]
             number = np.argsort(orders[pair])[f.route[i]]  # the route of each draw, renumbered by wins
-            store = parts[pair]
-            store.setdefault("route", []).append(number)
-            store.setdefault("empty_repositioning_usd", []).append(empty)
+            best_arrays[pair]["route"][at] = number
             for m in TOTALS:
-                values = (incidence[pair] @ elem[m]).T  # draws x routes
+                routes_m = values[m][first[p] : first[p + 1]].T  # draws x routes
                 if m in ("cost_usd", "generalised_cost_usd"):
-                    values = values + empty[:, None]
-                store.setdefault(m, []).append(values[np.arange(t.shape[1]), number])
+                    routes_m = routes_m + empty[:, None]
+                best_arrays[pair][m][at] = routes_m[draws, number]
                 if m != "distance_km":
-                    store.setdefault(f"routes.{m}", []).append(values.astype(np.float32))
-    best_arrays, route_totals = {}, {}
-    for pair, store in parts.items():
-        arrays = {k: np.concatenate(v) for k, v in store.items()}
-        best_arrays[pair] = {k: v for k, v in arrays.items() if not k.startswith("routes.")}
-        route_totals[pair] = {k.removeprefix("routes."): v for k, v in arrays.items() if k.startswith("routes.")}
+                    route_totals[pair][m][at] = routes_m
     routes = pd.DataFrame(route_rows).set_index(["origin", "destination", "route"])
     settings["_element_km"] = dict(zip(graph.network.segments.index, model.const["distance_km"][: len(
         graph.network.segments)], strict=True))  # fmt: skip
@@ -1188,10 +1237,11 @@ def tornado(
         # the low end of the figure (a low speed is a long time): transformed values at each end of the range
         states[1 + 2 * i, cols] = np.where(recip[cols], high_t[cols], low_t[cols])
         states[2 + 2 * i, cols] = np.where(recip[cols], low_t[cols], high_t[cols])
-    elem = _Evaluator(model, np.arange(len(figures)))(np.ascontiguousarray(states.T))
-    totals, named = _best_totals(corridor, model, plans["out"], elem, (by, "time_h"))
+    evaluate = _Evaluator(model, np.arange(len(figures)))
+    elem = evaluate(np.ascontiguousarray(states.T))
+    totals, named = _best_totals(corridor, plans["out"], evaluate, states, elem, (by, "time_h"))
     if "back" in plans:
-        back, _ = _best_totals(corridor, model, plans["back"], elem, ("cost_usd",))
+        back, _ = _best_totals(corridor, plans["back"], evaluate, states, elem, ("cost_usd",))
         if by in ("cost_usd", "generalised_cost_usd"):
             totals[by] = totals[by] + share * back["cost_usd"]
     rows = {}
@@ -1223,11 +1273,11 @@ def tornado(
     return table
 
 
-def _best_totals(corridor, model, plan, elem, metrics) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Totals and named route of the best path of each state (columns of `elem`)."""
-    graph = model.graph
+def _best_totals(corridor, plan, evaluate, states, elem, metrics) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Totals and named route of the best path of each state (rows of `states`, columns of `elem`)."""
+    graph = evaluate.model.graph
     rows = graph.element[plan.edges]
-    steps = _best_paths(plan, elem[plan.criterion][rows].T + _EPSILON, record=True)[3][0].T
+    steps = _best_paths(plan, evaluate.linear(plan.criterion, rows), states, record=True)[3][0].T
     taken, at = steps >= 0, np.maximum(steps, 0)
     states = np.arange(steps.shape[1])
     totals = {m: np.where(taken, elem[m][rows[at], states], 0.0).sum(axis=0) for m in metrics}

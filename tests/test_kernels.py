@@ -66,9 +66,16 @@ def test_best_paths_equal_dijkstra_draw_by_draw(seed):
     tail = np.array([0, 0, 1, 2, 1, 2, 3])
     head = np.array([1, 2, 2, 1, 3, 4, 4])
     blocks = np.array([[0, 2, 0], [2, 4, 1], [4, 6, 0], [6, 7, 0]])
-    weight = np.random.default_rng(seed).uniform(1, 10, size=(50, len(tail)))
-    tags = np.arange(1, len(tail) + 1, dtype=np.uint64) * np.uint64(1000003)
-    cost, count, key, steps = _kernels.best_paths(5, 0, np.array([3, 4]), tail, head, blocks, weight, tags, True)
+    figures = np.random.default_rng(seed).uniform(0, 5, size=(50, 3))  # draws x figures
+    # each edge weighs 1 + 2 t_j + t_(j+1) (figures taken round): a sparse linear form per edge
+    n = len(tail)
+    base = np.ones(n)
+    indptr, indices = np.arange(0, 2 * n + 1, 2), np.ravel([[j % 3, (j + 1) % 3] for j in range(n)])
+    data = np.tile([2.0, 1.0], n)
+    weight = base + figures[:, indices[0::2]] * 2 + figures[:, indices[1::2]]
+    tags = np.arange(1, n + 1, dtype=np.uint64) * np.uint64(1000003)
+    args = (5, 0, np.array([3, 4]), tail, head, blocks, base, indptr, indices, data, figures, tags)
+    cost, count, key, steps = _kernels.best_paths(*args, True)
     for d in range(len(weight)):
         matrix = sparse.csr_array((weight[d], (tail, head)), shape=(5, 5))
         expected = dijkstra(matrix, indices=0)
@@ -78,6 +85,6 @@ def test_best_paths_equal_dijkstra_draw_by_draw(seed):
             assert count[e, d] == len(path) and key[e, d] == tags[path].sum()
             assert head[path[0]] == end and tail[path[-1]] == 0
             assert weight[d, path].sum() == pytest.approx(cost[e, d])
-    unrecorded = _kernels.best_paths(5, 0, np.array([3, 4]), tail, head, blocks, weight, tags, False)
+    unrecorded = _kernels.best_paths(*args, False)
     np.testing.assert_array_equal(unrecorded[0], cost)
     assert unrecorded[3].size == 0
