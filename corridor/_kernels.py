@@ -3,8 +3,9 @@
 Two searches whose work is a loop no array operation expresses: the label-setting search for the routes that can
 be best somewhere in the box of ranges (one per pair, at the first call), and the cheapest path of every draw over
 such a small subgraph (one per pair and chunk of draws). Both are compiled on first use and cached on disk
-(``cache=True``), so later processes load them in milliseconds. The search of each draw lets go of the GIL,
-so several can run in threads.
+(``cache=True``). The public two are compiled for one signature each, when this module is imported (loading
+them from the cache takes numba about a second the first time in a process, so a first Monte Carlo call does
+not pay it). The search of each draw lets go of the GIL, so several can run in threads.
 """
 
 import numba
@@ -61,7 +62,13 @@ def _pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
     return top
 
 
-@numba.njit(cache=True)
+_LABEL_SEARCH = ("Tuple((b1, i8[::1]))(i8[::1], i8[::1], i8[::1], f8[:, ::1], f8[::1], f8[::1], f8[::1], i8, i8, f8, "
+                 "f8[::1], f8, i8)")  # fmt: skip
+_BEST_PATHS = ("Tuple((f8[:, ::1], i8[:, ::1], u8[:, ::1], i8[:, :, ::1]))(i8, i8, i8[::1], i8[::1], i8[::1], "
+               "i8[:, ::1], f8[::1], i8[::1], i8[::1], f8[::1], f8[:, ::1], u8[::1], b1)")  # fmt: skip
+
+
+@numba.njit(_LABEL_SEARCH, cache=True)
 def label_search(
     firsts: np.ndarray,
     order: np.ndarray,
@@ -176,7 +183,7 @@ def label_search(
     return True, np.flatnonzero(used)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(_BEST_PATHS, cache=True, nogil=True)
 def best_paths(
     n_nodes: int,
     start: int,

@@ -1129,23 +1129,22 @@ def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
     used = np.flatnonzero(np.any([coef.any(axis=0) for _, coef in linear.values()], axis=0))  # figures that matter
     done = 0
     for i, t in enumerate(kept):
-        values = {m: base[:, None] + coef[:, used] @ t[used] for m, (base, coef) in linear.items()}  # routes x draws
+        drawn = t[used].T  # draws x figures that matter
+        values = {m: base + drawn @ coef[:, used].T for m, (base, coef) in linear.items()}  # draws x routes
         values["generalised_cost_usd"] = model.generalised(values)
-        values["distance_km"] = np.broadcast_to(distance[:, None], values["time_h"].shape)
-        draws = np.arange(t.shape[1])
         at = slice(done, done + t.shape[1])
         done += t.shape[1]
         for p, (pair, f) in enumerate(found.items()):
-            empty = f.empty[i]
             number = np.argsort(orders[pair])[f.route[i]]  # the route of each draw, renumbered by wins
-            best_arrays[pair]["route"][at] = number
-            for m in TOTALS:
-                routes_m = values[m][first[p] : first[p + 1]].T  # draws x routes
+            best = best_arrays[pair]
+            best["route"][at] = number
+            best["distance_km"][at] = distance[first[p] + number]
+            for m in TOTALS[1:]:
+                routes_m = values[m][:, first[p] : first[p + 1]]
                 if m in ("cost_usd", "generalised_cost_usd"):
-                    routes_m = routes_m + empty[:, None]
-                best_arrays[pair][m][at] = routes_m[draws, number]
-                if m != "distance_km":
-                    route_totals[pair][m][at] = routes_m
+                    routes_m = routes_m + f.empty[i][:, None]
+                best[m][at] = np.take_along_axis(routes_m, number[:, None], axis=1)[:, 0]
+                route_totals[pair][m][at] = routes_m
     routes = pd.DataFrame(route_rows).set_index(["origin", "destination", "route"])
     settings["_element_km"] = dict(zip(graph.network.segments.index, model.const["distance_km"][: len(
         graph.network.segments)], strict=True))  # fmt: skip
