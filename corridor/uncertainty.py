@@ -1134,17 +1134,18 @@ def _result(corridor, model, evaluate, kept, found, settings) -> MonteCarlo:
         values["generalised_cost_usd"] = model.generalised(values)
         at = slice(done, done + t.shape[1])
         done += t.shape[1]
+        draws = np.arange(t.shape[1])
         for p, (pair, f) in enumerate(found.items()):
             number = np.argsort(orders[pair])[f.route[i]]  # the route of each draw, renumbered by wins
             best = best_arrays[pair]
             best["route"][at] = number
             best["distance_km"][at] = distance[first[p] + number]
             for m in TOTALS[1:]:
-                routes_m = values[m][:, first[p] : first[p + 1]]
+                best[m][at] = values[m][draws, first[p] + number]
+                route_totals[pair][m][at] = values[m][:, first[p] : first[p + 1]]
                 if m in ("cost_usd", "generalised_cost_usd"):
-                    routes_m = routes_m + f.empty[i][:, None]
-                best[m][at] = np.take_along_axis(routes_m, number[:, None], axis=1)[:, 0]
-                route_totals[pair][m][at] = routes_m
+                    best[m][at] += f.empty[i]
+                    route_totals[pair][m][at] += f.empty[i][:, None]
     routes = pd.DataFrame(route_rows).set_index(["origin", "destination", "route"])
     settings["_element_km"] = dict(zip(graph.network.segments.index, model.const["distance_km"][: len(
         graph.network.segments)], strict=True))  # fmt: skip
