@@ -276,11 +276,28 @@ def _freight(source: str) -> pd.DataFrame:
     path = pathlib.Path(source)
     if not path.is_file():
         raise _CommandError(f"--freight {source!r}: expected 'instc' or the path of a CSV file; no such file.")
-    table = pd.read_csv(path)
+    try:
+        table = pd.read_csv(path, dtype={"origin": str, "destination": str, "cargo_class": str}, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise _CommandError(f"--freight {path}: not a readable UTF-8 CSV file ({first}).") from None
     needed = ["origin", "destination", "cargo_class", "tonnes_per_year"]
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise _CommandError(f"--freight {path}: missing column(s) {missing}; it has {list(table.columns)}.")
+    problems = []
+    for column in ("tonnes_per_year", "teu_per_year"):
+        if column not in table.columns:
+            continue
+        values = pd.to_numeric(table[column], errors="coerce")
+        bad = table.index[values.isna() & table[column].notna()]
+        if len(bad):
+            rows = ", ".join(f"line {i + 2} ({table[column].iat[i]!r})" for i in bad[:5])
+            more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+            problems.append(f"--freight {path}: `{column}` must be a number (t or TEU per year): {rows}{more}.")
+        table[column] = values
+    if problems:
+        raise _CommandError("\n".join(problems))
     return table.set_index(["origin", "destination", "cargo_class"])
 
 

@@ -11,6 +11,18 @@ import corridor
 from corridor import cli
 
 TOY = str(corridor.datasets.get_path("toy"))
+NO_ROAD = textwrap.dedent("""\
+    name = "no_road"
+    description = "the Bravo - Delta road is shut"
+    as_of = 2026-02-01
+
+    [[change]]
+    action = "close"
+    element = "segments"
+    ids = ["b_d_road"]
+    source = "made-up"
+    confidence = "H"
+    """)  # fmt: skip
 
 
 def run(capsys, *argv):
@@ -209,18 +221,7 @@ def test_installed_console_script(tmp_path):
 
 def test_scenario_with_freight_writes_loads_and_a_flow_change_map(capsys, tmp_path):
     scenario = tmp_path / "no_road.toml"
-    scenario.write_text(textwrap.dedent("""\
-        name = "no_road"
-        description = "the Bravo - Delta road is shut"
-        as_of = 2026-02-01
-
-        [[change]]
-        action = "close"
-        element = "segments"
-        ids = ["b_d_road"]
-        source = "made-up"
-        confidence = "H"
-        """))  # fmt: skip
+    scenario.write_text(NO_ROAD)
     freight = tmp_path / "freight.csv"
     freight.write_text("origin,destination,cargo_class,tonnes_per_year,teu_per_year,value_usd_per_year\n"
                        "a,d,container,1000,100,3000000\n")  # fmt: skip
@@ -238,3 +239,31 @@ def test_scenario_with_freight_writes_loads_and_a_flow_change_map(capsys, tmp_pa
     code, _, err = run(capsys, "scenario", str(scenario), "--out", str(tmp_path / "o2"), "--corridor", TOY,
                        "--pair", "a", "d", "--freight", str(tmp_path / "nofile.csv"))  # fmt: skip
     assert code == 2 and "expected 'instc' or the path of a CSV file" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a readable UTF-8 CSV file"),
+        (
+            "origin,destination,cargo_class,tonnes_per_year\na,d,container,mille\n".encode("latin-1"),
+            "`tonnes_per_year` must be a number (t or TEU per year): line 2 ('mille')",
+        ),
+        (
+            "origin,destination,cargo_class,tonnes_per_year\na,d,contäiner,1\n".encode("latin-1"),
+            "not a readable UTF-8 CSV file",
+        ),
+        (b'origin,destination,cargo_class,tonnes_per_year\na,d,"container,1\n', "not a readable UTF-8 CSV file"),
+        (b"origin,destination,tonnes\na,d,1\n", "missing column(s) ['cargo_class', 'tonnes_per_year']"),
+    ],
+)
+def test_a_bad_freight_file_is_one_line_naming_it(capsys, tmp_path, content, message):
+    freight = tmp_path / "freight.csv"
+    freight.write_bytes(content)
+    scenario = tmp_path / "no_road.toml"
+    scenario.write_text(NO_ROAD)
+    code, out, err = run(capsys, "scenario", str(scenario), "--out", str(tmp_path / "out"), "--corridor", TOY,
+                         "--pair", "a", "d", "--freight", str(freight))  # fmt: skip
+    assert code == 2, out
+    assert err.startswith(f"corridor: error: --freight {freight}") and message in err
+    assert "Traceback" not in err
