@@ -22,18 +22,23 @@ carbon price) describe *what* is shipped and under which policy, not how the cor
 their value (vary them with :func:`sweep`). A figure without a range stays at its value.
 
 How it is computed (the performance shape of ``DESIGN.md``). Every element's time, money and CO2e is linear in
-its figures (time in 1/speed), so one draw of the figures prices every element at once, and all draws are one
-sparse product (elements x figures @ figures x draws). The routes that can win are found once per pair and
-criterion: (1) a route whose best case (every figure at the favourable end of its range) is worse than the
-best route's worst case never wins, so only the edges on such paths are kept (two csgraph searches bound
-them); (2) a label-setting search over that subgraph drops every partial route that another one beats in
-*every* state of the ranges (exact with figures shared between routes, such as a rate), leaving the edges of
-the routes that can be best somewhere. Each draw's best route is then found over this small subgraph for all
-draws at once, by a dynamic programme over its strongly connected components (Bellman-Ford passes inside a
-cyclic one), vectorised over the draws; the routes that win are identified, and all their totals in all draws
-are sums of element columns. The answers equal one shortest-path search per draw (``tests/test_uncertainty.py``
-rebuilds a draw's corridor and parameters and calls :func:`corridor.routing.best_route`). The subgraphs are kept
-with the compiled corridor, so a second run on the same corridor and parameters skips step (1)-(2).
+its figures (time in 1/speed), so a draw prices an element, and a route, by a short sparse dot product. The routes
+that can win are found once per pair and criterion: (1) a route whose best case (every figure at the favourable
+end of its range) is worse than the best route's worst case never wins, so only the edges on such paths are kept
+(two csgraph searches bound them); (2) a label-setting search over that subgraph drops every partial route that
+another one beats in *every* state of the ranges (exact with figures shared between routes, such as a rate),
+leaving the edges of the routes that can be best somewhere (if it would make more than ``_LABELS`` partial
+routes it stops, and the whole bounded subgraph is searched instead). Pairs from one origin share one subgraph
+(the union of theirs), searched once for all their destinations; the empties' ways back into one place share one
+searched backwards. Each draw's best route is then found over these small subgraphs by a dynamic programme over
+their strongly connected components (Bellman-Ford passes inside a cyclic one), compiled with numba
+(:mod:`corridor._kernels`), for a chunk of draws at a time on a pool of two threads that meanwhile draws the
+next chunk (the draws stay in order, so results do not depend on the threads); routes are told apart by a key
+summed over their edges. The totals of every winning route in every draw
+come from one matrix product per metric (routes x figures @ figures x draws). The answers equal one
+shortest-path search per draw (``tests/test_uncertainty.py`` rebuilds a draw's corridor and parameters and calls
+:func:`corridor.routing.best_route`). The subgraphs are kept with the compiled corridor, so a second run on the
+same corridor and parameters skips steps (1)-(2).
 
 Memory: the transformed draws of the figures that matter are kept (``n`` x figures x 8 bytes: 100,000 draws of
 160 figures take 128 MB), and the totals of each winning route in float32.
@@ -86,7 +91,7 @@ _VARYING = ("time_h", "cost_usd", "co2e_kg")  # the metrics the figures move (di
 _EPSILON = 1e-9  # the search's tie-break per edge (corridor.graph): of equal routes, the one with fewer steps wins
 _CHUNK = 25_000  # draws priced at once (memory: chunk x figures x 8 bytes)
 _LABELS = 50_000  # partial routes the dominance search may make before it keeps the whole bounded subgraph
-_THREADS = 2  # threads of a Monte Carlo run: one draws the next chunk while the others search this one
+_THREADS = 2  # threads of a Monte Carlo run: they draw the next chunk and search this one
 
 
 # --- the uncertain figures of a compiled corridor -------------------------------------------------------------
