@@ -64,8 +64,9 @@ def _pop(keys: np.ndarray, ids: np.ndarray, size: int) -> int:
 
 _LABEL_SEARCH = ("Tuple((b1, i8[::1]))(i8[::1], i8[::1], i8[::1], f8[:, ::1], f8[::1], f8[::1], f8[::1], i8, i8, f8, "
                  "f8[::1], f8, i8)")  # fmt: skip
+_LINEAR_FORMS = "void(f8[::1], i8[::1], i8[::1], f8[::1], f8[:, ::1], f8[:, ::1])"
 _BEST_PATHS = ("Tuple((f8[:, ::1], i8[:, ::1], u8[:, ::1], i8[:, :, ::1]))(i8, i8, i8[::1], i8[::1], i8[::1], "
-               "i8[:, ::1], f8[::1], i8[::1], i8[::1], f8[::1], f8[:, ::1], u8[::1], b1)")  # fmt: skip
+               "i8[:, ::1], i8[::1], f8[:, ::1], u8[::1], b1)")  # fmt: skip
 
 
 @numba.njit(_LABEL_SEARCH, cache=True)
@@ -183,6 +184,23 @@ def label_search(
     return True, np.flatnonzero(used)
 
 
+@numba.njit(_LINEAR_FORMS, cache=True, nogil=True)
+def linear_forms(
+    base: np.ndarray, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, draws: np.ndarray, out: np.ndarray
+) -> None:
+    """``out[d, r] = base[r] + data[k] @ draws[d, indices[k]]`` over ``k`` in ``indptr[r]:indptr[r + 1]``.
+
+    Rows ``r`` in CSR form (``indptr``, ``indices``, ``data``); `draws` is draws x figures, `out` draws x rows.
+    """
+    for d in range(draws.shape[0]):
+        t = draws[d]
+        for r in range(base.shape[0]):
+            total = base[r]
+            for k in range(indptr[r], indptr[r + 1]):
+                total += data[k] * t[indices[k]]
+            out[d, r] = total
+
+
 @numba.njit(_BEST_PATHS, cache=True, nogil=True)
 def best_paths(
     n_nodes: int,
@@ -191,25 +209,22 @@ def best_paths(
     tail: np.ndarray,
     head: np.ndarray,
     blocks: np.ndarray,
-    base: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    data: np.ndarray,
-    draws: np.ndarray,
+    columns: np.ndarray,
+    weights: np.ndarray,
     tags: np.ndarray,
     record: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cheapest path from `start` to each of `ends` in every draw: its cost, its number of edges and its key.
 
-    Edge ``j`` weighs ``base[j] + data[k] @ draws[d, indices[k]]`` over ``k`` in ``indptr[j]:indptr[j + 1]`` in
-    draw ``d`` (`draws` is draws x figures). The edges are ordered so that `blocks` (first edge, past the last
-    edge, cyclic) relax them in order: once for a block without a cycle, until nothing changes for one with a
-    cycle (Bellman-Ford). A path's key is the sum of the `tags` of its edges (uint64, wrapping): equal paths
-    have equal keys. Returns cost, count and key (each ends x draws) and, if `record`, the steps (ends x draws
-    x nodes: the edges from the end back, -1 past the start; else an empty array).
+    Edge ``j`` weighs ``weights[d, columns[j]]`` in draw ``d`` (`weights` is draws x columns). The edges are
+    ordered so that `blocks` (first edge, past the last edge, cyclic) relax them in order: once for a block
+    without a cycle, until nothing changes for one with a cycle (Bellman-Ford). A path's key is the sum of the
+    `tags` of its edges (uint64, wrapping): equal paths have equal keys. Returns cost, count and key (each ends
+    x draws) and, if `record`, the steps (ends x draws x nodes: the edges from the end back, -1 past the start;
+    else an empty array).
     """
-    m = draws.shape[0]
-    n_edges = base.shape[0]
+    m = weights.shape[0]
+    n_edges = columns.shape[0]
     n_ends = ends.shape[0]
     w = np.empty(n_edges)
     dist = np.empty(n_nodes)
@@ -219,12 +234,9 @@ def best_paths(
     key = np.zeros((n_ends, m), dtype=np.uint64)
     steps = np.full((n_ends, m if record else 0, n_nodes if record else 0), -1, dtype=np.int64)
     for d in range(m):
-        t = draws[d]
+        row = weights[d]
         for j in range(n_edges):
-            total = base[j]
-            for k in range(indptr[j], indptr[j + 1]):
-                total += data[k] * t[indices[k]]
-            w[j] = total
+            w[j] = row[columns[j]]
         dist[:] = np.inf
         dist[start] = 0.0
         pred[:] = -1

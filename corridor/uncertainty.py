@@ -615,22 +615,29 @@ def _topological(n: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray
     return np.asarray(order, dtype=np.int64), len(order) == n
 
 
-def _best_paths(plan: _Plan, weight: tuple[np.ndarray, sparse.csr_array], draws: np.ndarray, *,
-                record: bool = False):  # fmt: skip
+def _weights(form: tuple[np.ndarray, sparse.csr_array], draws: np.ndarray, out: np.ndarray | None = None):
+    """The linear form ``base + coef @ t`` (rows x figures) of each draw (`draws`: draws x figures): draws x rows."""
+    base, coef = form
+    draws = np.ascontiguousarray(draws)
+    out = np.empty((len(draws), len(base))) if out is None else out
+    _kernels.linear_forms(np.ascontiguousarray(base, dtype=float), coef.indptr.astype(np.int64),
+                          coef.indices.astype(np.int64), coef.data.astype(float), draws, out)  # fmt: skip
+    return out
+
+
+def _best_paths(plan: _Plan, columns: np.ndarray, weights: np.ndarray, *, record: bool = False):
     """Cheapest path of every draw over the plan's edges to each of its ends.
 
-    `weight` is the plan edges' criterion as ``base + coef @ t`` (from :meth:`_Evaluator.linear`) and `draws` the
-    transformed figures ``t`` of each draw (draws x figures). Returns the cost, the number of edges and a key
-    that equal paths share (each ends x draws) and, if `record`, the paths: local edges from the end back (ends
-    x draws x nodes, -1 past the start). A dynamic programme over the components in topological order; inside a
-    component with a cycle, passes until nothing changes (Bellman-Ford); compiled
-    (:func:`corridor._kernels.best_paths`).
+    Edge ``j`` of the plan weighs ``weights[d, columns[j]]`` in draw ``d`` (`weights`: draws x columns, from
+    :func:`_weights`). Returns the cost, the number of edges and a key that equal paths share (each ends x
+    draws) and, if `record`, the paths: local edges from the end back (ends x draws x nodes, -1 past the start).
+    A dynamic programme over the components in topological order; inside a component with a cycle, passes until
+    nothing changes (Bellman-Ford); compiled (:func:`corridor._kernels.best_paths`).
     """
-    base, coef = weight
     tags = np.random.default_rng(0).integers(1, 2**63, size=len(plan.edges), dtype=np.uint64)
-    return _kernels.best_paths(plan.n_nodes, plan.start, plan.ends, plan.tail, plan.head, plan.blocks,
-                               base + _EPSILON, coef.indptr.astype(np.int64), coef.indices.astype(np.int64),
-                               coef.data, np.ascontiguousarray(draws), tags, record)  # fmt: skip
+    columns = np.asarray(columns, dtype=np.int64)
+    return _kernels.best_paths(plan.n_nodes, plan.start, plan.ends, plan.tail, plan.head, plan.blocks, columns,
+                               np.ascontiguousarray(weights), tags, record)  # fmt: skip
 
 
 # --- the result -------------------------------------------------------------------------------------------------
@@ -968,28 +975,55 @@ def monte_carlo(
     used = np.unique(np.concatenate([model.coef[m][:, elements].tocoo().coords[0] for m in _VARYING]))
     columns = sampler.columns_for(used.astype(np.int64))
     evaluate = _Evaluator(model, columns, elements)  # only the elements some pair's subgraph uses
-    weights = {key: evaluate.linear(plan.criterion, graph.element[plan.edges]) for key, plan in groups.items()}
+    # each criterion of every element some subgraph uses (plus the tie-break per edge), and where each plan's
+    # edges read it
+    criteria = sorted({plan.criterion for plan in groups.values()})
+    rows = {by_: np.unique(np.concatenate([graph.element[plan.edges] for plan in groups.values()
+                                           if plan.criterion == by_])) for by_ in criteria}  # fmt: skip
+    forms = {}
+    for by_ in criteria:
+        base, coef = evaluate.linear(by_, rows[by_])
+        forms[by_] = (base + _EPSILON, coef)
+    columns_of = {key: np.searchsorted(rows[plan.criterion], graph.element[plan.edges]) for key, plan in groups.items()}
     chunks = list(range(0, n, _CHUNK))
     bar = _progress(progress, n * len(pairs), len(chunks))
     found = {pair: _Found() for pair in names}
     kept = []
 
-    def draw(first: int) -> np.ndarray:
-        return _transform(model, columns, sampler.draw(min(_CHUNK, n - first), columns))
+    # the figures in as many parts as threads, the figures drawn together in one part
+    part = pd.factorize(sampler.key.iloc[columns].to_numpy())[0] % _THREADS
+    parts = [np.flatnonzero(part == i) for i in range(_THREADS)]
 
-    # two threads (the draws and the searches let go of the GIL): the next chunk is drawn while this one is
-    # searched; the draws stay in chunk order, so the results do not depend on the threads
+    def start_drawing(pool: ThreadPoolExecutor, first: int) -> tuple[int, list]:
+        size = min(_CHUNK, n - first)
+        return size, [pool.submit(sampler.draw, size, columns[p]) for p in parts]
+
+    def drawn(started: tuple[int, list]) -> np.ndarray:
+        size, jobs = started
+        out = np.empty((len(columns), size))
+        for p, job in zip(parts, jobs, strict=True):
+            out[p] = job.result()
+        return _transform(model, columns, out)
+
+    # threads (the draws and the searches let go of the GIL): the next chunk is drawn while this one is
+    # searched; each figure's draws stay in chunk order, so the results do not depend on the threads
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        drawing = pool.submit(draw, chunks[0])
+        drawing = start_drawing(pool, chunks[0])
         for number in range(len(chunks)):
-            t = drawing.result()
+            t = drawn(drawing)
             if number + 1 < len(chunks):
-                drawing = pool.submit(draw, chunks[number + 1])
+                drawing = start_drawing(pool, chunks[number + 1])
             kept.append(t)
             by_draw = np.ascontiguousarray(t.T)
-            searches = {key: pool.submit(_best_paths, plan, weights[key], by_draw) for key, plan in groups.items()}
+            weights = {by_: np.empty((len(by_draw), len(rows[by_]))) for by_ in criteria}
+            cuts = np.linspace(0, len(by_draw), _THREADS + 1).astype(int)
+            for job in [pool.submit(_weights, forms[by_], by_draw[a:b], weights[by_][a:b]) for by_ in criteria
+                        for a, b in zip(cuts[:-1], cuts[1:], strict=True)]:  # fmt: skip
+                job.result()
+            searches = {key: pool.submit(_best_paths, plan, columns_of[key], weights[plan.criterion])
+                        for key, plan in groups.items()}  # fmt: skip
             searched = {key: search.result() for key, search in searches.items()}
-            _found(found, names, out_plans, back_plans, weights, by_draw, searched, share)
+            _found(found, names, out_plans, back_plans, columns_of, weights, searched, share)
             if bar is not None:
                 bar.update(1)
     if bar is not None:
@@ -1004,17 +1038,17 @@ def monte_carlo(
     return _result(corridor, model, evaluate, kept, found, settings)
 
 
-def _found(found, names, out_plans, back_plans, weights, draws, searched, share) -> None:
+def _found(found, names, out_plans, back_plans, columns_of, weights, searched, share) -> None:
     """Add one chunk's searches to each pair's routes and to its empty boxes' way back."""
     for i, pair in enumerate(names):
         plan, end = out_plans[i]
-        found[pair].add(plan, end, weights[id(plan)], draws, searched[id(plan)][2][end])
+        found[pair].add(plan, end, columns_of[id(plan)], weights[plan.criterion], searched[id(plan)][2][end])
         if back_plans:
             plan, end = back_plans[i]
             cost, count, _, _ = searched[id(plan)]
             found[pair].empty.append(share * (cost[end] - _EPSILON * count[end]))
         else:
-            found[pair].empty.append(np.zeros(len(draws)))
+            found[pair].empty.append(np.zeros(len(searched[id(plan)][0][end])))
 
 
 class _Evaluator:
@@ -1065,13 +1099,13 @@ class _Found:
         self.route: list[np.ndarray] = []
         self.empty: list[np.ndarray] = []
 
-    def add(self, plan: _Plan, end: int, weight, draws: np.ndarray, key: np.ndarray) -> None:
-        """Add a chunk of `draws`: the keys of the best paths to the plan's `end` (searched with `weight`)."""
+    def add(self, plan: _Plan, end: int, columns: np.ndarray, weights: np.ndarray, key: np.ndarray) -> None:
+        """Add a chunk of draws: the keys of the best paths to the plan's `end` (searched with `weights`)."""
         unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         numbers = np.empty(len(unique), dtype=np.int64)
         new = [i for i, k in enumerate(unique.tolist()) if k not in self.keys]
         if new:  # search again, recording the path, in one draw of each route not seen before
-            steps = _best_paths(plan, weight, draws[first[new]], record=True)[3][end]
+            steps = _best_paths(plan, columns, weights[first[new]], record=True)[3][end]
             for i, path in zip(new, steps, strict=True):
                 self.keys[int(unique[i])] = len(self.paths)
                 self.paths.append(plan.edges[path[path >= 0][::-1]])
@@ -1282,7 +1316,9 @@ def _best_totals(corridor, plan, evaluate, states, elem, metrics) -> tuple[dict[
     """Totals and named route of the best path of each state (rows of `states`, columns of `elem`)."""
     graph = evaluate.model.graph
     rows = graph.element[plan.edges]
-    steps = _best_paths(plan, evaluate.linear(plan.criterion, rows), states, record=True)[3][0].T
+    base, coef = evaluate.linear(plan.criterion, rows)
+    weights = _weights((base + _EPSILON, coef), states)
+    steps = _best_paths(plan, np.arange(len(rows)), weights, record=True)[3][0].T
     taken, at = steps >= 0, np.maximum(steps, 0)
     states = np.arange(steps.shape[1])
     totals = {m: np.where(taken, elem[m][rows[at], states], 0.0).sum(axis=0) for m in metrics}

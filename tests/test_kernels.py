@@ -72,9 +72,12 @@ def test_best_paths_equal_dijkstra_draw_by_draw(seed):
     base = np.ones(n)
     indptr, indices = np.arange(0, 2 * n + 1, 2), np.ravel([[j % 3, (j + 1) % 3] for j in range(n)])
     data = np.tile([2.0, 1.0], n)
-    weight = base + figures[:, indices[0::2]] * 2 + figures[:, indices[1::2]]
+    weight = base + figures[:, indices[0::2]] * 2 + figures[:, indices[1::2]]  # what linear_forms must give
     tags = np.arange(1, n + 1, dtype=np.uint64) * np.uint64(1000003)
-    args = (5, 0, np.array([3, 4]), tail, head, blocks, base, indptr, indices, data, figures, tags)
+    weights = np.empty((len(figures), n))
+    _kernels.linear_forms(base, indptr, indices, data, figures, weights)
+    np.testing.assert_allclose(weights, weight)
+    args = (5, 0, np.array([3, 4]), tail, head, blocks, np.arange(n), weights, tags)
     cost, count, key, steps = _kernels.best_paths(*args, True)
     for d in range(len(weight)):
         matrix = sparse.csr_array((weight[d], (tail, head)), shape=(5, 5))
