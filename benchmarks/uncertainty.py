@@ -5,8 +5,9 @@ the baseline's time and the ratio, the machine's load average, and checks that b
 
 - Ours: :func:`corridor.uncertainty.monte_carlo` with every uncertain figure drawn (beta-PERT), `n` draws of the key
   gateway pairs (JNPT and Mundra to Moscow, St Petersburg, Yekaterinburg, Chelyabinsk, Novosibirsk), best route
-  by generalised cost with the empty boxes' way back; first call (builds the model and each pair's subgraph)
-  and a second call on the same corridor (both kept), best of `repeat`.
+  by generalised cost with the empty boxes' way back; first call (reads the corridor, builds the model and each
+  pair's subgraph) and a second call on the same corridor (both kept), best of `repeat`. The import of
+  :mod:`corridor.uncertainty` (numba's start-up) is timed apart, in a fresh process.
 - Baseline: for each draw, the cheapest path of every pair and of its way back with networkx's Dijkstra on the
   compiled graph, edge weights read from that draw's element costs (computed beforehand, not timed); timed on
   `subset` draws and scaled to `n`. Its answers are checked against ours, draw by draw.
@@ -14,6 +15,8 @@ the baseline's time and the ratio, the machine's load average, and checks that b
 
 import argparse
 import os
+import subprocess
+import sys
 import time
 
 import networkx as nx
@@ -112,6 +115,10 @@ def main():
     assert worst < 1e-9, worst
     print(f"same best generalised cost (with empties) as networkx in all {args.subset} x {len(PAIRS)} checked draws "
           f"(largest relative difference {worst:.1e})")  # fmt: skip
+    code = "import time; t = time.perf_counter(); import corridor.uncertainty; print(time.perf_counter() - t)"
+    imported = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    print(f"import corridor.uncertainty in a fresh process: {imported:.2f} s (numba loads the compiled searches from "
+          f"its cache; the first import after an install compiles them, once)")  # fmt: skip
     print(f"load average before/after: {load_before[0]:.2f} / {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     print("routes that win:", len(mc.routes), "; figures drawn:", mc.settings["figures_drawn"])
 
