@@ -10,7 +10,6 @@ model's loads beside the published volumes (``compare_volumes``) for logit witho
 import argparse
 import statistics
 import time
-import warnings
 
 import pandas as pd
 
@@ -33,10 +32,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     instc = corridor.load_instc()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # pairs whose two directions share no full year
-        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
-    od = trade.freight_by_class(flows, trade.load_gateways())
+    od = trade.shipped_freight()
     pairs = od.drop(index="liquid_bulk", level="cargo_class").index.droplevel("cargo_class").unique()
     start = time.perf_counter()
     routes = candidate_routes(instc, list(pairs), k=3)

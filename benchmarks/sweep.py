@@ -17,7 +17,6 @@ import argparse
 import itertools
 import os
 import time
-import warnings
 
 import pandas as pd
 
@@ -48,10 +47,7 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=5)
     args = parser.parse_args()
     instc = corridor.load_instc()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # pairs whose two directions share no full year
-        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
-    od = trade.freight_by_class(flows, trade.load_gateways())
+    od = trade.shipped_freight()
     grid = variants(CostParameters.default(), args.variants)
     what = {name: (instc, p) for name, p in grid.items()}
     print(f"{len(what)} variants x ({args.n} draws of {PAIRS} + assignment of {len(od)} OD rows); load average "

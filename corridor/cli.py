@@ -271,8 +271,7 @@ def _freight(source: str) -> pd.DataFrame:
     from corridor import trade
 
     if source == "instc":
-        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
-        return trade.freight_by_class(flows, trade.load_gateways())
+        return trade.shipped_freight()
     path = pathlib.Path(source)
     if not path.is_file():
         raise _CommandError(f"--freight {source!r}: expected 'instc' or the path of a CSV file; no such file.")

@@ -67,6 +67,7 @@ __all__ = [
     "load_cargo_classes",
     "load_cargo_class_shares",
     "freight_by_class",
+    "shipped_freight",
 ]
 
 TRADE_COLUMNS = (
@@ -1244,3 +1245,37 @@ def _check_gateways(gateways: pd.DataFrame) -> pd.DataFrame:
     if len(bad):
         raise ValueError(f"gateway shares must sum to 1 per country; they sum to {bad.round(6).to_dict()}.")
     return gateways
+
+
+def shipped_freight(
+    *, turnover_shares: float = 0.5, contestable: Literal["value", "low", "high"] = "value"
+) -> pd.DataFrame:
+    """The freight the analyses assign: the shipped trade as freight by cargo class between gateway places.
+
+    ``freight_by_class(directional_flows(load_trade(), turnover_shares=...), load_gateways(), contestable=...)``
+    in one call (it warns, as :func:`directional_flows` does, of pairs whose two directions share no full-year
+    period: none in the shipped data).
+
+    Parameters
+    ----------
+    turnover_shares : float
+        Share of a turnover-only pair's trade that flows from the alphabetically first country to the other (an
+        assumption; see :func:`directional_flows`).
+    contestable : {"value", "low", "high"}
+        Which end of each class's contestable-share range to use (see :func:`freight_by_class`).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`freight_by_class`, indexed by (``origin``, ``destination``, ``cargo_class``).
+
+    Examples
+    --------
+    >>> od = shipped_freight()
+    >>> sorted(od.index.get_level_values("cargo_class").unique())
+    ['container', 'dry_bulk', 'liquid_bulk']
+    >>> od.equals(shipped_freight(contestable="value"))
+    True
+    """
+    flows = directional_flows(load_trade(), turnover_shares=turnover_shares)
+    return freight_by_class(flows, load_gateways(), contestable=contestable)

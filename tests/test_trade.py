@@ -707,3 +707,11 @@ def test_cargo_class_tables_carry_the_three_classes_and_sources():
     shares = trade.load_cargo_class_shares()
     assert shares["confidence"].isin(["H", "M", "L"]).all()
     assert np.allclose(shares.groupby(["exporter", "importer"])["value_share"].sum(), 1.0)
+
+
+def test_shipped_freight_is_the_recipe_in_one_call():
+    flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.4)
+    expected = trade.freight_by_class(flows, trade.load_gateways(), contestable="high")
+    od = trade.shipped_freight(turnover_shares=0.4, contestable="high")
+    pd.testing.assert_frame_equal(od, expected)
+    assert not trade.shipped_freight(turnover_shares=0.4).equals(od)  # the contestable share matters
