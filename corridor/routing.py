@@ -1001,6 +1001,10 @@ def _diagnose(corridor, origin, destination, c: Constraints, as_of, parameters, 
     return f"{head}: " + "; ".join(reasons) + "."
 
 
+_LEG_TEXT = ("element_type", "element_id", "kind", "mode", "from_place", "to_place", "country", "time_source",
+             "time_confidence", "cost_source", "cost_confidence", "co2e_source", "co2e_confidence")  # fmt: skip
+
+
 def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame:
     """The legs table of `path`: one positional take from the graph's element columns, metrics and sums."""
     table = graph.element_columns
@@ -1033,6 +1037,8 @@ def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame
     geometry = table["geometry"][rows]
     backward = ~graph.edges["forward"].to_numpy(dtype=bool)[path]
     geometry[backward] = shapely.reverse(geometry[backward])
-    legs["mode"] = np.where(hub, pd.NA, legs["mode"])
+    legs["mode"] = np.where(hub, None, legs["mode"])
+    for column in _LEG_TEXT:  # text as the corridor's tables hold it (not inferred: Arrow where pyarrow is found)
+        legs[column] = pd.array(np.asarray(legs[column], dtype=object), dtype=_model.TEXT)
     legs["geometry"] = gpd.array.from_shapely(geometry, crs=_model.CRS)
     return gpd.GeoDataFrame(legs, index=pd.RangeIndex(len(path), name="leg"))

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corridor
+from corridor import _model
 from corridor.costs import CostParameters
 from corridor.errors import ConstraintError, CorridorValidationError, NoRouteError, UnknownPlaceError
 from corridor.routing import NoRoute, alternatives, best_route, compare_routes, named_routes, sensitivity, skim
@@ -806,3 +807,11 @@ def test_a_negative_rate_in_the_data_never_reaches_the_search(edit):
 
     with pytest.raises(CorridorValidationError, match=r"`cost_usd_per_tkm` is -0.05; it cannot be negative"):
         corridor.read_corridor(edit("segments", negative))
+
+
+def test_legs_hold_text_as_the_corridor_tables_do(toy):
+    legs = best_route(toy, "a", "d").legs
+    text = ["element_type", "element_id", "kind", "mode", "from_place", "to_place", "country", "time_source",
+            "time_confidence", "cost_source", "cost_confidence", "co2e_source", "co2e_confidence"]  # fmt: skip
+    assert all(legs[column].dtype == _model.TEXT for column in text)
+    assert legs["mode"].isna().tolist() == (legs["element_type"] == "transfer").tolist()
