@@ -78,9 +78,13 @@ def test_aon_puts_everything_on_the_cheapest_route(toy_corridor):
 
 
 def test_logit_tends_to_aon_as_the_scale_grows(toy_corridor):
+    from corridor.costs import CostParameters
+
     od = demand({("a", "d", "dry_bulk"): 1000.0})
-    aon = assign(toy_corridor, od, method="aon").shares["share"]
-    gaps = [(assign(toy_corridor, od, scale_per_usd=s).shares["share"] - aon).abs().max() for s in (1e-4, 1e-3, 1e-1)]
+    p = CostParameters.default().without_class_rates()  # the toy's two routes are near a tie at bulk's own prices
+    aon = assign(toy_corridor, od, parameters=p, method="aon").shares["share"]
+    scales = (1e-4, 1e-3, 1e-1)
+    gaps = [(assign(toy_corridor, od, parameters=p, scale_per_usd=s).shares["share"] - aon).abs().max() for s in scales]
     assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-6
 
 
@@ -236,7 +240,8 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     """Element loads from AequilibraE on the same compiled graph, costs and BPR function as `assign`.
 
     One AequilibraE traffic class per cargo class, each with its value of time (``set_vot``) and the money
-    part of the generalised cost as its fixed cost, as `assign` values each class's time at its cargo value.
+    part of the generalised cost at its own class's prices as its fixed cost, as `assign` values each class's
+    time at its cargo value and prices it with its own rates.
     """
     from aequilibrae.matrix import AequilibraeMatrix
     from aequilibrae.paths import Graph, TrafficAssignment, TrafficClass
@@ -249,13 +254,16 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     graph = compiled(toy)
     costs = graph.costs(p)
     empties = p.empty_return_share * p.empty_cost_ratio
-    base = costs["generalised_cost_usd"].to_numpy() + empties * costs["cost_usd"].to_numpy()
     capacity = pd.concat([toy.segments["capacity_mtpa"], toy.transfers["capacity_mtpa"]]).to_numpy() * 1e6
     keep = np.flatnonzero(graph.access_role == "")  # as `assign`: a route starts and ends with its handling
     element = graph.element[keep]
-    inside = element < len(base)
+    inside = element < len(costs)
     t0 = np.where(inside, np.r_[costs["time_h"].to_numpy(), 0.0][element], 0.0)
-    fixed = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0  # money, empties
+    fixed = {}
+    for name in tonnes_by_class:  # money, empties and carbon at the class's own prices
+        own = graph.costs(p, cargo_class=name)
+        base = own["generalised_cost_usd"].to_numpy() + empties * own["cost_usd"].to_numpy()
+        fixed[name] = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0
     cap = np.where(inside, np.r_[capacity, np.nan][element], np.nan)
     origin = graph.node_index.get_loc(f"{od_pair[0]}|origin")
     destination = graph.node_index.get_loc(f"{od_pair[1]}|destination")
@@ -273,7 +281,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
             "capacity": np.where(np.isfinite(cap) & (cap > 0), cap, 1e15),
             "alpha": 0.15,
             "beta": 4.0,
-            "fixed_cost": fixed,
+            **{f"fixed_cost_{name}": cost for name, cost in fixed.items()},
         }
     )
     with warnings.catch_warnings():  # AequilibraE 1.7 under pandas 3.1: its own deprecations, not ours
@@ -282,7 +290,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
         classes = []
         for name, tonnes in tonnes_by_class.items():
             vot = p.value_of_time_usd_per_h * values[name] / p.cargo_value_usd_per_tonne  # as `assign`
-            network[f"cost_{name}"] = network["free_flow_time"] + network["fixed_cost"] / vot
+            network[f"cost_{name}"] = network["free_flow_time"] + network[f"fixed_cost_{name}"] / vot
             g = Graph()
             g.network = network
             g.prepare_graph(np.array([1, 2]))
@@ -295,7 +303,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
             matrix.matrices[:, :, 0] = [[0.0, tonnes], [0.0, 0.0]]
             matrix.computational_view([name])
             traffic = TrafficClass(name, g, matrix)
-            traffic.set_fixed_cost("fixed_cost")
+            traffic.set_fixed_cost(f"fixed_cost_{name}")
             traffic.set_vot(vot)
             classes.append(traffic)
         run = TrafficAssignment()
