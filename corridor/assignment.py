@@ -874,8 +874,10 @@ def load_observed_volumes(corridor: Corridor | None = None) -> pd.DataFrame:
     return table
 
 
-def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The model's loads beside published volumes, with the gap.
+def compare_volumes(
+    assignment: Assignment, observed: pd.DataFrame | None = None, *, before: Assignment | None = None
+) -> pd.DataFrame:
+    """The model's loads beside published volumes, with the gap (and, given `before`, an earlier model's loads).
 
     Parameters
     ----------
@@ -883,6 +885,10 @@ def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None
     observed : DataFrame, optional
         The shipped INSTC volumes (:func:`load_observed_volumes`) if omitted. A volume whose elements are
         not in service on the assignment's date gets a NaN model figure.
+    before : Assignment, optional
+        Another assignment to set beside it, such as the same demand under
+        ``parameters.without_class_rates()`` (every class at the container prices): adds
+        ``before_tonnes_per_year`` and ``before_to_observed``.
 
     Returns
     -------
@@ -906,22 +912,29 @@ def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None
     [[1000.0, 200.0]]
     """
     observed = load_observed_volumes() if observed is None else observed
-    loads = assignment.loads["tonnes_per_year"]
-    keys = [f"{t}:{i}" for t, i in loads.index]
-    by_key = pd.Series(loads.to_numpy(), index=keys)
     parts = observed["elements"].str.split(";").explode()
-    model = by_key.reindex(parts.to_numpy()).to_numpy()
-    summed = pd.Series(model, index=parts.index).groupby(level=0, sort=False).sum(min_count=1)
+
+    def through(result: Assignment) -> pd.Series:
+        loads = result.loads["tonnes_per_year"]
+        by_key = pd.Series(loads.to_numpy(), index=[f"{t}:{i}" for t, i in loads.index])
+        model = by_key.reindex(parts.to_numpy()).to_numpy()
+        summed = pd.Series(model, index=parts.index).groupby(level=0, sort=False).sum(min_count=1)
+        return summed.reindex(observed.index)
+
     out = pd.DataFrame(
         {
             "description": observed["description"],
             "year": observed["year"],
             "observed_tonnes_per_year": observed["tonnes_per_year"],
-            "model_tonnes_per_year": summed.reindex(observed.index),
         }
     )
+    if before is not None:
+        out["before_tonnes_per_year"] = through(before)
+    out["model_tonnes_per_year"] = through(assignment)
     out["gap_tonnes_per_year"] = out["model_tonnes_per_year"] - out["observed_tonnes_per_year"]
     out["model_to_observed"] = out["model_tonnes_per_year"] / out["observed_tonnes_per_year"]
+    if before is not None:
+        out["before_to_observed"] = out["before_tonnes_per_year"] / out["observed_tonnes_per_year"]
     for column in ("definition", "confidence", "source"):
         out[column] = observed[column]
     return out

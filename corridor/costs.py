@@ -522,7 +522,7 @@ def _class_key_problems(key: str, unit: Any) -> list[str]:
             )
     allowed = CLASS_TRANSFER_UNITS if transfer else CLASS_SEGMENT_UNITS
     if unit is not None and unit not in allowed:
-        what = "a fee at a transfer" if transfer else "a segment rate"
+        what = "fee at a transfer" if transfer else "segment rate"
         problems.append(
             f"{label} with unit {unit!r}: a cargo class's own {what} is per tonne; expected one of {list(allowed)}"
             f"{nearest(unit, allowed)}."

@@ -392,3 +392,75 @@ def test_routes_found_once_serve_a_corridor_whose_figures_changed():
     assign(toy, od, as_of=strike, routes=candidate_routes(toy, [("a", "d")], as_of=strike))
     with pytest.raises(ValueError, match="other elements or edges"):
         assign(toy, od, as_of=strike, routes=routes)
+
+
+# --- each class at its own prices --------------------------------------------------------------------------
+
+
+def _toy_pair_by_class():
+    return demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+
+
+@pytest.mark.parametrize(("method", "restraint"), [("aon", False), ("logit", False), ("aon", True), ("logit", True)])
+def test_a_bulk_rate_per_tonne_moves_bulk_and_leaves_containers_alone(toy_corridor, method, restraint):
+    from corridor.costs import CostParameters
+
+    # overland (rail, border, transshipment, road) vs by sea (rail, border, rail, two port calls at US$200 per TEU)
+    before = CostParameters.default(price_year=2022).without_class_rates()
+    after = before.replace(rates={"dry_bulk:port_call": (1.0, "usd_per_tonne", 2022)})  # bulk handled per tonne
+    old = assign(toy_corridor, _toy_pair_by_class(), parameters=before, method=method, capacity_restraint=restraint)
+    new = assign(toy_corridor, _toy_pair_by_class(), parameters=after, method=method, capacity_restraint=restraint)
+    by_sea = [r for r in new.shares.index if r[2] == "dry_bulk" and new.shares.loc[r, "modes"] == "rail;sea"][0]
+    # by sea, per 12-t unit: rail 60 + border 100 + rail 60 + ports 2 x 1 US$/t x 12 t + sea 24 = 268, x 1.11 empties
+    assert new.shares.loc[by_sea, "cost_usd"] == pytest.approx(268.0 * (1 + 0.22 * 0.5))
+    assert old.shares.loc[by_sea, "cost_usd"] == pytest.approx(644.0 * (1 + 0.22 * 0.5))
+    assert new.shares.loc[by_sea, "share"] > old.shares.loc[by_sea, "share"]
+    if method == "aon" and not restraint:
+        assert old.shares.loc[by_sea, "share"] == 0.0 and new.shares.loc[by_sea, "share"] == 1.0
+    # the containers see the same prices, so (without restraint, which couples the classes) the same split
+    boxes = new.shares.xs("container", level="cargo_class", drop_level=False)
+    if not restraint:
+        pd.testing.assert_frame_equal(boxes, old.shares.xs("container", level="cargo_class", drop_level=False))
+    assert boxes["cost_usd"].tolist() == pytest.approx(
+        old.shares.xs("container", level="cargo_class")["cost_usd"].tolist()
+    )
+
+
+def test_a_class_without_rates_of_its_own_is_assigned_exactly_as_before(toy_corridor, instc):
+    from corridor import trade
+    from corridor.costs import CostParameters
+
+    p = CostParameters.default()
+    assert p.priced_classes == ("dry_bulk",) and "container" not in p.priced_classes
+    boxes = demand({("a", "d", "container"): 1000.0, ("d", "a", "container"): 300.0})
+    for method in ("aon", "logit"):
+        ours = assign(toy_corridor, boxes, parameters=p, method=method)
+        plain = assign(toy_corridor, boxes, parameters=p.without_class_rates(), method=method)
+        pd.testing.assert_frame_equal(ours.shares, plain.shares)
+        pd.testing.assert_frame_equal(ours.loads, plain.loads)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
+    od = trade.freight_by_class(flows, trade.load_gateways()).xs("container", level="cargo_class", drop_level=False)
+    ours, plain = assign(instc, od, parameters=p), assign(instc, od, parameters=p.without_class_rates())
+    pd.testing.assert_frame_equal(ours.shares, plain.shares)
+
+
+def test_compare_volumes_sets_a_before_beside_the_model(toy_corridor):
+    from corridor.costs import CostParameters
+
+    seen = pd.DataFrame({"elements": ["transfer:c_port;transfer:d_port"], "description": "toy", "year": 2024,
+                         "tonnes_per_year": 800.0, "definition": "all", "confidence": "M", "source": "toy"},
+                        index=pd.Index(["toy_2024"], name="volume_id"))  # fmt: skip
+    p = CostParameters.default(price_year=2022).without_class_rates()
+    od = demand({("a", "d", "dry_bulk"): 1000.0})
+    before = assign(toy_corridor, od, parameters=p, method="aon")  # overland, past no port
+    after = assign(toy_corridor, od, method="aon",
+                   parameters=p.replace(rates={"dry_bulk:port_call": (1.0, "usd_per_tonne", 2022)}))  # fmt: skip
+    table = compare_volumes(after, seen, before=before)
+    row = table.loc["toy_2024"]
+    assert row["before_tonnes_per_year"] == 0.0 and row["model_tonnes_per_year"] == 2000.0  # both ports
+    assert row["before_to_observed"] == 0.0 and row["model_to_observed"] == pytest.approx(2.5)
+    assert list(table.columns[:6]) == ["description", "year", "observed_tonnes_per_year", "before_tonnes_per_year",
+                                       "model_tonnes_per_year", "gap_tonnes_per_year"]  # fmt: skip
+    assert "before_tonnes_per_year" not in compare_volumes(after, seen).columns
