@@ -285,7 +285,8 @@ class Assignment:
     shares : DataFrame
         Indexed by (``origin``, ``destination``, ``cargo_class``, ``route``): ``share``, ``tonnes_per_year``,
         ``teu_per_year`` and the route's ``distance_km``, ``time_h`` (with delays), ``cost_usd`` (with the
-        empties' way back), ``generalised_cost_usd`` (both), per cargo unit of `parameters`. A class the
+        empties' way back), ``generalised_cost_usd`` (both), per cargo unit of `parameters`, at the prices of
+        the row's cargo class. A class the
         corridor never carries has one row, route :data:`OFF_CORRIDOR`, with NaN metrics.
     parameters : CostParameters
     method : {"aon", "logit"}
@@ -374,7 +375,10 @@ def assign(
         Indexed by (``origin``, ``destination``, ``cargo_class``) with ``tonnes_per_year`` (t per year, >= 0)
         and optionally ``teu_per_year``; :func:`corridor.trade.freight_by_class` makes one.
     parameters : CostParameters, optional
-        Cost assumptions (:meth:`CostParameters.default` if omitted). Costs are per its cargo unit.
+        Cost assumptions (:meth:`CostParameters.default` if omitted). Costs are per its cargo unit. Each
+        class is priced with its own rates where the parameters have them (``<class>:<key>`` rates, per tonne:
+        :attr:`CostParameters.priced_classes`), with the class-less rates otherwise;
+        ``parameters.without_class_rates()`` prices every class as the containers.
     as_of : date, optional
         The corridor on this date (:meth:`Corridor.as_of`); the operational baseline if omitted.
     method : {"aon", "logit"}

@@ -36,7 +36,7 @@ CRITERIA = ("generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_k
 METRICS = ("distance_km", "time_h", "moving_time_h", "cost_usd", "co2e_kg", "generalised_cost_usd")
 MAX_K = 50  # Yen's algorithm runs one search per node of every path found; more routes than this is a sweep
 _EPSILON = 1e-9  # added to every edge so that, of equal routes, the one with fewer steps wins
-_WEIGHT_SETS = 8  # parameter sets whose weights a graph keeps
+_WEIGHT_SETS = 16  # parameter sets (and cargo classes priced at their own rates) whose costs a graph keeps
 
 
 class _Adjacency:
