@@ -444,12 +444,13 @@ class CostParameters:
                 if not (_is_number(v) and v >= 0):
                     problems.append(f"`{name}['{k}']` is {v!r}; it must be a finite number >= 0.")
                 problems += _key_problems(name, k)
+        classes = _cargo_classes() if any(":" in str(key) for key in self.rates) else None  # read once
         for key, rate in self.rates.items():
             if not isinstance(rate, Rate):
                 problems.append(f"`rates['{key}']` is {rate!r}; expected a Rate or a (value, unit, year) tuple.")
                 continue
             problems += _rate_problems(f"rates['{key}']", rate.value, rate.unit, rate.year)
-            problems += _key_problems("rates", key, unit=rate.unit)
+            problems += _key_problems("rates", key, unit=rate.unit, classes=classes)
         if problems:
             raise ValueError("invalid cost parameters: " + " ".join(problems))
         return self
@@ -489,16 +490,25 @@ def _is_iso3(code: str) -> bool:
 
 
 def _cargo_classes() -> list[str]:
-    """The cargo classes a class's own rates may name: the shipped table's (``data/trade/cargo_classes.csv``)."""
+    """The cargo classes a class's own rates may name: the shipped table's (``data/trade/cargo_classes.csv``).
+
+    Read again only when the table changes on disk: parameters are checked each time one is made.
+    """
+    path = datasets.get_path("trade") / "cargo_classes.csv"
+    return list(_cargo_classes_as_of(path.stat().st_mtime_ns))
+
+
+@functools.cache
+def _cargo_classes_as_of(_mtime_ns: int) -> tuple[str, ...]:  # the file's mtime keys the cache
     from corridor.trade import CARGO_CLASSES, load_cargo_classes  # trade sits above costs; imported when needed
 
-    return list(dict.fromkeys([*CARGO_CLASSES, *load_cargo_classes().index]))
+    return tuple(dict.fromkeys([*CARGO_CLASSES, *load_cargo_classes().index]))
 
 
-def _class_key_problems(key: str, unit: Any) -> list[str]:
+def _class_key_problems(key: str, unit: Any, classes: list[str] | None = None) -> list[str]:
     """A cargo class's own rate ``<class>:<key>``: a known class, a segment or transfer key, a per-tonne unit."""
     cargo_class, _, rest = key.partition(":")
-    classes = _cargo_classes()
+    classes = _cargo_classes() if classes is None else classes
     problems = []
     label = f"`rates` has the key {key!r}"
     if cargo_class not in classes:
@@ -530,13 +540,13 @@ def _class_key_problems(key: str, unit: Any) -> list[str]:
     return problems
 
 
-def _key_problems(name: str, key: Any, *, unit: Any = None) -> list[str]:
+def _key_problems(name: str, key: Any, *, unit: Any = None, classes: list[str] | None = None) -> list[str]:
     """A key of a parameter mapping that names no mode, service or country (a typo would be ignored)."""
     form = _KEY_FORMS[name]
     if not isinstance(key, str):
         return [f"`{name}` has the key {key!r}; expected {form}."]
     if name == "rates" and ":" in key:
-        return _class_key_problems(key, unit)
+        return _class_key_problems(key, unit, classes)
     head, _, tail = key.partition(".")
     if name == "headway_h":
         ok, choices = key in _model.SERVICES, list(_model.SERVICES)
