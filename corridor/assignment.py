@@ -285,7 +285,8 @@ class Assignment:
     shares : DataFrame
         Indexed by (``origin``, ``destination``, ``cargo_class``, ``route``): ``share``, ``tonnes_per_year``,
         ``teu_per_year`` and the route's ``distance_km``, ``time_h`` (with delays), ``cost_usd`` (with the
-        empties' way back), ``generalised_cost_usd`` (both), per cargo unit of `parameters`. A class the
+        empties' way back), ``generalised_cost_usd`` (both), per cargo unit of `parameters`, at the prices of
+        the row's cargo class. A class the
         corridor never carries has one row, route :data:`OFF_CORRIDOR`, with NaN metrics.
     parameters : CostParameters
     method : {"aon", "logit"}
@@ -374,7 +375,10 @@ def assign(
         Indexed by (``origin``, ``destination``, ``cargo_class``) with ``tonnes_per_year`` (t per year, >= 0)
         and optionally ``teu_per_year``; :func:`corridor.trade.freight_by_class` makes one.
     parameters : CostParameters, optional
-        Cost assumptions (:meth:`CostParameters.default` if omitted). Costs are per its cargo unit.
+        Cost assumptions (:meth:`CostParameters.default` if omitted). Costs are per its cargo unit. Each
+        class is priced with its own rates where the parameters have them (``<class>:<key>`` rates, per tonne:
+        :attr:`CostParameters.priced_classes`), with the class-less rates otherwise;
+        ``parameters.without_class_rates()`` prices every class as the containers.
     as_of : date, optional
         The corridor on this date (:meth:`Corridor.as_of`); the operational baseline if omitted.
     method : {"aon", "logit"}
@@ -429,7 +433,7 @@ def assign(
     ...                                                   names=["origin", "destination", "cargo_class"]))
     >>> result = assign(toy, od, method="logit")
     >>> result.shares["share"].round(3).tolist()
-    [0.658, 0.342]
+    [0.488, 0.512]
     >>> result.loads.loc[("segment", "a_b_rail"), "tonnes_per_year"]
     np.float64(1000.0)
     """
@@ -480,7 +484,8 @@ def assign(
         raise NoRouteError(f"no candidate route may carry {names}; check the class's `modes` in cargo_classes.")
     class_vot = _class_values_of_time(parameters, classes, class_names, by_class=value_of_time_by_class)
     model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph,
-                   alt_vot=class_vot[class_codes[alt_choice]])  # fmt: skip
+                   alt_vot=class_vot[class_codes[alt_choice]], alt_class=class_codes[alt_choice],
+                   class_names=list(class_names))  # fmt: skip
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
     respond = _responder(model, method, scale, path_size_correction)
@@ -541,21 +546,33 @@ def _ranges(counts: np.ndarray) -> np.ndarray:
 
 
 class _Model:
-    """The arrays of one assignment: alternatives x elements incidence, element costs and capacities."""
+    """The arrays of one assignment: alternatives x elements incidence, element costs and capacities.
+
+    Money is priced per cargo class (each class with its own rates where the parameters have them): the class x
+    element cost matrices give each alternative the money of its own class (``alt_money``, ``alt_fixed``). Time
+    is the same for every class (only its value differs, ``alt_vot``).
+    """
 
     def __init__(
-        self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None, alt_vot=None
-    ) -> None:
+        self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None, alt_vot=None,
+        alt_class=None, class_names=None,
+    ) -> None:  # fmt: skip
         graph = graph or routes.graph  # costs and capacities from the corridor as it is now
         costs = graph.costs(p)
         self.alt_choice, self.alt_route, self.n_choices = alt_choice, alt_route, n_choices
         self.incidence = routes.incidence[alt_route]  # alternatives x elements
         self.n_elements = self.incidence.shape[1]
+        names = list(class_names) if class_names else [None]
+        alt_class = np.zeros(len(alt_choice), dtype=int) if alt_class is None else np.asarray(alt_class, dtype=int)
         empties = p.empty_return_share * p.empty_cost_ratio  # the empties come back the same way
-        self.money = costs["cost_usd"].to_numpy(dtype=float) * (1 + empties)
         self.time_h = costs["time_h"].to_numpy(dtype=float)
-        generalised = costs["generalised_cost_usd"].to_numpy(dtype=float) + costs["cost_usd"].to_numpy() * empties
+        money = graph.class_costs(p, names, "cost_usd")  # classes x elements
+        generalised = graph.class_costs(p, names, "generalised_cost_usd") + money * empties
+        self.money = money * (1 + empties)
         self.fixed = generalised - p.value_of_time_usd_per_h * self.time_h  # money, empties, carbon: not time
+        rows = np.arange(len(alt_choice))
+        self.alt_money = (self.incidence @ self.money.T)[rows, alt_class]  # each alternative at its class's prices
+        self.alt_fixed = (self.incidence @ self.fixed.T)[rows, alt_class]
         self.distance_km = costs["distance_km"].to_numpy(dtype=float)
         network = graph.network
         capacity = pd.concat([network.segments["capacity_mtpa"], network.transfers["capacity_mtpa"]])
@@ -586,7 +603,7 @@ class _Model:
 
         Money, empties and carbon, plus the time (with delays) valued at the alternative's class value of time.
         """
-        return self.incidence @ self.fixed + self.alt_vot * self.route_time_h(volume)
+        return self.alt_fixed + self.alt_vot * self.route_time_h(volume)
 
     def padded(self, values: np.ndarray, fill: float) -> np.ndarray:
         """Alternatives' values as a (choices x most alternatives) matrix, `fill` where a choice has fewer."""
@@ -668,7 +685,7 @@ def _line_search(model: _Model, flows: np.ndarray, target: np.ndarray, rounds: i
     plus the delays along it; bisection finds where the slope changes sign.
     """
     move = target - flows
-    fixed = float(((model.incidence @ model.fixed) / model.alt_vot + model.incidence @ model.time_h) @ move)
+    fixed = float((model.alt_fixed / model.alt_vot + model.incidence @ model.time_h) @ move)
     volume, direction = model.volume(flows), model.volume(move)
 
     def slope(step: float) -> float:
@@ -704,8 +721,8 @@ def _shares_table(od, choices, on_corridor, model: _Model, flows, response, dela
             "teu_per_year": teu[model.alt_choice] * share,
             "distance_km": incidence @ model.distance_km,
             "time_h": incidence @ (model.time_h + delay_h),
-            "cost_usd": incidence @ model.money,
-            "generalised_cost_usd": incidence @ model.fixed + model.alt_vot * (incidence @ (model.time_h + delay_h)),
+            "cost_usd": model.alt_money,
+            "generalised_cost_usd": model.alt_fixed + model.alt_vot * (incidence @ (model.time_h + delay_h)),
             "modes": table["modes"].to_numpy()[model.alt_route],
         }
     )
@@ -861,8 +878,10 @@ def load_observed_volumes(corridor: Corridor | None = None) -> pd.DataFrame:
     return table
 
 
-def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The model's loads beside published volumes, with the gap.
+def compare_volumes(
+    assignment: Assignment, observed: pd.DataFrame | None = None, *, before: Assignment | None = None
+) -> pd.DataFrame:
+    """The model's loads beside published volumes, with the gap (and, given `before`, an earlier model's loads).
 
     Parameters
     ----------
@@ -870,6 +889,10 @@ def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None
     observed : DataFrame, optional
         The shipped INSTC volumes (:func:`load_observed_volumes`) if omitted. A volume whose elements are
         not in service on the assignment's date gets a NaN model figure.
+    before : Assignment, optional
+        Another assignment to set beside it, such as the same demand under
+        ``parameters.without_class_rates()`` (every class at the container prices): adds
+        ``before_tonnes_per_year`` and ``before_to_observed``.
 
     Returns
     -------
@@ -893,22 +916,29 @@ def compare_volumes(assignment: Assignment, observed: pd.DataFrame | None = None
     [[1000.0, 200.0]]
     """
     observed = load_observed_volumes() if observed is None else observed
-    loads = assignment.loads["tonnes_per_year"]
-    keys = [f"{t}:{i}" for t, i in loads.index]
-    by_key = pd.Series(loads.to_numpy(), index=keys)
     parts = observed["elements"].str.split(";").explode()
-    model = by_key.reindex(parts.to_numpy()).to_numpy()
-    summed = pd.Series(model, index=parts.index).groupby(level=0, sort=False).sum(min_count=1)
+
+    def through(result: Assignment) -> pd.Series:
+        loads = result.loads["tonnes_per_year"]
+        by_key = pd.Series(loads.to_numpy(), index=[f"{t}:{i}" for t, i in loads.index])
+        model = by_key.reindex(parts.to_numpy()).to_numpy()
+        summed = pd.Series(model, index=parts.index).groupby(level=0, sort=False).sum(min_count=1)
+        return summed.reindex(observed.index)
+
     out = pd.DataFrame(
         {
             "description": observed["description"],
             "year": observed["year"],
             "observed_tonnes_per_year": observed["tonnes_per_year"],
-            "model_tonnes_per_year": summed.reindex(observed.index),
         }
     )
+    if before is not None:
+        out["before_tonnes_per_year"] = through(before)
+    out["model_tonnes_per_year"] = through(assignment)
     out["gap_tonnes_per_year"] = out["model_tonnes_per_year"] - out["observed_tonnes_per_year"]
     out["model_to_observed"] = out["model_tonnes_per_year"] / out["observed_tonnes_per_year"]
+    if before is not None:
+        out["before_to_observed"] = out["before_tonnes_per_year"] / out["observed_tonnes_per_year"]
     for column in ("definition", "confidence", "source"):
         out[column] = observed[column]
     return out

@@ -7,8 +7,15 @@ prints it beside any result.
 
 Money is priced in the unit the market quotes it in: rail container tariffs per TEU-km or per container-km,
 truck rates per container-km, sea freight per TEU per leg, canal dues per TEU per passage, and bulk rates per
-tonne-km. Every money figure carries its price year and is converted to the parameters' ``price_year`` with
-the US CPI-U annual averages in ``data/cpi_u.csv``.
+tonne-km or per tonne per leg. Every money figure carries its price year and is converted to the parameters'
+``price_year`` with the US CPI-U annual averages in ``data/cpi_u.csv``.
+
+A cargo class may have rates of its own, per tonne, for the markets it moves in (bulk grain goes by Caspian
+general-cargo ship at so many US$ per tonne, by wagon at a per-tonne tariff): keys ``<class>:<key>`` in the same
+``rates`` mapping (``dry_bulk:sea.caspian``; in a set's file, a ``[rates_by_class.<class>]`` table), and
+``<class>:<transfer kind>`` or ``<class>:transfer.<id>`` for handling per tonne at a transfer. A class's own rate
+wins over every class-less one; where a class has none, its costs are the class-less ones, unchanged. So one
+parameter set still carries every class: ``segment_costs(..., cargo_class="dry_bulk")``.
 """
 
 from __future__ import annotations
@@ -46,7 +53,12 @@ RATE_UNITS = {
     "usd_per_container_km": "US$ per container-km (one 20' or 40' box, as trucks and some railways quote)",
     "usd_per_teu": "US$ per TEU per leg (sea freight) or per passage (canal dues)",
     "usd_per_tkm": "US$ per tonne-km (bulk)",
+    "usd_per_tonne": "US$ per tonne per leg (bulk sea freight) or per handling (a transfer)",
 }
+CLASS_SEGMENT_UNITS = ("usd_per_tonne", "usd_per_tkm")
+"""Units of a cargo class's own segment rates (``<class>:<key>``): a class's rates are per tonne."""
+CLASS_TRANSFER_UNITS = ("usd_per_tonne",)
+"""Units of a cargo class's own transfer fees (``<class>:<transfer kind>``, ``<class>:transfer.<id>``)."""
 _SCALARS = {
     "cargo_value_usd_per_tonne": "USD per t",
     "value_of_time_pct_per_day": "% of cargo value per day",
@@ -142,7 +154,11 @@ class CostParameters:
     rates : mapping of str to Rate
         Money rates by key, the most specific first: ``segment.<id>``, ``<mode>.<service>`` (water) or
         ``<mode>.<ISO3>`` (land), ``<mode>``; and canal dues ``passage.<name>`` per TEU per passage. A
-        segment's own ``cost_usd_per_tkm`` in the data wins over these defaults.
+        segment's own ``cost_usd_per_tkm`` in the data wins over these defaults. A cargo class's own rates,
+        per tonne, are keyed ``<class>:<key>`` (``dry_bulk:sea.caspian``, ``dry_bulk:rail.IRN``) and fees per
+        tonne at transfers ``<class>:<transfer kind>`` (``dry_bulk:port_call``) or ``<class>:transfer.<id>``;
+        for that class they win over every class-less rate of the set and a transfer's fee per TEU (a
+        container figure), not over a segment's own ``cost_usd_per_tkm`` (see :func:`segment_costs`).
     rate_usd_per_tkm : mapping
         Overrides of any segment's money rate by ``mode`` or ``mode.country`` (ISO3), in US$ per t-km of
         `price_year`: the user's word beats the data and the set.
@@ -316,6 +332,37 @@ class CostParameters:
         """Boxes in one cargo unit: one for a TEU or an FEU, a share of a 20-ft box for a tonne."""
         return self.teu_per_unit if self.cargo_unit == "tonne" else 1.0
 
+    @property
+    def priced_classes(self) -> tuple[str, ...]:
+        """The cargo classes with rates of their own (keys ``<class>:...`` in `rates`), sorted.
+
+        Examples
+        --------
+        >>> from corridor.costs import CostParameters
+        >>> CostParameters.default().priced_classes
+        ('dry_bulk',)
+        """
+        return tuple(sorted({key.partition(":")[0] for key in self.rates if ":" in key}))
+
+    def without_class_rates(self) -> CostParameters:
+        """A copy in which every class is priced with the class-less rates (the ``<class>:...`` rates dropped).
+
+        The costs every class had before classes had rates of their own: the *before* of a comparison.
+
+        Examples
+        --------
+        >>> from corridor.costs import CostParameters
+        >>> CostParameters.default().without_class_rates().priced_classes
+        ()
+        """
+        drop = [key for key in self.rates if ":" in key]
+        if not drop:
+            return self
+        sources = {k: v for k, v in self.sources.items() if k.removeprefix("rates.") not in drop}
+        ranges = {k: v for k, v in self.ranges.items() if k.removeprefix("rates.") not in drop}
+        rates = {k: v for k, v in self.rates.items() if k not in drop}
+        return dataclasses.replace(self, rates=rates, sources=sources, ranges=ranges)
+
     def to_frame(self) -> pd.DataFrame:
         """Every assumption with its value, unit, source and confidence, indexed by parameter.
 
@@ -397,12 +444,13 @@ class CostParameters:
                 if not (_is_number(v) and v >= 0):
                     problems.append(f"`{name}['{k}']` is {v!r}; it must be a finite number >= 0.")
                 problems += _key_problems(name, k)
+        classes = _cargo_classes() if any(":" in str(key) for key in self.rates) else None  # read once
         for key, rate in self.rates.items():
             if not isinstance(rate, Rate):
                 problems.append(f"`rates['{key}']` is {rate!r}; expected a Rate or a (value, unit, year) tuple.")
                 continue
             problems += _rate_problems(f"rates['{key}']", rate.value, rate.unit, rate.year)
-            problems += _key_problems("rates", key)
+            problems += _key_problems("rates", key, unit=rate.unit, classes=classes)
         if problems:
             raise ValueError("invalid cost parameters: " + " ".join(problems))
         return self
@@ -421,6 +469,10 @@ _KEY_FORMS = {
     "headway_h": "a water service",
     "rates": "'segment.<id>', 'passage.<name>', a mode, or 'mode.<service>' / 'mode.<ISO3>'",
 }
+_CLASS_KEY_FORM = (
+    "'<class>:<key>' with a segment key ('segment.<id>', a mode, 'mode.<service>' / 'mode.<ISO3>') or a transfer "
+    "key (a transfer kind, 'transfer.<id>')"
+)
 
 
 def _is_number(value: Any) -> bool:
@@ -437,11 +489,64 @@ def _is_iso3(code: str) -> bool:
     return len(code) == 3 and code.isupper() and pycountry.countries.get(alpha_3=code) is not None
 
 
-def _key_problems(name: str, key: Any) -> list[str]:
+def _cargo_classes() -> list[str]:
+    """The cargo classes a class's own rates may name: the shipped table's (``data/trade/cargo_classes.csv``).
+
+    Read again only when the table changes on disk: parameters are checked each time one is made.
+    """
+    path = datasets.get_path("trade") / "cargo_classes.csv"
+    return list(_cargo_classes_as_of(path.stat().st_mtime_ns))
+
+
+@functools.cache
+def _cargo_classes_as_of(_mtime_ns: int) -> tuple[str, ...]:  # the file's mtime keys the cache
+    from corridor.trade import CARGO_CLASSES, load_cargo_classes  # trade sits above costs; imported when needed
+
+    return tuple(dict.fromkeys([*CARGO_CLASSES, *load_cargo_classes().index]))
+
+
+def _class_key_problems(key: str, unit: Any, classes: list[str] | None = None) -> list[str]:
+    """A cargo class's own rate ``<class>:<key>``: a known class, a segment or transfer key, a per-tonne unit."""
+    cargo_class, _, rest = key.partition(":")
+    classes = _cargo_classes() if classes is None else classes
+    problems = []
+    label = f"`rates` has the key {key!r}"
+    if cargo_class not in classes:
+        problems.append(f"{label}: {cargo_class!r} is not a cargo class {classes}{nearest(cargo_class, classes)}.")
+    head, _, tail = rest.partition(".")
+    transfer = head == "transfer" or rest in _model.TRANSFER_KINDS
+    if head in ("segment", "transfer"):
+        if not tail:
+            problems.append(f"{label}: {head!r} needs an id after it ('{head}.<id>'); expected {_CLASS_KEY_FORM}.")
+    elif not transfer:
+        choices = [*_model.MODES, *_model.TRANSFER_KINDS]
+        if head not in _model.MODES:
+            problems.append(
+                f"{label}: {head!r} is neither a mode {list(_model.MODES)} nor a transfer kind "
+                f"{list(_model.TRANSFER_KINDS)}{nearest(head, choices)}; expected {_CLASS_KEY_FORM}."
+            )
+        elif tail and tail not in _model.SERVICES and not _is_iso3(tail):
+            problems.append(
+                f"{label}: {tail!r} is neither a water service {list(_model.SERVICES)} nor an ISO 3166 alpha-3 "
+                f"code{nearest(tail, _model.SERVICES)}; expected {_CLASS_KEY_FORM}."
+            )
+    allowed = CLASS_TRANSFER_UNITS if transfer else CLASS_SEGMENT_UNITS
+    if unit is not None and unit not in allowed:
+        what = "fee at a transfer" if transfer else "segment rate"
+        problems.append(
+            f"{label} with unit {unit!r}: a cargo class's own {what} is per tonne; expected one of {list(allowed)}"
+            f"{nearest(unit, allowed)}."
+        )
+    return problems
+
+
+def _key_problems(name: str, key: Any, *, unit: Any = None, classes: list[str] | None = None) -> list[str]:
     """A key of a parameter mapping that names no mode, service or country (a typo would be ignored)."""
     form = _KEY_FORMS[name]
     if not isinstance(key, str):
         return [f"`{name}` has the key {key!r}; expected {form}."]
+    if name == "rates" and ":" in key:
+        return _class_key_problems(key, unit, classes)
     head, _, tail = key.partition(".")
     if name == "headway_h":
         ok, choices = key in _model.SERVICES, list(_model.SERVICES)
@@ -563,8 +668,9 @@ def _parse_set(path: pathlib.Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"assumption set {str(path)!r} is not valid TOML: {error}.") from None
     problems: list[str] = []
-    unknown = set(data) - {"name", "description", "extends", "parameters", "rates"}
-    problems += [f"unknown section or key `{k}`{nearest(k, ['parameters', 'rates', 'extends'])}" for k in unknown]
+    unknown = set(data) - {"name", "description", "extends", "parameters", "rates", "rates_by_class"}
+    sections = ["parameters", "rates", "rates_by_class", "extends"]
+    problems += [f"unknown section or key `{k}`{nearest(k, sections)}" for k in unknown]
     base: dict[str, Any] = {"figures": {}, "rates": {}, "files": ()}
     if "extends" in data:
         parent = path.with_name(f"{data['extends']}.toml")
@@ -579,11 +685,32 @@ def _parse_set(path: pathlib.Path) -> dict[str, Any]:
     rates = dict(base["rates"])
     for key, figure in data.get("rates", {}).items():
         problems += _figure_problems(f"rates.{key}", figure, rate=True)
+        if ":" in str(key):  # a class's own rate; class-less keys are checked when the parameters are made
+            problems += [p.rstrip(".") for p in _key_problems("rates", key, unit=_unit_of(figure))]
         rates[key] = figure
+    by_class = data.get("rates_by_class", {})
+    if not isinstance(by_class, Mapping):
+        problems.append(f"`rates_by_class` is {by_class!r}; expected tables such as [rates_by_class.dry_bulk]")
+        by_class = {}
+    for cargo_class, table in by_class.items():
+        if not isinstance(table, Mapping):
+            problems.append(f"`rates_by_class.{cargo_class}` is {table!r}; expected a table of rates by key")
+            continue
+        for key, figure in table.items():
+            label = f"rates_by_class.{cargo_class}.{key}"
+            problems += _figure_problems(label, figure, rate=True)
+            problems += [p.rstrip(".") for p in _key_problems("rates", f"{cargo_class}:{key}", unit=_unit_of(figure))]
+            rates[f"{cargo_class}:{key}"] = figure
     problems += [f"`parameters.{key}` is missing" for key in _REQUIRED if key not in figures]
     if problems:
         raise ValueError(f"assumption set {str(path)!r}: " + "; ".join(problems) + ".")
     return {"name": data.get("name", path.stem), "figures": figures, "rates": rates, "files": (path, *base["files"])}
+
+
+def _unit_of(figure: Any) -> Any:
+    """A rate figure's unit if it is a known one (an unknown unit is reported by :func:`_figure_problems`)."""
+    unit = figure.get("unit") if isinstance(figure, Mapping) else None
+    return unit if unit in RATE_UNITS else None
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -631,12 +758,16 @@ def _lookup(table: Mapping[str, float], first: pd.Series, second: pd.Series) -> 
     return specific.fillna(first.map(table).astype(float))  # float first: a pyarrow string maps to double[pyarrow]
 
 
-def _rate_for(segments: pd.DataFrame, p: CostParameters) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Each segment's default rate from the set: value (in US$ of `p.price_year`), unit, key used."""
+def _rate_for(segments: pd.DataFrame, p: CostParameters, prefix: str = "") -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each segment's default rate from the set: value (in US$ of `p.price_year`), unit, key used.
+
+    With `prefix` (``"<class>:"``), only that class's own rates are looked at.
+    """
     mode = segments["mode"].astype(str)
     water = segments["mode"].isin(_model.WATER_MODES)
     area = segments["service"].where(water, segments["country"]).astype(object).fillna("").astype(str)
     candidates = [("segment." + segments.index.to_series().astype(str)), mode + "." + area, mode]
+    candidates = [prefix + candidate for candidate in candidates]
     key = pd.Series(None, index=segments.index, dtype=object)
     for candidate in candidates:
         key = key.fillna(candidate.where(candidate.isin(list(p.rates))))
@@ -645,15 +776,26 @@ def _rate_for(segments: pd.DataFrame, p: CostParameters) -> tuple[pd.Series, pd.
     return value, unit, key
 
 
-def segment_costs(segments: pd.DataFrame, parameters: CostParameters, *, data_year: int | None = None) -> pd.DataFrame:
+def segment_costs(
+    segments: pd.DataFrame,
+    parameters: CostParameters,
+    *,
+    data_year: int | None = None,
+    cargo_class: str | None = None,
+) -> pd.DataFrame:
     """Time (h), money (US$), CO2e (kg) and generalised cost (US$) of moving one cargo unit along each segment.
 
     ``moving_time_h`` = length / speed; ``wait_h`` = half the headway of the segment's water service.
     Money (``cost_usd``), in US$ of ``parameters.price_year``, from the first of: the user's
     ``rate_usd_per_tkm``; the segment's own ``cost_usd_per_tkm`` (priced in ``cost_year``, else `data_year`);
     the assumption set's rate for the segment, its mode and service or country, or its mode, in the unit the
-    market quotes (per TEU-km, per container-km, per TEU per leg, per tonne-km). Canal dues are added per TEU
-    for every passage with a ``passage.<name>`` rate. ``rate_source`` says which was used.
+    market quotes (per TEU-km, per container-km, per TEU per leg, per tonne-km, per tonne per leg). Canal dues
+    are added per TEU for every passage with a ``passage.<name>`` rate. ``rate_source`` says which was used.
+
+    With `cargo_class`, that class's own rates (``<class>:segment.<id>``, ``<class>:<mode>.<service|ISO3>``,
+    ``<class>:<mode>``, per tonne, times ``tonnes_per_unit``) come after the user's ``rate_usd_per_tkm`` and the
+    segment's own ``cost_usd_per_tkm`` (figures per tonne-km about the segment itself) and before every
+    class-less rate of the set; a segment no class rate covers costs exactly what it costs without a class.
 
     Returns a DataFrame indexed like `segments`.
 
@@ -681,11 +823,20 @@ def segment_costs(segments: pd.DataFrame, parameters: CostParameters, *, data_ye
         "usd_per_container_km": length * p.containers_per_unit,
         "usd_per_teu": pd.Series(p.teu_per_unit, index=segments.index),
         "usd_per_tkm": length * p.tonnes_per_unit,
+        "usd_per_tonne": pd.Series(p.tonnes_per_unit, index=segments.index),
     }
     from_set = _scaled(rate, unit, per_unit)
-    money = (user * length * p.tonnes_per_unit).fillna(own * length * p.tonnes_per_unit).fillna(from_set)
+    if cargo_class is not None and any(k.startswith(f"{cargo_class}:") for k in p.rates):
+        class_rate, class_unit, class_key = _rate_for(segments, p, f"{cargo_class}:")
+        from_class = _scaled(class_rate, class_unit, per_unit)
+    else:
+        from_class = class_key = pd.Series(np.nan, index=segments.index, dtype=object)
+        from_class = from_class.astype(float)
+    money = (user * length * p.tonnes_per_unit).fillna(own * length * p.tonnes_per_unit)
+    money = money.fillna(from_class).fillna(from_set)
     source = pd.Series("rate_usd_per_tkm (user)", index=segments.index).where(user.notna(), None)
     source = source.fillna(pd.Series("segment cost_usd_per_tkm", index=segments.index).where(own.notna(), None))
+    source = source.fillna(("rates." + class_key.astype(object)).where(class_key.notna(), None))
     source = source.fillna("rates." + key.astype(object).where(key.notna(), "?"))
     dues = _canal_dues(segments, p)
     factor = _lookup(p.co2e_kg_per_tkm, segments["mode"], segments["branch"])
@@ -726,13 +877,19 @@ def _canal_dues(segments: pd.DataFrame, p: CostParameters) -> pd.Series:
 
 
 def transfer_costs(
-    transfers: pd.DataFrame, parameters: CostParameters, *, data_year: int | None = None
+    transfers: pd.DataFrame,
+    parameters: CostParameters,
+    *,
+    data_year: int | None = None,
+    cargo_class: str | None = None,
 ) -> pd.DataFrame:
     """Dwell time (h, the mode of the range), fees (US$) and generalised cost of one cargo unit at each transfer.
 
     Fees are recorded per TEU in US$ of ``cost_year`` (else `data_year`), scaled by ``teu_per_unit`` and
-    converted to ``parameters.price_year``. Hub emissions are not counted (no default factor has been
-    extracted from GLEC yet), so ``co2e_kg`` is 0.
+    converted to ``parameters.price_year``. With `cargo_class`, that class's own fee per tonne
+    (``<class>:transfer.<id>``, else ``<class>:<kind>``) times ``tonnes_per_unit`` replaces the per-TEU fee
+    where the set has one. Hub emissions are not counted (no default factor has been extracted from GLEC
+    yet), so ``co2e_kg`` is 0.
 
     Examples
     --------
@@ -746,14 +903,21 @@ def transfer_costs(
     """
     p = parameters
     years = transfers.get("cost_year", pd.Series(np.nan, index=transfers.index)).fillna(data_year or p.price_year)
-    fee = transfers["cost_usd_per_teu"].fillna(0.0) * deflator(years.to_numpy(), p.price_year)
+    fee = transfers["cost_usd_per_teu"].fillna(0.0) * deflator(years.to_numpy(), p.price_year) * p.teu_per_unit
+    if cargo_class is not None and any(k.startswith(f"{cargo_class}:") for k in p.rates):
+        per_tonne = {
+            k: r.value * deflator(r.year, p.price_year) for k, r in p.rates.items() if r.unit == "usd_per_tonne"
+        }
+        own = (f"{cargo_class}:transfer." + transfers.index.to_series().astype(str)).map(per_tonne).astype(float)
+        by_kind = (f"{cargo_class}:" + transfers["kind"].astype(str)).map(per_tonne).astype(float)
+        fee = (own.fillna(by_kind) * p.tonnes_per_unit).fillna(fee)
     out = pd.DataFrame(
         {
             "distance_km": 0.0,
             "moving_time_h": 0.0,
             "wait_h": transfers["time_h_mode"],
             "time_h": transfers["time_h_mode"],
-            "cost_usd": fee * p.teu_per_unit,
+            "cost_usd": fee,
             "co2e_kg": 0.0,
         },
         index=transfers.index,
@@ -762,17 +926,18 @@ def transfer_costs(
     return out
 
 
-def element_costs(corridor: Any, parameters: CostParameters) -> pd.DataFrame:
+def element_costs(corridor: Any, parameters: CostParameters, *, cargo_class: str | None = None) -> pd.DataFrame:
     """Segment and transfer costs in one table indexed by (``element_type``, ``element_id``).
 
     Money figures in the corridor's tables without a ``cost_year`` are taken to be in US$ of the corridor's
-    ``price_year`` (``corridor.toml``).
+    ``price_year`` (``corridor.toml``). With `cargo_class`, priced with that class's own rates where the set has
+    them (see :func:`segment_costs`, :func:`transfer_costs`).
     """
     year = corridor.metadata.get("price_year")
     return pd.concat(
         {
-            "segment": segment_costs(corridor.segments, parameters, data_year=year),
-            "transfer": transfer_costs(corridor.transfers, parameters, data_year=year),
+            "segment": segment_costs(corridor.segments, parameters, data_year=year, cargo_class=cargo_class),
+            "transfer": transfer_costs(corridor.transfers, parameters, data_year=year, cargo_class=cargo_class),
         },
         names=["element_type", "element_id"],
     )

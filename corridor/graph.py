@@ -36,7 +36,7 @@ CRITERIA = ("generalised_cost_usd", "time_h", "cost_usd", "distance_km", "co2e_k
 METRICS = ("distance_km", "time_h", "moving_time_h", "cost_usd", "co2e_kg", "generalised_cost_usd")
 MAX_K = 50  # Yen's algorithm runs one search per node of every path found; more routes than this is a sweep
 _EPSILON = 1e-9  # added to every edge so that, of equal routes, the one with fewer steps wins
-_WEIGHT_SETS = 8  # parameter sets whose weights a graph keeps
+_WEIGHT_SETS = 16  # parameter sets (and cargo classes priced at their own rates) whose costs a graph keeps
 
 
 class _Adjacency:
@@ -294,12 +294,32 @@ class Graph:
         """Positions of the terminals of `place_id`."""
         return np.unique(self.target[self.is_access & (self.source == self.node_index.get_loc(f"{place_id}|origin"))])
 
-    def costs(self, parameters: CostParameters) -> pd.DataFrame:
+    def costs(self, parameters: CostParameters, *, cargo_class: str | None = None) -> pd.DataFrame:
         """:func:`corridor.costs.element_costs` of the network, indexed by (element_type, element_id).
 
-        A copy: editing it changes no later cost (the weights are read-only arrays for the same reason).
+        With `cargo_class`, priced with that class's own rates where `parameters` has them (the class-less costs
+        otherwise). A copy: editing it changes no later cost (the weights are read-only arrays for the same reason).
         """
-        return self._evaluate(parameters)[0].copy()
+        return self._evaluate(parameters, cargo_class)[0].copy()
+
+    def class_costs(self, parameters: CostParameters, classes: Sequence[str], column: str) -> np.ndarray:
+        """One cost column for several cargo classes: an array of shape ``(len(classes), n_elements)``.
+
+        Row ``i`` is `column` of :meth:`costs` for ``classes[i]``; elements in the corridor's order (segments,
+        then transfers). A class without rates of its own gets the class-less row.
+
+        Examples
+        --------
+        >>> import corridor
+        >>> from corridor.costs import CostParameters
+        >>> toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+        >>> p = CostParameters.default(rates={"dry_bulk:port_call": (5.0, "usd_per_tonne", 2022)}, price_year=2022)
+        >>> money = compiled(toy).class_costs(p, ["container", "dry_bulk"], "cost_usd")
+        >>> money.shape, float(money[1, 6])  # c_port: 5 US$/t x 12 t per TEU
+        ((2, 8), 60.0)
+        """
+        rows = [self._evaluate(parameters, c)[0][column].to_numpy(dtype=float) for c in classes]
+        return np.vstack(rows) if rows else np.zeros((0, len(self._evaluate(parameters)[0])))
 
     def weights(self, parameters: CostParameters) -> np.ndarray:
         """Edge weights, shape ``(n_edges, len(METRICS))``, columns in the order of :data:`METRICS`.
@@ -313,10 +333,12 @@ class Graph:
         """
         return self._evaluate(parameters)[1]
 
-    def _evaluate(self, parameters: CostParameters) -> tuple[pd.DataFrame, np.ndarray]:
-        key = parameters.key
+    def _evaluate(self, parameters: CostParameters, cargo_class: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+        if cargo_class is not None and cargo_class not in parameters.priced_classes:
+            cargo_class = None  # a class without rates of its own costs what every class costs
+        key = parameters.key if cargo_class is None else (parameters.key, cargo_class)
         if key not in self._weights:
-            costs = element_costs(self.network, parameters)
+            costs = element_costs(self.network, parameters, cargo_class=cargo_class)
             missing = costs[list(CRITERIA)].isna().any(axis=1)
             if missing.any():
                 names = [f"{t} {i!r}" for t, i in costs.index[missing]]

@@ -196,7 +196,7 @@ class Comparison:
     assumptions: pd.DataFrame
 
     def __repr__(self) -> str:
-        with pd.option_context("display.width", 160, "display.max_columns", 30):
+        with pd.option_context("display.width", 160, "display.max_columns", 30, "display.max_rows", None):
             return f"{self.table}\n\nAssumptions:\n{self.assumptions[['value', 'unit', 'confidence', 'source']]}"
 
     def _repr_html_(self) -> str:

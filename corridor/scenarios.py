@@ -1100,15 +1100,22 @@ def apply_parameters(
             problems.append("a change scales `cost_usd` of segments priced by the assumption set: pass `corridor=`")
         else:
             interim = _replaced(p, changes, scenario)
-            priced = segment_costs(corridor.segments, interim, data_year=corridor.metadata.get("price_year"))
+            year = corridor.metadata.get("price_year")
+            # each class with rates of its own is scaled at its own rate: "<class>:segment.<id>"
+            priced = {
+                prefix: segment_costs(corridor.segments, interim, data_year=year, cargo_class=cargo_class)
+                for prefix, cargo_class in [("", None), *((f"{c}:", c) for c in interim.priced_classes)]
+            }
             rates = {**interim.rates, **changes.get("rates", {})}
             for change in cost_scales:
                 ids, selection_problems = _selection(corridor, change)
                 problems += selection_problems
                 for segment in ids:
-                    used = priced.loc[segment, "rate_source"] if segment in priced.index else None
-                    if isinstance(used, str) and used.startswith("rates."):
-                        own = f"segment.{segment}"  # scaled before (by the set or an earlier change): compound
+                    for prefix, costs in priced.items():
+                        used = costs.loc[segment, "rate_source"] if segment in costs.index else None
+                        if not (isinstance(used, str) and used.startswith(f"rates.{prefix}")):
+                            continue  # the user's rate or the segment's own figure; or, for a class, no rate of its own
+                        own = f"{prefix}segment.{segment}"  # scaled before (by the set or an earlier change): compound
                         rate = rates[own] if own in rates else rates[used.removeprefix("rates.")]
                         scaled = Rate(rate.value * change.values["cost_usd"], rate.unit, rate.year)
                         rates[own] = scaled

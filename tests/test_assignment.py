@@ -78,9 +78,13 @@ def test_aon_puts_everything_on_the_cheapest_route(toy_corridor):
 
 
 def test_logit_tends_to_aon_as_the_scale_grows(toy_corridor):
+    from corridor.costs import CostParameters
+
     od = demand({("a", "d", "dry_bulk"): 1000.0})
-    aon = assign(toy_corridor, od, method="aon").shares["share"]
-    gaps = [(assign(toy_corridor, od, scale_per_usd=s).shares["share"] - aon).abs().max() for s in (1e-4, 1e-3, 1e-1)]
+    p = CostParameters.default().without_class_rates()  # the toy's two routes are near a tie at bulk's own prices
+    aon = assign(toy_corridor, od, parameters=p, method="aon").shares["share"]
+    scales = (1e-4, 1e-3, 1e-1)
+    gaps = [(assign(toy_corridor, od, parameters=p, scale_per_usd=s).shares["share"] - aon).abs().max() for s in scales]
     assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-6
 
 
@@ -236,7 +240,8 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     """Element loads from AequilibraE on the same compiled graph, costs and BPR function as `assign`.
 
     One AequilibraE traffic class per cargo class, each with its value of time (``set_vot``) and the money
-    part of the generalised cost as its fixed cost, as `assign` values each class's time at its cargo value.
+    part of the generalised cost at its own class's prices as its fixed cost, as `assign` values each class's
+    time at its cargo value and prices it with its own rates.
     """
     from aequilibrae.matrix import AequilibraeMatrix
     from aequilibrae.paths import Graph, TrafficAssignment, TrafficClass
@@ -249,13 +254,16 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     graph = compiled(toy)
     costs = graph.costs(p)
     empties = p.empty_return_share * p.empty_cost_ratio
-    base = costs["generalised_cost_usd"].to_numpy() + empties * costs["cost_usd"].to_numpy()
     capacity = pd.concat([toy.segments["capacity_mtpa"], toy.transfers["capacity_mtpa"]]).to_numpy() * 1e6
     keep = np.flatnonzero(graph.access_role == "")  # as `assign`: a route starts and ends with its handling
     element = graph.element[keep]
-    inside = element < len(base)
+    inside = element < len(costs)
     t0 = np.where(inside, np.r_[costs["time_h"].to_numpy(), 0.0][element], 0.0)
-    fixed = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0  # money, empties
+    fixed = {}
+    for name in tonnes_by_class:  # money, empties and carbon at the class's own prices
+        own = graph.costs(p, cargo_class=name)
+        base = own["generalised_cost_usd"].to_numpy() + empties * own["cost_usd"].to_numpy()
+        fixed[name] = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0
     cap = np.where(inside, np.r_[capacity, np.nan][element], np.nan)
     origin = graph.node_index.get_loc(f"{od_pair[0]}|origin")
     destination = graph.node_index.get_loc(f"{od_pair[1]}|destination")
@@ -273,7 +281,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
             "capacity": np.where(np.isfinite(cap) & (cap > 0), cap, 1e15),
             "alpha": 0.15,
             "beta": 4.0,
-            "fixed_cost": fixed,
+            **{f"fixed_cost_{name}": cost for name, cost in fixed.items()},
         }
     )
     with warnings.catch_warnings():  # AequilibraE 1.7 under pandas 3.1: its own deprecations, not ours
@@ -282,7 +290,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
         classes = []
         for name, tonnes in tonnes_by_class.items():
             vot = p.value_of_time_usd_per_h * values[name] / p.cargo_value_usd_per_tonne  # as `assign`
-            network[f"cost_{name}"] = network["free_flow_time"] + network["fixed_cost"] / vot
+            network[f"cost_{name}"] = network["free_flow_time"] + network[f"fixed_cost_{name}"] / vot
             g = Graph()
             g.network = network
             g.prepare_graph(np.array([1, 2]))
@@ -295,7 +303,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
             matrix.matrices[:, :, 0] = [[0.0, tonnes], [0.0, 0.0]]
             matrix.computational_view([name])
             traffic = TrafficClass(name, g, matrix)
-            traffic.set_fixed_cost("fixed_cost")
+            traffic.set_fixed_cost(f"fixed_cost_{name}")
             traffic.set_vot(vot)
             classes.append(traffic)
         run = TrafficAssignment()
@@ -384,3 +392,75 @@ def test_routes_found_once_serve_a_corridor_whose_figures_changed():
     assign(toy, od, as_of=strike, routes=candidate_routes(toy, [("a", "d")], as_of=strike))
     with pytest.raises(ValueError, match="other elements or edges"):
         assign(toy, od, as_of=strike, routes=routes)
+
+
+# --- each class at its own prices --------------------------------------------------------------------------
+
+
+def _toy_pair_by_class():
+    return demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+
+
+@pytest.mark.parametrize(("method", "restraint"), [("aon", False), ("logit", False), ("aon", True), ("logit", True)])
+def test_a_bulk_rate_per_tonne_moves_bulk_and_leaves_containers_alone(toy_corridor, method, restraint):
+    from corridor.costs import CostParameters
+
+    # overland (rail, border, transshipment, road) vs by sea (rail, border, rail, two port calls at US$200 per TEU)
+    before = CostParameters.default(price_year=2022).without_class_rates()
+    after = before.replace(rates={"dry_bulk:port_call": (1.0, "usd_per_tonne", 2022)})  # bulk handled per tonne
+    old = assign(toy_corridor, _toy_pair_by_class(), parameters=before, method=method, capacity_restraint=restraint)
+    new = assign(toy_corridor, _toy_pair_by_class(), parameters=after, method=method, capacity_restraint=restraint)
+    by_sea = [r for r in new.shares.index if r[2] == "dry_bulk" and new.shares.loc[r, "modes"] == "rail;sea"][0]
+    # by sea, per 12-t unit: rail 60 + border 100 + rail 60 + ports 2 x 1 US$/t x 12 t + sea 24 = 268, x 1.11 empties
+    assert new.shares.loc[by_sea, "cost_usd"] == pytest.approx(268.0 * (1 + 0.22 * 0.5))
+    assert old.shares.loc[by_sea, "cost_usd"] == pytest.approx(644.0 * (1 + 0.22 * 0.5))
+    assert new.shares.loc[by_sea, "share"] > old.shares.loc[by_sea, "share"]
+    if method == "aon" and not restraint:
+        assert old.shares.loc[by_sea, "share"] == 0.0 and new.shares.loc[by_sea, "share"] == 1.0
+    # the containers see the same prices, so (without restraint, which couples the classes) the same split
+    boxes = new.shares.xs("container", level="cargo_class", drop_level=False)
+    if not restraint:
+        pd.testing.assert_frame_equal(boxes, old.shares.xs("container", level="cargo_class", drop_level=False))
+    assert boxes["cost_usd"].tolist() == pytest.approx(
+        old.shares.xs("container", level="cargo_class")["cost_usd"].tolist()
+    )
+
+
+def test_a_class_without_rates_of_its_own_is_assigned_exactly_as_before(toy_corridor, instc):
+    from corridor import trade
+    from corridor.costs import CostParameters
+
+    p = CostParameters.default()
+    assert p.priced_classes == ("dry_bulk",) and "container" not in p.priced_classes
+    boxes = demand({("a", "d", "container"): 1000.0, ("d", "a", "container"): 300.0})
+    for method in ("aon", "logit"):
+        ours = assign(toy_corridor, boxes, parameters=p, method=method)
+        plain = assign(toy_corridor, boxes, parameters=p.without_class_rates(), method=method)
+        pd.testing.assert_frame_equal(ours.shares, plain.shares)
+        pd.testing.assert_frame_equal(ours.loads, plain.loads)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        flows = trade.directional_flows(trade.load_trade(), turnover_shares=0.5)
+    od = trade.freight_by_class(flows, trade.load_gateways()).xs("container", level="cargo_class", drop_level=False)
+    ours, plain = assign(instc, od, parameters=p), assign(instc, od, parameters=p.without_class_rates())
+    pd.testing.assert_frame_equal(ours.shares, plain.shares)
+
+
+def test_compare_volumes_sets_a_before_beside_the_model(toy_corridor):
+    from corridor.costs import CostParameters
+
+    seen = pd.DataFrame({"elements": ["transfer:c_port;transfer:d_port"], "description": "toy", "year": 2024,
+                         "tonnes_per_year": 800.0, "definition": "all", "confidence": "M", "source": "toy"},
+                        index=pd.Index(["toy_2024"], name="volume_id"))  # fmt: skip
+    p = CostParameters.default(price_year=2022).without_class_rates()
+    od = demand({("a", "d", "dry_bulk"): 1000.0})
+    before = assign(toy_corridor, od, parameters=p, method="aon")  # overland, past no port
+    after = assign(toy_corridor, od, method="aon",
+                   parameters=p.replace(rates={"dry_bulk:port_call": (1.0, "usd_per_tonne", 2022)}))  # fmt: skip
+    table = compare_volumes(after, seen, before=before)
+    row = table.loc["toy_2024"]
+    assert row["before_tonnes_per_year"] == 0.0 and row["model_tonnes_per_year"] == 2000.0  # both ports
+    assert row["before_to_observed"] == 0.0 and row["model_to_observed"] == pytest.approx(2.5)
+    assert list(table.columns[:6]) == ["description", "year", "observed_tonnes_per_year", "before_tonnes_per_year",
+                                       "model_tonnes_per_year", "gap_tonnes_per_year"]  # fmt: skip
+    assert "before_tonnes_per_year" not in compare_volumes(after, seen).columns

@@ -2,6 +2,7 @@ import copy
 import dataclasses
 import pickle
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -387,3 +388,155 @@ def test_read_only_mappings_hash_by_content():
     assert first.co2e_kg_per_tkm is not second.co2e_kg_per_tkm
     assert hash(first.co2e_kg_per_tkm) == hash(second.co2e_kg_per_tkm)
     assert hash(first.co2e_kg_per_tkm) != hash(first.replace(co2e_kg_per_tkm={"rail": 0.03}).co2e_kg_per_tkm)
+
+
+# --- a cargo class's own rates, per tonne ------------------------------------------------------------------
+
+
+@pytest.fixture
+def bare_toy(toy):
+    """The toy without its segments' own money figures, so the assumption set prices every segment."""
+    bare = copy.deepcopy(toy)
+    bare.segments["cost_usd_per_tkm"] = float("nan")
+    return bare
+
+
+def test_a_class_rate_is_per_tonne_by_hand(bare_toy):
+    p = CostParameters.default(price_year=2022, rates={"dry_bulk:road": (0.03, "usd_per_tkm", 2022),
+                                                       "dry_bulk:sea": (5.0, "usd_per_tonne", 2022)})  # fmt: skip
+    bulk = segment_costs(bare_toy.segments, p, data_year=2022, cargo_class="dry_bulk")
+    boxes = segment_costs(bare_toy.segments, p, data_year=2022)
+    # b_d_road: 200 km x 0.03 US$/t-km x 12 t per TEU; c_d_sea: 5 US$/t per leg x 12 t
+    assert bulk.loc["b_d_road", "cost_usd"] == pytest.approx(72.0)
+    assert bulk.loc["c_d_sea", "cost_usd"] == pytest.approx(60.0)
+    assert bulk.loc["b_d_road", "rate_source"] == "rates.dry_bulk:road"
+    assert boxes.loc["b_d_road", "rate_source"] == "rates.road"  # the containers keep the truck rate
+    per_tonne = segment_costs(bare_toy.segments, p.replace(), data_year=2022, cargo_class="dry_bulk")
+    assert per_tonne.equals(bulk)
+    one_tonne = CostParameters.default(cargo_unit="tonne", price_year=2022, rates=dict(p.rates))
+    assert segment_costs(bare_toy.segments, one_tonne, data_year=2022, cargo_class="dry_bulk").loc[
+        ["b_d_road", "c_d_sea"], "cost_usd"
+    ].tolist() == pytest.approx([6.0, 5.0])
+
+
+def test_a_segments_own_figure_beats_a_class_rate(toy):
+    p = CostParameters.default(price_year=2022, rates={"dry_bulk:road": (0.03, "usd_per_tkm", 2022)})
+    bulk = segment_costs(toy.segments, p, data_year=2022, cargo_class="dry_bulk")
+    assert bulk.loc["b_d_road", "rate_source"] == "segment cost_usd_per_tkm"
+    assert bulk.loc["b_d_road", "cost_usd"] == pytest.approx(200 * 0.1 * 12)
+
+
+def test_a_class_fee_per_tonne_replaces_the_fee_per_teu(toy):
+    fees = {
+        "dry_bulk:port_call": (5.0, "usd_per_tonne", 2022),
+        "dry_bulk:transfer.d_port": (2.0, "usd_per_tonne", 2022),
+    }
+    p = CostParameters.default(price_year=2022, rates=fees)
+    bulk = transfer_costs(toy.transfers, p, data_year=2022, cargo_class="dry_bulk")["cost_usd"]
+    boxes = transfer_costs(toy.transfers, p, data_year=2022)["cost_usd"]
+    assert bulk["c_port"] == pytest.approx(60.0)  # 5 US$/t x 12 t, by kind
+    assert bulk["d_port"] == pytest.approx(24.0)  # the transfer's own key wins over its kind's
+    assert bulk["b_border"] == boxes["b_border"] == pytest.approx(100.0)  # no bulk fee: US$100 per TEU as before
+    assert boxes["c_port"] == pytest.approx(200.0)
+
+
+@pytest.mark.parametrize("cargo_class", ["container", "liquid_bulk", None])
+def test_a_class_without_rates_of_its_own_costs_exactly_what_every_class_costs(instc, cargo_class):
+    p = CostParameters.default()
+    pd.testing.assert_frame_equal(element_costs(instc, p, cargo_class=cargo_class), element_costs(instc, p))
+    bare = p.without_class_rates()
+    pd.testing.assert_frame_equal(element_costs(instc, bare, cargo_class="dry_bulk"), element_costs(instc, p))
+    assert bare.priced_classes == () and not any(k.startswith("rates.dry_bulk:") for k in bare.sources)
+
+
+def test_the_baseline_prices_dry_bulk_per_tonne_with_sources(instc):
+    p = CostParameters.default()
+    frame = p.to_frame()
+    own = frame[frame.index.str.startswith("rates.dry_bulk:")]
+    assert {"rates.dry_bulk:sea.caspian", "rates.dry_bulk:rail.IRN", "rates.dry_bulk:port_call"} <= set(own.index)
+    assert own["source"].str.len().gt(20).all() and own["confidence"].isin(["H", "M", "L"]).all()
+    assert all(p.ranges.get(k) for k in own.index[own["confidence"] == "L"])  # every L figure has a range
+    bulk = element_costs(instc, p, cargo_class="dry_bulk").loc["segment"]
+    caspian = bulk.loc["astrakhan_anzali_sea"]
+    assert caspian["rate_source"] == "rates.dry_bulk:sea.caspian"
+    assert caspian["cost_usd_freight"] == pytest.approx(36 * deflator(2020, 2024) * 12)
+
+
+@pytest.mark.parametrize(
+    ("key", "rate", "message"),
+    [
+        ("dry_bulck:sea.caspian", (36, "usd_per_tonne", 2020), r"'dry_bulck' is not a cargo class.*mean 'dry_bulk'"),
+        ("dry_bulk:rial.IRN", (0.02, "usd_per_tkm", 2021), r"'rial' is neither a mode.*did you mean 'rail'"),
+        ("dry_bulk:sea.caspain", (36, "usd_per_tonne", 2020), r"'caspain' is neither a water service.*'caspian'"),
+        ("dry_bulk:sea.caspian", (36, "usd_per_teu", 2020), r"'usd_per_teu': a cargo class's own segment rate "
+         r"is per tonne; expected one of \['usd_per_tonne', 'usd_per_tkm'\] \(did you mean 'usd_per_tonne'\?\)"),
+        ("dry_bulk:port_call", (5, "usd_per_tkm", 2024), r"own fee at a transfer is per tonne.*\['usd_per_tonne'\]"),
+        ("dry_bulk:sea.caspian", (36, "usd_per_tone", 2020), r"unit 'usd_per_tone'.*did you mean 'usd_per_tonne'"),
+        ("dry_bulk:segment", (36, "usd_per_tonne", 2020), r"'segment' needs an id after it"),
+    ],
+)  # fmt: skip
+def test_bad_class_rates_name_the_key_the_value_and_a_near_match(key, rate, message):
+    with pytest.raises(ValueError, match=message) as error:
+        CostParameters.default(rates={key: rate})
+    assert repr(key) in str(error.value) or f"['{key}']" in str(error.value)
+
+
+def test_bad_class_rates_are_reported_together():
+    bad = {"dry_bulck:sea.caspian": (36, "usd_per_tonne", 2020), "dry_bulk:rial": (0.02, "usd_per_tkm", 2021),
+           "dry_bulk:sea.caspian": (36, "usd_per_teu", 2020)}  # fmt: skip
+    with pytest.raises(ValueError) as error:
+        CostParameters.default(rates=bad)
+    assert all(key in str(error.value) for key in bad)
+
+
+def test_bad_class_rates_in_a_file_name_the_file_and_every_key(tmp_path):
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    path = tmp_path / "bulk.toml"
+    path.write_text(
+        'name = "bulk"\nextends = "baseline"\n'
+        "[rates_by_class.dry_bulck]\n"
+        '"sea.caspian" = { value = 36, unit = "usd_per_tonne", year = 2020, source = "s", confidence = "M" }\n'
+        "[rates_by_class.dry_bulk]\n"
+        '"sea.caspian" = { value = 36, unit = "usd_per_teu", year = 2020, source = "s", confidence = "M" }\n'
+        'rial = { value = 0.02, unit = "usd_per_tkm", year = 2021, source = "s", confidence = "M" }\n'
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.load(path)
+    message = str(error.value)
+    assert "bulk.toml" in message and "did you mean 'dry_bulk'" in message and "did you mean 'rail'" in message
+    assert "'usd_per_teu': a cargo class's own segment rate is per tonne" in message
+
+
+def test_a_rates_by_class_table_is_read_as_class_keys(tmp_path):
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    path = tmp_path / "cheap.toml"
+    path.write_text(
+        'name = "cheap"\nextends = "baseline"\n[rates_by_class.dry_bulk]\n'
+        '"sea.caspian" = { value = 10, low = 5, high = 20, unit = "usd_per_tonne", year = 2024, source = "s", '
+        'confidence = "L" }\n'
+    )
+    p = CostParameters.load(path)
+    assert p.rates["dry_bulk:sea.caspian"] == (10.0, "usd_per_tonne", 2024)
+    assert p.ranges["rates.dry_bulk:sea.caspian"] == (5.0, 20.0)
+    assert p.rates["dry_bulk:rail.IRN"] == CostParameters.default().rates["dry_bulk:rail.IRN"]  # inherited
+
+
+_CLASS_KEYS = ["dry_bulk:sea.caspian", "dry_bulk:rail.IRN", "dry_bulk:rail.RUS", "dry_bulk:road", "dry_bulk:port_call",
+               "dry_bulk:sea.mainline", "dry_bulk:gauge_change"]  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(_CLASS_KEYS), factor=st.floats(1.0, 5.0), cargo_class=st.sampled_from(["dry_bulk", None]))
+def test_raising_any_class_rate_never_lowers_any_cost(instc, key, factor, cargo_class):
+    base = CostParameters.default()
+    rate = base.rates[key]
+    raised = base.replace(rates={key: (rate.value * factor, rate.unit, rate.year)})
+    before = element_costs(instc, base, cargo_class=cargo_class)["cost_usd"]
+    after = element_costs(instc, raised, cargo_class=cargo_class)["cost_usd"]
+    assert (after >= before - 1e-9).all()
+    if cargo_class is None:
+        assert (after == before).all()  # a class's rate moves no class-less cost

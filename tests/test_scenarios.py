@@ -694,3 +694,25 @@ def test_routes_without_a_share_keep_their_figures_in_the_shares_table(tmp_path,
     shares = result.compare("shares").xs("test")
     assert shares["baseline_time_h"].notna().all()  # all-or-nothing leaves routes at share 0: figures stay
     assert (shares["baseline_share"].isin([0.0, 1.0])).all()
+
+
+def test_a_cost_scale_reaches_a_class_priced_at_its_own_rate(instc):
+    # caspian_low_water scales the Caspian crossings' cost; dry bulk is priced there at its own rate per tonne
+    s = scenarios.load_scenario("caspian_low_water")
+    p = scenarios.apply_parameters(s, corridor=instc)
+    for prefix in ("", "dry_bulk:"):
+        ratio = p.rates[f"{prefix}segment.astrakhan_anzali_sea"].value / p.rates[f"{prefix}sea.caspian"].value
+        assert ratio == pytest.approx(4 / 3, abs=0.01)
+    before = element_costs_of(instc, CostParameters.load(s.parameters), "dry_bulk")
+    after = element_costs_of(instc, p, "dry_bulk")
+    assert after["astrakhan_anzali_sea"] == pytest.approx(
+        before["astrakhan_anzali_sea"]
+        * p.rates["dry_bulk:segment.astrakhan_anzali_sea"].value
+        / p.rates["dry_bulk:sea.caspian"].value
+    )
+
+
+def element_costs_of(corridor_, parameters, cargo_class):
+    from corridor.costs import element_costs
+
+    return element_costs(corridor_, parameters, cargo_class=cargo_class).loc["segment", "cost_usd_freight"]
