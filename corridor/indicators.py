@@ -89,7 +89,8 @@ def section_costs(route: Route) -> pd.DataFrame:
     (per 500 km per ~20 t cargo unit) is unconfirmed, so compare with its published figures with care.
     """
     legs = route.legs
-    section = legs["country"].where(legs["mode"].ne("sea"), "sea").fillna("sea")
+    at_sea = legs["mode"].eq("sea").fillna(False).astype(bool)  # a transfer has no mode
+    section = legs["country"].where(~at_sea, "sea").fillna("sea")
     order = pd.unique(section)
     table = legs.groupby(section, sort=False)[["distance_km", "time_h", "cost_usd"]].sum().reindex(order)
     table["cost_usd_per_500_km"] = table["cost_usd"] / table["distance_km"].where(lambda d: d > 0) * 500.0

@@ -1005,8 +1005,34 @@ _LEG_TEXT = ("element_type", "element_id", "kind", "mode", "from_place", "to_pla
              "time_confidence", "cost_source", "cost_confidence", "co2e_source", "co2e_confidence")  # fmt: skip
 
 
+_LEG_TABLES = 4  # parameter sets whose table of every leg a compiled graph keeps
+
+
 def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame:
-    """The legs table of `path`: one positional take from the graph's element columns, metrics and sums."""
+    """The legs table of `path`: one positional take from the table of every leg, and the running totals."""
+    tables = graph.__dict__.setdefault("_leg_tables", {})
+    if p.key not in tables:
+        if len(tables) >= _LEG_TABLES:
+            tables.pop(next(iter(tables)))
+        edges = np.flatnonzero(graph.element < len(graph.element_columns["element_id"]))  # not the access edges
+        position = np.full(len(graph.element), -1, dtype=np.int64)
+        position[edges] = np.arange(len(edges))
+        table = _leg_table(graph, edges, p)
+        running = table.columns.get_indexer([f"cum_{metric}" for metric in _CUMULATIVE])
+        tables[p.key] = (table, position, table[list(_CUMULATIVE)].to_numpy(dtype=float), running)
+    table, position, metrics, running = tables[p.key]
+    rows = position[path]
+    legs = table.take(rows)
+    legs.iloc[:, running] = np.cumsum(metrics[rows], axis=0)  # in place: one write into the float block
+    legs.index = pd.RangeIndex(len(path), name="leg")
+    return legs
+
+
+_CUMULATIVE = ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd")
+
+
+def _leg_table(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame:
+    """The legs of the edges `path` (positions), from the graph's element columns and weights."""
     table = graph.element_columns
     rows = graph.element[path]
     legs = {column: values[rows] for column, values in table.items()}
@@ -1032,7 +1058,7 @@ def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame
     metrics = graph.weights(p)[path]
     for column, metric in enumerate(METRICS):
         legs[metric] = metrics[:, column]
-    for metric in ("distance_km", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"):
+    for metric in _CUMULATIVE:
         legs[f"cum_{metric}"] = np.cumsum(legs[metric])
     geometry = table["geometry"][rows]
     backward = ~graph.edges["forward"].to_numpy(dtype=bool)[path]

@@ -815,3 +815,14 @@ def test_legs_hold_text_as_the_corridor_tables_do(toy):
             "time_confidence", "cost_source", "cost_confidence", "co2e_source", "co2e_confidence"]  # fmt: skip
     assert all(legs[column].dtype == _model.TEXT for column in text)
     assert legs["mode"].isna().tolist() == (legs["element_type"] == "transfer").tolist()
+
+
+def test_legs_are_copies_of_the_kept_table_and_follow_the_parameters(toy):
+    first = best_route(toy, "a", "d").legs
+    first.loc[0, "cost_usd"] = -1.0
+    first.loc[0, "element_id"] = "changed"
+    again = best_route(toy, "a", "d").legs
+    assert again.loc[0, "cost_usd"] > 0 and again.loc[0, "element_id"] != "changed"
+    dearer = best_route(toy, "a", "d", parameters=CostParameters.default(carbon_price_usd_per_t=200.0)).legs
+    assert (dearer["generalised_cost_usd"] > again["generalised_cost_usd"]).any()
+    np.testing.assert_allclose(dearer["cum_cost_usd"], np.cumsum(dearer["cost_usd"]))
