@@ -229,13 +229,13 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     places, segments, transfers, events, routes = tables.values()
     _check_places(places, problems)
     _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
-    terminals = {}
-    if not problems:  # where elements meet: labelled once, used by the two checks that need it
-        terminals = {"segments": _model.segment_terminals(segments), "transfers": _model.transfer_terminals(transfers)}
+    terminals = None
+    if not problems:  # where elements meet: numbered once, used by the two checks that need it
+        terminals = _model.number_terminals(_model.segment_ends(segments) + _model.transfer_ends(transfers))
     _check_transfers(transfers, places, problems, terminals)
     _check_events(events, places, segments, transfers, problems)
     _check_routes(routes, segments, problems)
-    if not problems:
+    if terminals is not None and not problems:
         _check_connected(terminals, problems)
     return problems
 
@@ -306,7 +306,7 @@ def _check_choice(
     if required:
         for key in frame.index[missing]:
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected one of {list(choices)}.")
-    for key, value in values[~missing & ~values.isin(choices)].items():
+    for key, value in values[~missing & ~_model.is_one_of(values, choices)].items():
         problems.append(
             f"{_label(table, key)}: `{column}` is {value!r}; expected one of {list(choices)}{nearest(value, choices)}."
         )
@@ -324,7 +324,7 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
                 "or write 'assumption: ...' and give a range."
             )
         conf = frame[confidence]
-        for key in frame.index[has_value & ~conf.isin(_model.CONFIDENCES)]:
+        for key in frame.index[has_value & ~_model.is_one_of(conf, _model.CONFIDENCES)]:
             problems.append(
                 f"{_label(table, key)}: `{confidence}` is {_show(conf[key])}; expected one of "
                 f"{list(_model.CONFIDENCES)} (high, medium, low)."
@@ -442,10 +442,15 @@ def _check_geometry(table: str, frame: Any, kind: str, problems: list[str]) -> N
             problems.append(f"{_label(table, key)}: coordinates lie outside lon -180..180, lat -90..90.")
 
 
-def _check_country(table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series) -> None:
-    codes = frame.loc[where, column]
-    known = {code: pycountry.countries.get(alpha_3=code) is not None for code in codes.dropna().unique()}
-    for key, code in codes[codes.isna() | ~codes.map(known).fillna(False).astype(bool)].items():
+def _check_country(
+    table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series | np.ndarray
+) -> None:
+    rows = np.asarray(where, dtype=bool)
+    codes = frame[column].to_numpy(dtype=object)[rows]
+    numbers, distinct = pd.factorize(codes)  # each distinct code looked up once; a missing one is -1
+    known = np.array([pycountry.countries.get(alpha_3=code) is not None for code in distinct.tolist()] + [False])
+    bad = ~known[numbers]
+    for key, code in zip(frame.index[rows][bad], codes[bad], strict=True):
         if pd.isna(code):
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected an ISO 3166 alpha-3 code.")
         else:
@@ -462,16 +467,19 @@ def _check_places(places: Any, problems: list[str]) -> None:
     _check_crs("places", places, problems)
     _check_geometry("places", places, "Point", problems)
     _check_choice("places", places, "kind", _model.PLACE_KINDS, problems, required=True)
-    _check_country("places", places, "country", problems, where=pd.Series(True, index=places.index))
+    _check_country("places", places, "country", problems, where=np.ones(len(places), dtype=bool))
 
 
-def _check_reference(table: str, frame: pd.DataFrame, column: str, ids: pd.Index, problems: list[str]) -> None:
+def _check_reference(table: str, frame: pd.DataFrame, column: str, ids: pd.Index, problems: list[str]) -> np.ndarray:
+    """Report values of `column` that are not place ids; return where each stands in `ids` (-1: nowhere)."""
+    at = _model.positions(ids, frame[column])
     values = frame[column]
-    for key, value in values[~values.isin(ids)].items():
+    for key, value in values[at < 0].items():
         if pd.isna(value):
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected a place_id.")
         else:
             problems.append(f"{_label(table, key)}: `{column}` {value!r} is not a known place{nearest(value, ids)}.")
+    return at
 
 
 def _check_positive(table: str, frame: pd.DataFrame, columns: Iterable[str], problems: list[str]) -> None:
@@ -487,7 +495,8 @@ def _check_not_negative(table: str, frame: pd.DataFrame, columns: Iterable[str],
 
 
 def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, problems: list[str]) -> None:
-    is_rail, other = frame[mode].eq("rail"), frame[mode].isin(_model.MODES) & frame[mode].ne("rail")
+    is_rail = frame[mode].eq("rail").fillna(False).to_numpy(dtype=bool)
+    other = _model.is_one_of(frame[mode], _model.MODES) & ~is_rail
     for key in frame.index[is_rail & frame[gauge].isna()]:
         problems.append(f"{_label(table, key)}: `{gauge}` is missing; rail needs a track gauge in mm (1520, 1435).")
     for key in frame.index[other & frame[gauge].notna()]:
@@ -522,30 +531,34 @@ def _check_segments(
     _check_geometry(table, segments, "LineString", problems)
     _check_choice(table, segments, "mode", _model.MODES, problems, required=True)
     _check_choice(table, segments, "status", _model.STATUSES, problems, required=True)
-    water = segments["mode"].isin(_model.WATER_MODES)
-    _check_choice(table, segments[water], "service", _model.SERVICES, problems, required=False)
+    water = _model.is_one_of(segments["mode"], _model.WATER_MODES)
+    _check_choice(table, segments.loc[water, ["service"]], "service", _model.SERVICES, problems, required=False)
     for key in segments.index[~water & segments["service"].notna()]:
         problems.append(
             f"{_label(table, key)}: `service` is {segments['service'][key]!r} on a {segments['mode'][key]} segment; "
             "only sea and inland-water segments have a service, leave it empty."
         )
-    _check_reference(table, segments, "from_place", places.index, problems)
-    _check_reference(table, segments, "to_place", places.index, problems)
+    at = {column: _check_reference(table, segments, column, places.index, problems) for column in _ENDS}
     for key in segments.index[segments["from_place"].eq(segments["to_place"])]:
         problems.append(
             f"{_label(table, key)}: starts and ends at {segments['from_place'][key]!r}; a segment joins two places."
         )
-    on_land = segments["mode"].isin(["rail", "road"])
-    _check_country(table, segments, "country", problems, where=on_land)
+    _check_country(table, segments, "country", problems, where=_model.is_one_of(segments["mode"], ["rail", "road"]))
     _check_gauges(table, segments, "mode", "gauge_mm", problems)
     _check_positive(table, segments, _POSITIVE[table], problems)
     _check_not_negative(table, segments, _NOT_NEGATIVE[table], problems)
     _check_dates(table, segments, "available_from", "available_until", problems)
-    _check_ends(segments, places, problems, max_end_gap_km)
+    _check_ends(segments, places, at, problems, max_end_gap_km)
     _check_lengths(segments, problems, tolerance)
 
 
-def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: float) -> None:
+_ENDS = ("from_place", "to_place")
+
+
+def _check_ends(
+    segments: Any, places: Any, at_place: dict[str, np.ndarray], problems: list[str], max_gap_km: float
+) -> None:
+    """Segment lines whose ends lie far from their places (`at_place`: where each end's place is in `places`)."""
     lines = np.asarray(segments.geometry.array, dtype=object)
     usable = (shapely.get_type_id(lines) == _TYPE_IDS["LineString"]) & ~shapely.is_empty(lines)
     px, py = shapely.get_x(places.geometry.array), shapely.get_y(places.geometry.array)  # NaN where missing
@@ -553,7 +566,7 @@ def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: flo
     last = np.cumsum(shapely.get_num_coordinates(lines[usable])) - 1
     first = np.concatenate([[0], last[:-1] + 1])
     for end, column, vertex in (("start", "from_place", first), ("end", "to_place", last)):
-        at = places.index.get_indexer(segments[column])
+        at = at_place[column]
         ok = usable & (at >= 0)
         known = np.isfinite(px[at[usable]]) & (at[usable] >= 0)
         ok[usable] = known
@@ -580,14 +593,21 @@ def _check_lengths(segments: pd.DataFrame, problems: list[str], tolerance: float
         )
 
 
-def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], terminals: dict[str, Any]) -> None:
+def _check_transfers(
+    transfers: pd.DataFrame, places: Any, problems: list[str], terminals: tuple[list[np.ndarray], pd.DataFrame] | None
+) -> None:
+    """Check the transfers, and then (only if no problem was found so far) that each transfer end leads somewhere.
+
+    `terminals` is :func:`corridor._model.number_terminals` of the segment starts, segment ends, transfer froms and
+    transfer tos.
+    """
     table = "transfers"
     _check_reference(table, transfers, "place_id", places.index, problems)
     _check_choice(table, transfers, "kind", _model.TRANSFER_KINDS, problems, required=True)
     for side in ("from", "to"):
         _check_choice(table, transfers, f"{side}_mode", _model.MODES, problems, required=True)
         _check_gauges(table, transfers, f"{side}_mode", f"{side}_gauge_mm", problems)
-        on_land = transfers[f"{side}_mode"].isin(["rail", "road"])
+        on_land = _model.is_one_of(transfers[f"{side}_mode"], ["rail", "road"])
         _check_country(table, transfers, f"{side}_country", problems, where=on_land)
     _check_not_negative(table, transfers, _NOT_NEGATIVE[table], problems)
     _check_positive(table, transfers, _POSITIVE[table], problems)
@@ -597,7 +617,7 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], 
         & transfers["from_gauge_mm"].fillna(0).eq(transfers["to_gauge_mm"].fillna(0))
         & transfers["from_country"].fillna("").eq(transfers["to_country"].fillna(""))
     )
-    stop = transfers["kind"].isin(_model.STOP_KINDS)
+    stop = _model.is_one_of(transfers["kind"], _model.STOP_KINDS)
     for key in transfers.index[same & ~stop]:
         problems.append(
             f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country "
@@ -608,15 +628,17 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], 
             f"{_label(table, key)}: a {transfers['kind'][key]} stop changes nothing: give the same mode, gauge and "
             "country on both sides (the terminal where it happens)."
         )
-    if problems:
+    if problems or terminals is None:
         return
-    reached = pd.concat(terminals["segments"])
-    ends = terminals["transfers"]
-    uses = pd.concat(ends).value_counts()  # a terminal only this transfer end touches leads nowhere
-    for side, labels in zip(("from", "to"), ends, strict=True):
-        dead = ~labels.isin(reached) & labels.map(uses).eq(1)
-        for key, label in labels[dead].items():
-            place, mode, gauge, country = label.split("|")
+    (seg_from, seg_to, *ends), terminal = terminals
+    reached = np.zeros(len(terminal), dtype=bool)
+    reached[seg_from] = reached[seg_to] = True
+    uses = np.bincount(np.concatenate(ends), minlength=len(terminal))  # one only this transfer end touches: a dead end
+    parts = [terminal[name].to_numpy(dtype=object) for name in ("place", "mode", "gauge", "country")]
+    for side, number in zip(("from", "to"), ends, strict=True):
+        dead = ~reached[number] & (uses[number] == 1)
+        for key, t in zip(transfers.index[dead], number[dead], strict=True):
+            place, mode, gauge, country = (part[t] for part in parts)
             problems.append(
                 f"transfers[{key!r}]: no segment or other transfer reaches its {side} terminal at {place!r} "
                 f"({mode}{' ' + gauge + ' mm' if gauge else ''}{', ' + country if country else ''}); "
@@ -667,22 +689,21 @@ def event_targets(places: Any, segments: pd.DataFrame, transfers: pd.DataFrame) 
     }
 
 
-def _check_connected(terminals: dict[str, Any], problems: list[str]) -> None:
-    (seg_from, seg_to), (tr_from, tr_to) = terminals["segments"], terminals["transfers"]
-    start = pd.concat([seg_from, tr_from], ignore_index=True)
-    end = pd.concat([seg_to, tr_to], ignore_index=True)
-    codes, labels = pd.factorize(np.concatenate([start, end]))
-    labels = np.asarray(labels, dtype=object)
-    n = len(labels)
-    graph = coo_array((np.ones(len(start)), (codes[: len(start)], codes[len(start) :])), shape=(n, n))
+def _check_connected(terminals: tuple[list[np.ndarray], pd.DataFrame], problems: list[str]) -> None:
+    """One problem if the network falls into pieces, naming the places and modes of each piece."""
+    (seg_from, seg_to, tr_from, tr_to), terminal = terminals
+    start, end = np.concatenate([seg_from, tr_from]), np.concatenate([seg_to, tr_to])
+    n = len(terminal)
+    graph = coo_array((np.ones(len(start)), (start, end)), shape=(n, n))
     count, component = connected_components(graph, directed=False)
     if count <= 1:
         return
     pieces = []
-    for c in range(count):
-        members = [label.split("|") for label in labels[component == c]]
-        place_names = sorted({m[0] for m in members})
-        modes = sorted({m[1] for m in members})
+    order = np.argsort(component, kind="stable")
+    place, mode = terminal["place"].to_numpy(dtype=object), terminal["mode"].to_numpy(dtype=object)
+    for members in np.split(order, np.flatnonzero(np.diff(component[order])) + 1):  # the terminals of each piece
+        place_names = sorted(set(place[members].tolist()))
+        modes = sorted(set(mode[members].tolist()))
         shown = ", ".join(place_names[:8]) + (f", ... ({len(place_names)} places)" if len(place_names) > 8 else "")
         pieces.append((len(place_names), f"[{'/'.join(modes)}] {shown}"))
     pieces.sort(reverse=True)

@@ -789,10 +789,13 @@ def _from_tables(
     segments["length_km"] = segments["length_km_published"].fillna(segments["length_km_geodesic"])
 
     transfers = tables["transfers"]
-    place_country = places["country"][~places.index.duplicated()]
+    first = ~places.index.duplicated()
+    at = _model.positions(places.index[first], transfers["place_id"])  # each transfer's place, -1 if unknown
+    default = pd.Series(
+        np.append(places["country"].to_numpy(dtype=object)[first], pd.NA)[at], index=transfers.index, dtype=_model.TEXT
+    )  # the country of the transfer's place, missing if the place is unknown
     for side in ("from", "to"):
-        on_land = ~transfers[f"{side}_mode"].isin(_model.WATER_MODES)
-        default = transfers["place_id"].map(place_country)
+        on_land = ~_model.is_one_of(transfers[f"{side}_mode"], _model.WATER_MODES)
         transfers[f"{side}_country"] = transfers[f"{side}_country"].where(
             ~on_land | transfers[f"{side}_country"].notna(), default
         )
