@@ -771,12 +771,14 @@ def _from_tables(
         if "geometry" not in segments.columns:
             problems.append("segments: the `geometry` column (WKT LineStrings, lon lat) is missing.")
             segments["geometry"] = None
-        wkt = segments["geometry"]
-        wkt = wkt.where(wkt.notna() & wkt.astype(str).ne(""))  # an empty cell is a missing geometry
+        cells = segments["geometry"].to_numpy(dtype=object)
+        given = ~pd.isna(cells)
+        given[given] = cells[given] != ""  # an empty cell is a missing geometry
+        wkt = pd.Series(np.where(given, cells, None), index=segments.index, dtype=object)
         with warnings.catch_warnings(record=True):  # NaN coordinates warn; they are named below instead
             warnings.simplefilter("always")
-            lines = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
-        for key in segments.index[wkt.notna() & pd.isna(lines)]:
+            lines = shapely.from_wkt(wkt.to_numpy(), on_invalid="ignore")
+        for key in segments.index[given & pd.isna(lines)]:
             problems.append(f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... is not valid WKT.")
         coords, owner = shapely.get_coordinates(lines, return_index=True)
         for key in segments.index[np.unique(owner[~np.isfinite(coords).all(axis=1)])]:
