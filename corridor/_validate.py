@@ -144,8 +144,7 @@ def _stripped(values: np.ndarray) -> np.ndarray:
         padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
         if padded:
             out[:] = [v.strip() for v in out.tolist()]
-        if padded or _SEPARATOR * 2 in joined:  # an empty cell
-            out[out == ""] = None
+        out[out == ""] = None  # all text: one C comparison finds the empty cells
         return out
     missing = pd.isna(out)
     present = out[~missing].tolist()
@@ -159,6 +158,14 @@ def _stripped(values: np.ndarray) -> np.ndarray:
         out[~missing] = [v.strip() if isinstance(v, str) else v for v in present]
     out[out == ""] = None
     return out
+
+
+def _as_text(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """`cells` (text, None where missing, as from :func:`_stripped`) as an array of pandas text (`_model.TEXT`)."""
+    try:  # text and None only: wrapped as they are, None read as missing
+        return pd.arrays.StringArray(cells, dtype=_model.TEXT)
+    except ValueError:  # other values (numbers in a table built in memory): pandas converts each
+        return pd.array(cells, dtype=_model.TEXT)
 
 
 # --- coercion: raw text cells to typed columns ------------------------------------------------------------
@@ -177,7 +184,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
             continue
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = _stripped(frame[column].to_numpy(dtype=object))
-            frame[column] = text if column in numeric else pd.array(text, dtype=_model.TEXT)
+            frame[column] = text if column in numeric else _as_text(text)
     for column in ALL_COLUMNS[table]:
         if column not in frame.columns and column not in frame.index.names:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype=_model.TEXT)

@@ -599,7 +599,7 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
     _check_utf8(file, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data.strip():
+    if not data or data.isspace():  # (no copy of the data, unlike `not data.strip()`)
         raise CorridorReadError(
             file, f"the file is empty; expected a header row ({_ID_COLUMNS[name]}, ...) and one row per item."
         )
