@@ -20,7 +20,9 @@ from corridor import _model
 GEOD = Geod(ellps="WGS84")
 _TYPE_IDS = {"Point": 0, "LineString": 1}
 _SEPARATOR = "\x00"  # NUL: in no cell of a text table, and not whitespace
-_LEADING_SPACE = re.compile(r"\x00\s")  # a literal first character: re scans for it in C
+# a separator before or after whitespace: a cell that starts or ends with it (a literal first character: re scans
+# for it in C, and looks at one character on either side)
+_PADDED = re.compile(r"\x00(?:\s|(?<=\s\x00))")
 _EMPTY = re.compile(r"\x00\s*\x00")
 _SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
 
@@ -141,7 +143,7 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     except TypeError:  # a missing or non-text cell: the general path
         joined = None
     if joined is not None:
-        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+        padded = _PADDED.search(joined) is not None
         if padded:
             out[:] = [v.strip() for v in out.tolist()]
         out[out == ""] = None  # all text: one C comparison finds the empty cells
@@ -150,8 +152,7 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     present = out[~missing].tolist()
     out[missing] = None
     try:  # one C pass finds whether any cell starts or ends with whitespace
-        joined = _SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR  # reversed, trailing space leads
-        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+        padded = _PADDED.search(_SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR) is not None
     except TypeError:  # not all text
         padded = True
     if padded:
@@ -196,8 +197,10 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         frame[column] = number  # infinite numbers are reported by `check_corridor`
     for column in _model.DATES[table]:
         raw = frame[column]
-        date = pd.to_datetime(raw, errors="coerce", format="ISO8601") if raw.notna().any() else raw
-        date = pd.Series(date, index=frame.index)
+        if not raw.notna().any():  # no dates given: no parsing or conversion
+            frame[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            continue
+        date = pd.Series(pd.to_datetime(raw, errors="coerce", format="ISO8601"), index=frame.index)
         if pd.api.types.is_datetime64_any_dtype(date):  # a year such as -1 parses, but not in nanoseconds
             date = date.where(date.dt.year.between(1678, 2261))
         date = date.astype("datetime64[ns]")
@@ -206,11 +209,14 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         frame[column] = date
     if table == "transfers":
         text = frame["directed"].astype(_model.TEXT).str.lower()
-        flags = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
-        for key in frame.index[text.notna() & flags.isna()]:
+        at = _model.positions(pd.Index(list(_FLAGS), dtype=object), text)  # -1: not a flag (or missing)
+        for key in frame.index[text.notna() & (at < 0)]:
             problems.append(f"{_label(table, key)}: `directed` is {frame['directed'][key]!r}; expected true or false.")
-        frame["directed"] = flags.fillna(False).astype(bool)
+        frame["directed"] = np.array([*_FLAGS.values(), False])[at]
     return frame
+
+
+_FLAGS = {"true": True, "false": False, "1": True, "0": False}
 
 
 # --- checks on typed tables -------------------------------------------------------------------------------
