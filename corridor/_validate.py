@@ -24,7 +24,8 @@ _SEPARATOR = "\x00"  # NUL: in no cell of a text table, and not whitespace
 # for it in C, and looks at one character on either side)
 _PADDED = re.compile(r"\x00(?:\s|(?<=\s\x00))")
 _EMPTY = re.compile(r"\x00\s*\x00")
-_SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
+_NOT_SLUG = re.compile(r"[^a-z0-9_\x00]")  # with ids joined: a character no slug has
+_NO_LETTER = re.compile(r"\x00_*\x00")  # an id that is empty or only underscores
 
 
 def nearest(value: object, choices: Iterable[object]) -> str:
@@ -300,8 +301,9 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
         index = index.get_level_values(0)
     name = index.name or "id"
     keys = pd.Series(index, dtype=object)
-    try:  # one pass over all ids joined, then one per id only if something is off
-        if _SLUGS.fullmatch(_SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR):
+    try:  # two passes over all ids joined, then one per id only if something is off
+        joined = _SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR
+        if _NOT_SLUG.search(joined) is None and _NO_LETTER.search(joined) is None:
             return
     except TypeError:  # an id that is not text
         pass
@@ -566,6 +568,7 @@ def _check_segments(
 
 
 _ENDS = ("from_place", "to_place")
+_MAX_KM_PER_DEGREE = 112.0  # WGS84: a degree of latitude is at most 111.7 km (at the poles), of longitude 111.3 km
 
 
 def _check_ends(
@@ -583,11 +586,15 @@ def _check_ends(
         ok = usable & (at >= 0)
         known = np.isfinite(px[at[usable]]) & (at[usable] >= 0)
         ok[usable] = known
-        xy = coords[vertex[known]]
-        _, _, metres = GEOD.inv(xy[:, 0], xy[:, 1], px[at[ok]], py[at[ok]])
-        far = metres / 1000.0 > max_gap_km
+        (x, y), (to_x, to_y) = coords[vertex[known]].T, (px[at[ok]], py[at[ok]])
+        # no geodesic is longer than the way along the meridian and then along the parallel: only ends that this
+        # bound does not place within the allowed gap are measured (NaN coordinates too)
+        measure = ~((np.abs(y - to_y) + np.abs(x - to_x)) * _MAX_KM_PER_DEGREE <= max_gap_km)
+        gap_km = np.zeros(len(x))
+        gap_km[measure] = GEOD.inv(x[measure], y[measure], to_x[measure], to_y[measure])[2] / 1000.0
+        far = gap_km > max_gap_km
         keys, names = segments.index[ok][far], segments[column].to_numpy()[ok][far]
-        for key, place, km in zip(keys, names, metres[far] / 1000.0, strict=True):
+        for key, place, km in zip(keys, names, gap_km[far], strict=True):
             problems.append(
                 f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
                 f"(allowed {max_gap_km:g} km); move the end point or the place."
