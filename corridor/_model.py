@@ -166,15 +166,15 @@ def _text_codes(values: np.ndarray, *, whole: bool = False) -> tuple[np.ndarray,
     return text_codes[codes], np.asarray(texts, dtype=object)
 
 
-def is_one_of(values: pd.Series, choices: Sequence[object]) -> np.ndarray:
+def is_one_of(values: pd.Series | np.ndarray, choices: Sequence[object]) -> np.ndarray:
     """Whether each value is one of `choices` (a boolean array; missing values are not).
 
     Only the values present are looked up: pandas hashes a missing text (``pd.NA``) slowly, and optional columns
     are mostly empty.
     """
-    if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+    if isinstance(values, pd.Series) and not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return values.isin(choices).to_numpy(dtype=bool)
-    cells = values.to_numpy(dtype=object)
+    cells = np.asarray(values, dtype=object)
     present = ~pd.isna(cells)
     found = np.zeros(len(cells), dtype=bool)
     found[present] = pd.Index(cells[present], dtype=object).isin(choices)

@@ -127,13 +127,19 @@ def _label(table: str, key: object) -> str:
 
 def _blank(values: pd.Series) -> pd.Series:
     """Missing or whitespace-only cells."""
-    cells = values.to_numpy(dtype=object)
+    return pd.Series(_blank_cells(values.to_numpy(dtype=object)), index=values.index)
+
+
+def _blank_cells(cells: np.ndarray) -> np.ndarray:
+    """Missing or whitespace-only cells of an object array (a boolean array)."""
     missing = pd.isna(cells)
+    if missing.all():
+        return missing
     try:  # one C pass: is any present cell empty or only whitespace?
         padded = _EMPTY.search(_SEPARATOR + _SEPARATOR.join(cells[~missing]) + _SEPARATOR) is not None
     except TypeError:  # not all text
         padded = True
-    return pd.Series(pd.isna(_stripped(cells)) if padded else missing, index=values.index)
+    return pd.isna(_stripped(cells)) if padded else missing
 
 
 def _stripped(values: np.ndarray) -> np.ndarray:
@@ -328,18 +334,17 @@ def _check_choice(
 
 
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
-    blank: dict[str, pd.Series] = {}
     for figure, (low, high, source, confidence) in _model.FIGURES.get(table, {}).items():
         has_value = frame[figure].notna() if figure != "geometry" else ~frame.geometry.isna()
-        if source not in blank:
-            blank[source] = _blank(frame[source])
-        for key in frame.index[has_value & blank[source]]:
+        rows = np.flatnonzero(has_value.to_numpy(dtype=bool))  # provenance is read only where there is a figure
+        for key in frame.index[rows[_blank_cells(frame[source].to_numpy(dtype=object)[rows])]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` has no `{source}`; cite where it comes from, "
                 "or write 'assumption: ...' and give a range."
             )
         conf = frame[confidence]
-        for key in frame.index[has_value & ~_model.is_one_of(conf, _model.CONFIDENCES)]:
+        given = conf.to_numpy(dtype=object)[rows]
+        for key in frame.index[rows[~_model.is_one_of(given, _model.CONFIDENCES)]]:
             problems.append(
                 f"{_label(table, key)}: `{confidence}` is {_show(conf[key])}; expected one of "
                 f"{list(_model.CONFIDENCES)} (high, medium, low)."
@@ -352,7 +357,8 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
                 f"{_label(table, key)}: `{low}` <= `{figure}` <= `{high}` does not hold "
                 f"({lo[key]} / {value[key]} / {hi[key]}); order the range."
             )
-        for key in frame.index[has_value & conf.eq("L") & (lo.isna() | hi.isna())]:
+        low_confidence = rows[_model.is_one_of(given, ["L"])]
+        for key in frame.index[low_confidence[(lo.isna() | hi.isna()).to_numpy(dtype=bool)[low_confidence]]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; give `{low}` and `{high}`."
             )
