@@ -168,6 +168,20 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _python_text(index: pd.Index) -> pd.Index:
+    """`index` with Arrow-backed text (its levels, for a MultiIndex) in pandas' Python storage.
+
+    The dtype stays pandas' text (``str``, as without pyarrow); looking ids up, masking and reading them then works
+    on the Python strings themselves, without a conversion from Arrow each time.
+    """
+    if isinstance(index, pd.MultiIndex):
+        return index.set_levels([_python_text(level) for level in index.levels])
+    dtype = index.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return index.astype(pd.StringDtype("python", na_value=dtype.na_value))
+    return index
+
+
 def _as_text(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """`cells` (text, None where missing, as from :func:`_stripped`) as an array of pandas text (`_model.TEXT`)."""
     try:  # text and None only: wrapped as they are, None read as missing
@@ -185,6 +199,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
     Missing optional columns are added empty; missing required columns are reported.
     """
     frame = frame.copy()
+    frame.index = _python_text(frame.index)
     problems.extend(missing_columns(table, frame))
     numeric = set(_model.NUMERIC[table])
     for column in frame.columns:
@@ -243,7 +258,10 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     for table in _model.TABLES:
         frame = getattr(corridor, table)
         _check_index(table, frame, problems)
-        tables[table] = frame = frame[~frame.index.duplicated()]  # report duplicates once, check the rest
+        repeated = frame.index.duplicated()
+        if repeated.any():  # report duplicates once, check the rest
+            frame = frame[~repeated]
+        tables[table] = frame
         _check_finite(table, frame, problems)
         _check_figures(table, frame, problems)
     places, segments, transfers, events, routes = tables.values()

@@ -58,6 +58,10 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3  # pandas 3 always copie
 _IDS = {"places": "place_id", "segments": "segment_id", "transfers": "transfer_id"}
 _ID_COLUMNS = {**_IDS, "events": "event_id", "routes": "route_id"}  # events are keyed by (event_id, target)
 _COMPUTED = ("length_km_geodesic", "length_km")
+#: ids: pandas' default text ("str", NaN where missing) in its Python storage, as without pyarrow, so that look-ups
+#: by id hash the Python strings themselves rather than convert Arrow text each time (`_validate.coerce` keeps ids
+#: read from a GeoPackage or given in memory the same way)
+_ID_TEXT = pd.StringDtype("python", na_value=np.nan)
 _DEFAULT_PROVENANCE = "provenance_for_all"  # metadata key: the source and confidence given for all bare figures
 _LENGTH_PROVENANCE = (None, None, "length_source", "length_confidence")
 
@@ -617,7 +621,7 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
         )
     numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
     numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
-    ids = dict.fromkeys([c for c in (_ID_COLUMNS[name], "target") if c in header], str)  # the index: pandas text
+    ids = dict.fromkeys([c for c in (_ID_COLUMNS[name], "target") if c in header], _ID_TEXT)  # the index: text
     try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
         try:
             frame = pd.read_csv(
