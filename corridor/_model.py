@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 CRS = "EPSG:4326"
+#: pandas 3 always copies on write: a shallow copy is then a table of its own, whose edits never reach the original
+COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 #: text columns use pandas' own string storage whether or not pyarrow is installed, so that lookups (``.map``)
 #: and comparisons give numpy results in every environment
 TEXT = pd.StringDtype("python")

@@ -198,7 +198,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
 
     Missing optional columns are added empty; missing required columns are reported.
     """
-    frame = frame.copy()
+    frame = frame.copy(deep=not _model.COPY_ON_WRITE)  # every column it types is replaced, not edited
     frame.index = _python_text(frame.index)
     problems.extend(missing_columns(table, frame))
     numeric = set(_model.NUMERIC[table])
