@@ -176,7 +176,7 @@ def is_one_of(values: pd.Series | np.ndarray, choices: Sequence[object]) -> np.n
     """
     if isinstance(values, pd.Series) and not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return values.isin(choices).to_numpy(dtype=bool)
-    cells = np.asarray(values, dtype=object)
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     present = ~pd.isna(cells)
     found = np.zeros(len(cells), dtype=bool)
     found[present] = pd.Index(cells[present], dtype=object).isin(choices)

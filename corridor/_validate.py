@@ -484,7 +484,7 @@ def _check_geometry(table: str, frame: Any, kind: str, problems: list[str]) -> N
 def _check_country(
     table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series | np.ndarray
 ) -> None:
-    rows = np.asarray(where, dtype=bool)
+    rows = where.to_numpy(dtype=bool) if isinstance(where, pd.Series) else np.asarray(where, dtype=bool)
     codes = frame[column].to_numpy(dtype=object)[rows]
     numbers, distinct = pd.factorize(codes)  # each distinct code looked up once; a missing one is -1
     known = np.array([pycountry.countries.get(alpha_3=code) is not None for code in distinct.tolist()] + [False])
