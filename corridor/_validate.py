@@ -150,7 +150,7 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     except TypeError:  # a missing or non-text cell: the general path
         joined = None
     if joined is not None:
-        padded = _PADDED.search(joined) is not None
+        padded = _padded(joined)
         if padded:
             out[:] = [v.strip() for v in out.tolist()]
         out[out == ""] = None  # all text: one C comparison finds the empty cells
@@ -159,7 +159,7 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     present = out[~missing].tolist()
     out[missing] = None
     try:  # one C pass finds whether any cell starts or ends with whitespace
-        padded = _PADDED.search(_SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR) is not None
+        padded = _padded(_SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR)
     except TypeError:  # not all text
         padded = True
     if padded:
@@ -180,6 +180,15 @@ def _python_text(index: pd.Index) -> pd.Index:
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
         return index.astype(pd.StringDtype("python", na_value=dtype.na_value))
     return index
+
+
+def _padded(joined: str) -> bool:
+    """Whether a cell of `joined` (cells between separators, one at each end) starts or ends with whitespace.
+
+    Most columns hold no whitespace at all, which one split in C tells (the separators at the ends are not
+    whitespace, so any whitespace splits the text); only the others are scanned cell end by cell end.
+    """
+    return len(joined.split(maxsplit=1)) > 1 and _PADDED.search(joined) is not None
 
 
 def _as_text(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -341,3 +341,6 @@ def test_padded_and_empty_text_cells_are_found_at_either_end():
     for padded in (" x", "x ", "\nx", "x\u00a0"):
         assert _stripped(np.array(["a", padded, "b"], dtype=object)).tolist() == ["a", "x", "b"]
     assert _stripped(np.array(["a", "", "b"], dtype=object)).tolist() == ["a", None, "b"]
+    inner = np.array(["f g", "made-up synthetic corridor", "x\ty"], dtype=object)  # whitespace inside only
+    assert _stripped(inner).tolist() == inner.tolist()
+    assert _stripped(np.array(["f g", "x\x1c"], dtype=object)).tolist() == ["f g", "x"]  # as str.strip does
