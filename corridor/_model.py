@@ -214,13 +214,14 @@ def _labelled(ends: list[End], index: pd.Index) -> tuple[pd.Series, pd.Series]:
     return pd.Series(labels[start], index=index, dtype=object), pd.Series(labels[end], index=index, dtype=object)
 
 
-def positions(ids: pd.Index, values: pd.Series) -> np.ndarray:
+def positions(ids: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
     """Where each of `values` stands in the unique `ids` (an int array, -1 where it is not there).
 
     Both sides are looked up as Python objects, so that pandas does not first infer (Arrow) text from `values`. A
     missing value finds a missing id, as with :meth:`pandas.Series.isin`.
     """
-    keys, cells = ids.to_numpy(dtype=object), values.to_numpy(dtype=object)
+    keys = ids.to_numpy(dtype=object)
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     at = pd.Index(keys, dtype=object).get_indexer(pd.Index(cells, dtype=object))
     missing_id = np.flatnonzero(pd.isna(keys))
     if len(missing_id):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -349,15 +349,25 @@ def _check_choice(
     table: str, frame: pd.DataFrame, column: str, choices: Iterable[str], problems: list[str], *, required: bool
 ) -> None:
     choices = tuple(choices)
-    values = frame[column]
-    missing = values.isna()
+    missing = frame[column].isna().to_numpy(dtype=bool)
     if required:
         for key in frame.index[missing]:
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected one of {list(choices)}.")
-    for key, value in values[~missing & ~_model.is_one_of(values, choices)].items():
+    rows = np.flatnonzero(~missing)
+    values = frame[column].to_numpy(dtype=object)[rows]
+    unknown = _choice(values, choices) < 0
+    for key, value in zip(frame.index[rows[unknown]], values[unknown], strict=True):
         problems.append(
             f"{_label(table, key)}: `{column}` is {value!r}; expected one of {list(choices)}{nearest(value, choices)}."
         )
+
+
+def _choice(values: pd.Series | np.ndarray, choices: Sequence[str]) -> np.ndarray:
+    """Which of `choices` each value is: its position in them, or -1 (another value, or missing).
+
+    One hash look-up per value; cheapest where few values are missing (pandas hashes ``pd.NA`` slowly).
+    """
+    return _model.positions(pd.Index(list(choices), dtype=object), values)
 
 
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
@@ -370,8 +380,8 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
                 "or write 'assumption: ...' and give a range."
             )
         conf = frame[confidence]
-        given = conf.to_numpy(dtype=object)[rows]
-        for key in frame.index[rows[~_model.is_one_of(given, _model.CONFIDENCES)]]:
+        level = _choice(conf.to_numpy(dtype=object)[rows], _model.CONFIDENCES)  # H, M, L: 0, 1, 2; else -1
+        for key in frame.index[rows[level < 0]]:
             problems.append(
                 f"{_label(table, key)}: `{confidence}` is {_show(conf[key])}; expected one of "
                 f"{list(_model.CONFIDENCES)} (high, medium, low)."
@@ -384,7 +394,7 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
                 f"{_label(table, key)}: `{low}` <= `{figure}` <= `{high}` does not hold "
                 f"({lo[key]} / {value[key]} / {hi[key]}); order the range."
             )
-        low_confidence = rows[_model.is_one_of(given, ["L"])]
+        low_confidence = rows[level == _model.CONFIDENCES.index("L")]
         for key in frame.index[low_confidence[(lo.isna() | hi.isna()).to_numpy(dtype=bool)[low_confidence]]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; give `{low}` and `{high}`."
@@ -543,8 +553,9 @@ def _check_not_negative(table: str, frame: pd.DataFrame, columns: Iterable[str],
 
 
 def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, problems: list[str]) -> None:
-    is_rail = frame[mode].eq("rail").fillna(False).to_numpy(dtype=bool)
-    other = _model.is_one_of(frame[mode], _model.MODES) & ~is_rail
+    mode_at = _choice(frame[mode], _model.MODES)
+    is_rail = mode_at == _model.MODES.index("rail")
+    other = (mode_at >= 0) & ~is_rail
     for key in frame.index[is_rail & frame[gauge].isna()]:
         problems.append(f"{_label(table, key)}: `{gauge}` is missing; rail needs a track gauge in mm (1520, 1435).")
     for key in frame.index[other & frame[gauge].notna()]:
@@ -579,7 +590,8 @@ def _check_segments(
     _check_geometry(table, segments, "LineString", problems)
     _check_choice(table, segments, "mode", _model.MODES, problems, required=True)
     _check_choice(table, segments, "status", _model.STATUSES, problems, required=True)
-    water = _model.is_one_of(segments["mode"], _model.WATER_MODES)
+    mode = _choice(segments["mode"], _model.MODES)  # which mode each segment has, -1 for none
+    water = np.isin(mode, [_model.MODES.index(m) for m in _model.WATER_MODES])
     _check_choice(table, segments.loc[water, ["service"]], "service", _model.SERVICES, problems, required=False)
     for key in segments.index[~water & segments["service"].notna()]:
         problems.append(
@@ -591,7 +603,8 @@ def _check_segments(
         problems.append(
             f"{_label(table, key)}: starts and ends at {segments['from_place'][key]!r}; a segment joins two places."
         )
-    _check_country(table, segments, "country", problems, where=_model.is_one_of(segments["mode"], ["rail", "road"]))
+    on_land = np.isin(mode, [_model.MODES.index(m) for m in ("rail", "road")])
+    _check_country(table, segments, "country", problems, where=on_land)
     _check_gauges(table, segments, "mode", "gauge_mm", problems)
     _check_positive(table, segments, _POSITIVE[table], problems)
     _check_not_negative(table, segments, _NOT_NEGATIVE[table], problems)
