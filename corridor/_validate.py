@@ -634,8 +634,9 @@ def _check_ends(
         ok[usable] = known
         (x, y), (to_x, to_y) = coords[vertex[known]].T, (px[at[ok]], py[at[ok]])
         # no geodesic is longer than the way along the meridian and then along the parallel: only ends that this
-        # bound does not place within the allowed gap are measured (NaN coordinates too)
-        measure = ~((np.abs(y - to_y) + np.abs(x - to_x)) * _MAX_KM_PER_DEGREE <= max_gap_km)
+        # bound does not place within the allowed gap are measured (absurd or NaN coordinates too)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 - -1e308 is inf, inf - inf NaN: measured
+            measure = ~(np.abs(y - to_y) + np.abs(x - to_x) <= max_gap_km / _MAX_KM_PER_DEGREE)
         gap_km = np.zeros(len(x))
         gap_km[measure] = GEOD.inv(x[measure], y[measure], to_x[measure], to_y[measure])[2] / 1000.0
         far = gap_km > max_gap_km
