@@ -344,3 +344,12 @@ def test_padded_and_empty_text_cells_are_found_at_either_end():
     inner = np.array(["f g", "made-up synthetic corridor", "x\ty"], dtype=object)  # whitespace inside only
     assert _stripped(inner).tolist() == inner.tolist()
     assert _stripped(np.array(["f g", "x\x1c"], dtype=object)).tolist() == ["f g", "x"]  # as str.strip does
+
+
+def test_absurd_coordinates_are_named_without_a_warning(edit):
+    import warnings
+
+    path = edit("places", set_cell("a", "lat", "1e308", id_column="place_id"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the end-gap bound must not overflow
+        assert problems_of(path) == ["places['a']: coordinates lie outside lon -180..180, lat -90..90."]
