@@ -5,10 +5,14 @@ Private: the public contract is written in the docstrings of :mod:`corridor.netw
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 CRS = "EPSG:4326"
+#: pandas 3 always copies on write: a shallow copy is then a table of its own, whose edits never reach the original
+COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 #: text columns use pandas' own string storage whether or not pyarrow is installed, so that lookups (``.map``)
 #: and comparisons give numpy results in every environment
 TEXT = pd.StringDtype("python")
@@ -88,36 +92,138 @@ FIGURES = {
 }
 
 
+End = tuple[pd.Series, pd.Series, pd.Series, pd.Series]
+"""One set of element ends: place, mode, gauge (mm) and country, each a Series over the elements."""
+
+
+def number_terminals(ends: Sequence[End]) -> tuple[list[np.ndarray], pd.DataFrame]:
+    """Number the terminals that several sets of element ends attach to, the same numbers across the sets.
+
+    A place holds one terminal per mode, gauge and side of a border; water terminals have no country. Two ends
+    meet at one terminal when their place, mode, gauge and country read the same as text.
+
+    Parameters
+    ----------
+    ends : sequence of (place, mode, gauge_mm, country)
+        Each a tuple of Series of equal length: one set of element ends (the starts of the segments, ...).
+
+    Returns
+    -------
+    numbers : list of numpy.ndarray
+        For each set, the terminal number of each end (int, 0 to the number of terminals - 1), in order.
+    terminals : DataFrame
+        One row per terminal, in order of number: ``place``, ``mode``, ``gauge`` (whole mm) and ``country`` as text,
+        ``''`` where missing (and as the country of a water terminal).
+    """
+    parts = []
+    for place, mode, gauge_mm, country in ends:
+        on_land = ~is_one_of(mode, WATER_MODES)
+        gauge = np.round(pd.to_numeric(gauge_mm, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+        gauge[~(np.abs(gauge) < 1e9)] = np.nan  # an absurd gauge (the validator names it) is no gauge
+        land_country = np.where(on_land, country.to_numpy(dtype=object), None)
+        parts.append((place.to_numpy(dtype=object), mode.to_numpy(dtype=object), gauge, land_country))
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]  # place, mode, gauge, country
+    codes_texts = [_text_codes(column, whole=i == 2) for i, column in enumerate(columns)]
+    number = codes_texts[0][0]
+    for codes, texts in codes_texts[1:]:  # pairwise, so that the combined codes stay far below int64 limits
+        number, _ = pd.factorize(number.astype(np.int64) * len(texts) + codes)
+    count = int(number.max()) + 1 if len(number) else 0
+    example = np.zeros(count, dtype=np.intp)
+    example[number] = np.arange(len(number))  # an end at each terminal (any one: they read the same)
+    terminals = pd.DataFrame(
+        {name: texts[codes[example]] for name, (codes, texts) in zip(_TERMINAL_PARTS, codes_texts, strict=True)},
+        dtype=object,
+    )
+    bounds = np.cumsum([len(end[0]) for end in ends])[:-1]
+    return np.split(number, bounds), terminals
+
+
+_TERMINAL_PARTS = ("place", "mode", "gauge", "country")
+
+
+def terminal_labels(terminals: pd.DataFrame) -> np.ndarray:
+    """The label ``place|mode|gauge|country`` of each row of `terminals` (from :func:`number_terminals`)."""
+    place, mode, gauge, country = (terminals[name].to_numpy(dtype=object) for name in _TERMINAL_PARTS)
+    return place + "|" + mode + "|" + gauge + "|" + country
+
+
 def terminal_keys(place: pd.Series, mode: pd.Series, gauge_mm: pd.Series, country: pd.Series) -> pd.Series:
-    """Label the terminal each element end attaches to: ``place|mode|gauge|country``.
+    """Label the terminal each element end attaches to: ``place|mode|gauge|country``, indexed like `place`.
 
     A place holds one terminal per mode, gauge and side of a border; water terminals have no country.
     """
-    on_land = ~mode.isin(WATER_MODES).to_numpy()
-    gauge = pd.to_numeric(gauge_mm, errors="coerce").round()
-    gauge = gauge.where(gauge.abs() < 1e9)  # an absurd gauge (the validator names it) must not overflow Int64
-    parts = [_text(place), _text(mode), _text(gauge.astype("Int64")), np.where(on_land, _text(country), "")]
-    label = parts[0] + "|" + parts[1] + "|" + parts[2] + "|" + parts[3]
-    return pd.Series(label, index=place.index, dtype=object)
+    (number,), terminals = number_terminals([(place, mode, gauge_mm, country)])
+    return pd.Series(terminal_labels(terminals)[number], index=place.index, dtype=object)
 
 
-def _text(values: pd.Series) -> np.ndarray:
-    """Each value as text, '' where missing, formatting each distinct value once (an object array)."""
+def _text_codes(values: np.ndarray, *, whole: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Code each value by its text ('' where missing), formatting each distinct value once.
+
+    Returns the codes and the distinct texts they index; values that read the same share a code. `whole` formats
+    (float) numbers as whole numbers.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([str(u) for u in np.asarray(uniques, dtype=object).tolist()] + [""], dtype=object)
-    return texts[codes]  # the sentinel -1 takes the appended ''
+    shown = [str(int(u)) if whole else str(u) for u in np.asarray(uniques, dtype=object).tolist()]
+    text_codes, texts = pd.factorize(np.array([*shown, ""], dtype=object))  # the sentinel -1 takes the last: ''
+    return text_codes[codes], np.asarray(texts, dtype=object)
+
+
+def is_one_of(values: pd.Series | np.ndarray, choices: Sequence[object]) -> np.ndarray:
+    """Whether each value is one of `choices` (a boolean array; missing values are not).
+
+    Only the values present are looked up: pandas hashes a missing text (``pd.NA``) slowly, and optional columns
+    are mostly empty.
+    """
+    if isinstance(values, pd.Series) and not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+        return values.isin(choices).to_numpy(dtype=bool)
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    present = ~pd.isna(cells)
+    found = np.zeros(len(cells), dtype=bool)
+    found[present] = pd.Index(cells[present], dtype=object).isin(choices)
+    return found
 
 
 def segment_terminals(segments: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Terminal labels at the start and at the end of each segment, indexed like `segments`."""
     args = (segments["mode"], segments["gauge_mm"], segments["country"])
-    return terminal_keys(segments["from_place"], *args), terminal_keys(segments["to_place"], *args)
+    return _labelled([(segments["from_place"], *args), (segments["to_place"], *args)], segments.index)
 
 
 def transfer_terminals(transfers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Terminal labels a transfer joins (from, to), indexed like `transfers`."""
-    start = terminal_keys(
-        transfers["place_id"], transfers["from_mode"], transfers["from_gauge_mm"], transfers["from_country"]
-    )
-    end = terminal_keys(transfers["place_id"], transfers["to_mode"], transfers["to_gauge_mm"], transfers["to_country"])
-    return start, end
+    return _labelled(transfer_ends(transfers), transfers.index)
+
+
+def segment_ends(segments: pd.DataFrame) -> list[End]:
+    """The starts and the ends of `segments`, as sets of ends for :func:`number_terminals`."""
+    args = (segments["mode"], segments["gauge_mm"], segments["country"])
+    return [(segments["from_place"], *args), (segments["to_place"], *args)]
+
+
+def transfer_ends(transfers: pd.DataFrame) -> list[End]:
+    """The from and the to sides of `transfers`, as sets of ends for :func:`number_terminals`."""
+    return [
+        (transfers["place_id"], transfers[f"{side}_mode"], transfers[f"{side}_gauge_mm"], transfers[f"{side}_country"])
+        for side in ("from", "to")
+    ]
+
+
+def _labelled(ends: list[End], index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    (start, end), terminals = number_terminals(ends)
+    labels = terminal_labels(terminals)
+    return pd.Series(labels[start], index=index, dtype=object), pd.Series(labels[end], index=index, dtype=object)
+
+
+def positions(ids: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    """Where each of `values` stands in the unique `ids` (an int array, -1 where it is not there).
+
+    Both sides are looked up as Python objects, so that pandas does not first infer (Arrow) text from `values`. A
+    missing value finds a missing id, as with :meth:`pandas.Series.isin`.
+    """
+    keys = ids.to_numpy(dtype=object)
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    at = pd.Index(keys, dtype=object).get_indexer(pd.Index(cells, dtype=object))
+    missing_id = np.flatnonzero(pd.isna(keys))
+    if len(missing_id):
+        at[pd.isna(cells)] = missing_id[0]
+    return at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,9 +20,12 @@ from corridor import _model
 GEOD = Geod(ellps="WGS84")
 _TYPE_IDS = {"Point": 0, "LineString": 1}
 _SEPARATOR = "\x00"  # NUL: in no cell of a text table, and not whitespace
-_LEADING_SPACE = re.compile(r"\x00\s")  # a literal first character: re scans for it in C
+# a separator before or after whitespace: a cell that starts or ends with it (a literal first character: re scans
+# for it in C, and looks at one character on either side)
+_PADDED = re.compile(r"\x00(?:\s|(?<=\s\x00))")
 _EMPTY = re.compile(r"\x00\s*\x00")
-_SLUGS = re.compile(r"(?:\x00[a-z0-9_]*[a-z0-9][a-z0-9_]*)*\x00")
+_NOT_SLUG = re.compile(r"[^a-z0-9_\x00]")  # with ids joined: a character no slug has
+_NO_LETTER = re.compile(r"\x00_*\x00")  # an id that is empty or only underscores
 
 
 def nearest(value: object, choices: Iterable[object]) -> str:
@@ -124,13 +127,19 @@ def _label(table: str, key: object) -> str:
 
 def _blank(values: pd.Series) -> pd.Series:
     """Missing or whitespace-only cells."""
-    cells = values.to_numpy(dtype=object)
+    return pd.Series(_blank_cells(values.to_numpy(dtype=object)), index=values.index)
+
+
+def _blank_cells(cells: np.ndarray) -> np.ndarray:
+    """Missing or whitespace-only cells of an object array (a boolean array)."""
     missing = pd.isna(cells)
+    if missing.all():
+        return missing
     try:  # one C pass: is any present cell empty or only whitespace?
         padded = _EMPTY.search(_SEPARATOR + _SEPARATOR.join(cells[~missing]) + _SEPARATOR) is not None
     except TypeError:  # not all text
         padded = True
-    return pd.Series(pd.isna(_stripped(cells)) if padded else missing, index=values.index)
+    return pd.isna(_stripped(cells)) if padded else missing
 
 
 def _stripped(values: np.ndarray) -> np.ndarray:
@@ -141,24 +150,53 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     except TypeError:  # a missing or non-text cell: the general path
         joined = None
     if joined is not None:
-        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+        padded = _padded(joined)
         if padded:
             out[:] = [v.strip() for v in out.tolist()]
-        if padded or _SEPARATOR * 2 in joined:  # an empty cell
-            out[out == ""] = None
+        out[out == ""] = None  # all text: one C comparison finds the empty cells
         return out
     missing = pd.isna(out)
     present = out[~missing].tolist()
     out[missing] = None
     try:  # one C pass finds whether any cell starts or ends with whitespace
-        joined = _SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR  # reversed, trailing space leads
-        padded = _LEADING_SPACE.search(joined) is not None or _LEADING_SPACE.search(joined[::-1]) is not None
+        padded = _padded(_SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR)
     except TypeError:  # not all text
         padded = True
     if padded:
         out[~missing] = [v.strip() if isinstance(v, str) else v for v in present]
     out[out == ""] = None
     return out
+
+
+def _python_text(index: pd.Index) -> pd.Index:
+    """`index` with Arrow-backed text (its levels, for a MultiIndex) in pandas' Python storage.
+
+    The dtype stays pandas' text (``str``, as without pyarrow); looking ids up, masking and reading them then works
+    on the Python strings themselves, without a conversion from Arrow each time.
+    """
+    if isinstance(index, pd.MultiIndex):
+        return index.set_levels([_python_text(level) for level in index.levels])
+    dtype = index.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return index.astype(pd.StringDtype("python", na_value=dtype.na_value))
+    return index
+
+
+def _padded(joined: str) -> bool:
+    """Whether a cell of `joined` (cells between separators, one at each end) starts or ends with whitespace.
+
+    Most columns hold no whitespace at all, which one split in C tells (the separators at the ends are not
+    whitespace, so any whitespace splits the text); only the others are scanned cell end by cell end.
+    """
+    return len(joined.split(maxsplit=1)) > 1 and _PADDED.search(joined) is not None
+
+
+def _as_text(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """`cells` (text, None where missing, as from :func:`_stripped`) as an array of pandas text (`_model.TEXT`)."""
+    try:  # text and None only: wrapped as they are, None read as missing
+        return pd.arrays.StringArray(cells, dtype=_model.TEXT)
+    except ValueError:  # other values (numbers in a table built in memory): pandas converts each
+        return pd.array(cells, dtype=_model.TEXT)
 
 
 # --- coercion: raw text cells to typed columns ------------------------------------------------------------
@@ -169,7 +207,8 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
 
     Missing optional columns are added empty; missing required columns are reported.
     """
-    frame = frame.copy()
+    frame = frame.copy(deep=not _model.COPY_ON_WRITE)  # every column it types is replaced, not edited
+    frame.index = _python_text(frame.index)
     problems.extend(missing_columns(table, frame))
     numeric = set(_model.NUMERIC[table])
     for column in frame.columns:
@@ -177,7 +216,7 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
             continue
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             text = _stripped(frame[column].to_numpy(dtype=object))
-            frame[column] = text if column in numeric else pd.array(text, dtype=_model.TEXT)
+            frame[column] = text if column in numeric else _as_text(text)
     for column in ALL_COLUMNS[table]:
         if column not in frame.columns and column not in frame.index.names:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype=_model.TEXT)
@@ -189,8 +228,10 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         frame[column] = number  # infinite numbers are reported by `check_corridor`
     for column in _model.DATES[table]:
         raw = frame[column]
-        date = pd.to_datetime(raw, errors="coerce", format="ISO8601") if raw.notna().any() else raw
-        date = pd.Series(date, index=frame.index)
+        if not raw.notna().any():  # no dates given: no parsing or conversion
+            frame[column] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            continue
+        date = pd.Series(pd.to_datetime(raw, errors="coerce", format="ISO8601"), index=frame.index)
         if pd.api.types.is_datetime64_any_dtype(date):  # a year such as -1 parses, but not in nanoseconds
             date = date.where(date.dt.year.between(1678, 2261))
         date = date.astype("datetime64[ns]")
@@ -199,11 +240,14 @@ def coerce(table: str, frame: pd.DataFrame, problems: list[str]) -> pd.DataFrame
         frame[column] = date
     if table == "transfers":
         text = frame["directed"].astype(_model.TEXT).str.lower()
-        flags = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
-        for key in frame.index[text.notna() & flags.isna()]:
+        at = _model.positions(pd.Index(list(_FLAGS), dtype=object), text)  # -1: not a flag (or missing)
+        for key in frame.index[text.notna() & (at < 0)]:
             problems.append(f"{_label(table, key)}: `directed` is {frame['directed'][key]!r}; expected true or false.")
-        frame["directed"] = flags.fillna(False).astype(bool)
+        frame["directed"] = np.array([*_FLAGS.values(), False])[at]
     return frame
+
+
+_FLAGS = {"true": True, "false": False, "1": True, "0": False}
 
 
 # --- checks on typed tables -------------------------------------------------------------------------------
@@ -223,19 +267,22 @@ def check_corridor(corridor: Any, *, max_end_gap_km: float, length_tolerance: fl
     for table in _model.TABLES:
         frame = getattr(corridor, table)
         _check_index(table, frame, problems)
-        tables[table] = frame = frame[~frame.index.duplicated()]  # report duplicates once, check the rest
+        repeated = frame.index.duplicated()
+        if repeated.any():  # report duplicates once, check the rest
+            frame = frame[~repeated]
+        tables[table] = frame
         _check_finite(table, frame, problems)
         _check_figures(table, frame, problems)
     places, segments, transfers, events, routes = tables.values()
     _check_places(places, problems)
     _check_segments(segments, places, problems, max_end_gap_km=max_end_gap_km, tolerance=length_tolerance)
-    terminals = {}
-    if not problems:  # where elements meet: labelled once, used by the two checks that need it
-        terminals = {"segments": _model.segment_terminals(segments), "transfers": _model.transfer_terminals(transfers)}
+    terminals = None
+    if not problems:  # where elements meet: numbered once, used by the two checks that need it
+        terminals = _model.number_terminals(_model.segment_ends(segments) + _model.transfer_ends(transfers))
     _check_transfers(transfers, places, problems, terminals)
     _check_events(events, places, segments, transfers, problems)
     _check_routes(routes, segments, problems)
-    if not problems:
+    if terminals is not None and not problems:
         _check_connected(terminals, problems)
     return problems
 
@@ -287,8 +334,9 @@ def _check_index(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
         index = index.get_level_values(0)
     name = index.name or "id"
     keys = pd.Series(index, dtype=object)
-    try:  # one pass over all ids joined, then one per id only if something is off
-        if _SLUGS.fullmatch(_SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR):
+    try:  # two passes over all ids joined, then one per id only if something is off
+        joined = _SEPARATOR + _SEPARATOR.join(keys) + _SEPARATOR
+        if _NOT_SLUG.search(joined) is None and _NO_LETTER.search(joined) is None:
             return
     except TypeError:  # an id that is not text
         pass
@@ -301,30 +349,39 @@ def _check_choice(
     table: str, frame: pd.DataFrame, column: str, choices: Iterable[str], problems: list[str], *, required: bool
 ) -> None:
     choices = tuple(choices)
-    values = frame[column]
-    missing = values.isna()
+    missing = frame[column].isna().to_numpy(dtype=bool)
     if required:
         for key in frame.index[missing]:
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected one of {list(choices)}.")
-    for key, value in values[~missing & ~values.isin(choices)].items():
+    rows = np.flatnonzero(~missing)
+    values = frame[column].to_numpy(dtype=object)[rows]
+    unknown = _choice(values, choices) < 0
+    for key, value in zip(frame.index[rows[unknown]], values[unknown], strict=True):
         problems.append(
             f"{_label(table, key)}: `{column}` is {value!r}; expected one of {list(choices)}{nearest(value, choices)}."
         )
 
 
+def _choice(values: pd.Series | np.ndarray, choices: Sequence[str]) -> np.ndarray:
+    """Which of `choices` each value is: its position in them, or -1 (another value, or missing).
+
+    One hash look-up per value; cheapest where few values are missing (pandas hashes ``pd.NA`` slowly).
+    """
+    return _model.positions(pd.Index(list(choices), dtype=object), values)
+
+
 def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None:
-    blank: dict[str, pd.Series] = {}
     for figure, (low, high, source, confidence) in _model.FIGURES.get(table, {}).items():
         has_value = frame[figure].notna() if figure != "geometry" else ~frame.geometry.isna()
-        if source not in blank:
-            blank[source] = _blank(frame[source])
-        for key in frame.index[has_value & blank[source]]:
+        rows = np.flatnonzero(has_value.to_numpy(dtype=bool))  # provenance is read only where there is a figure
+        for key in frame.index[rows[_blank_cells(frame[source].to_numpy(dtype=object)[rows])]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` has no `{source}`; cite where it comes from, "
                 "or write 'assumption: ...' and give a range."
             )
         conf = frame[confidence]
-        for key in frame.index[has_value & ~conf.isin(_model.CONFIDENCES)]:
+        level = _choice(conf.to_numpy(dtype=object)[rows], _model.CONFIDENCES)  # H, M, L: 0, 1, 2; else -1
+        for key in frame.index[rows[level < 0]]:
             problems.append(
                 f"{_label(table, key)}: `{confidence}` is {_show(conf[key])}; expected one of "
                 f"{list(_model.CONFIDENCES)} (high, medium, low)."
@@ -337,7 +394,8 @@ def _check_figures(table: str, frame: pd.DataFrame, problems: list[str]) -> None
                 f"{_label(table, key)}: `{low}` <= `{figure}` <= `{high}` does not hold "
                 f"({lo[key]} / {value[key]} / {hi[key]}); order the range."
             )
-        for key in frame.index[has_value & conf.eq("L") & (lo.isna() | hi.isna())]:
+        low_confidence = rows[level == _model.CONFIDENCES.index("L")]
+        for key in frame.index[low_confidence[(lo.isna() | hi.isna()).to_numpy(dtype=bool)[low_confidence]]]:
             problems.append(
                 f"{_label(table, key)}: `{figure}` is low-confidence (L) but has no range; give `{low}` and `{high}`."
             )
@@ -442,10 +500,15 @@ def _check_geometry(table: str, frame: Any, kind: str, problems: list[str]) -> N
             problems.append(f"{_label(table, key)}: coordinates lie outside lon -180..180, lat -90..90.")
 
 
-def _check_country(table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series) -> None:
-    codes = frame.loc[where, column]
-    known = {code: pycountry.countries.get(alpha_3=code) is not None for code in codes.dropna().unique()}
-    for key, code in codes[codes.isna() | ~codes.map(known).fillna(False).astype(bool)].items():
+def _check_country(
+    table: str, frame: pd.DataFrame, column: str, problems: list[str], *, where: pd.Series | np.ndarray
+) -> None:
+    rows = where.to_numpy(dtype=bool) if isinstance(where, pd.Series) else np.asarray(where, dtype=bool)
+    codes = frame[column].to_numpy(dtype=object)[rows]
+    numbers, distinct = pd.factorize(codes)  # each distinct code looked up once; a missing one is -1
+    known = np.array([pycountry.countries.get(alpha_3=code) is not None for code in distinct.tolist()] + [False])
+    bad = ~known[numbers]
+    for key, code in zip(frame.index[rows][bad], codes[bad], strict=True):
         if pd.isna(code):
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected an ISO 3166 alpha-3 code.")
         else:
@@ -462,16 +525,19 @@ def _check_places(places: Any, problems: list[str]) -> None:
     _check_crs("places", places, problems)
     _check_geometry("places", places, "Point", problems)
     _check_choice("places", places, "kind", _model.PLACE_KINDS, problems, required=True)
-    _check_country("places", places, "country", problems, where=pd.Series(True, index=places.index))
+    _check_country("places", places, "country", problems, where=np.ones(len(places), dtype=bool))
 
 
-def _check_reference(table: str, frame: pd.DataFrame, column: str, ids: pd.Index, problems: list[str]) -> None:
+def _check_reference(table: str, frame: pd.DataFrame, column: str, ids: pd.Index, problems: list[str]) -> np.ndarray:
+    """Report values of `column` that are not place ids; return where each stands in `ids` (-1: nowhere)."""
+    at = _model.positions(ids, frame[column])
     values = frame[column]
-    for key, value in values[~values.isin(ids)].items():
+    for key, value in values[at < 0].items():
         if pd.isna(value):
             problems.append(f"{_label(table, key)}: `{column}` is missing; expected a place_id.")
         else:
             problems.append(f"{_label(table, key)}: `{column}` {value!r} is not a known place{nearest(value, ids)}.")
+    return at
 
 
 def _check_positive(table: str, frame: pd.DataFrame, columns: Iterable[str], problems: list[str]) -> None:
@@ -487,7 +553,9 @@ def _check_not_negative(table: str, frame: pd.DataFrame, columns: Iterable[str],
 
 
 def _check_gauges(table: str, frame: pd.DataFrame, mode: str, gauge: str, problems: list[str]) -> None:
-    is_rail, other = frame[mode].eq("rail"), frame[mode].isin(_model.MODES) & frame[mode].ne("rail")
+    mode_at = _choice(frame[mode], _model.MODES)
+    is_rail = mode_at == _model.MODES.index("rail")
+    other = (mode_at >= 0) & ~is_rail
     for key in frame.index[is_rail & frame[gauge].isna()]:
         problems.append(f"{_label(table, key)}: `{gauge}` is missing; rail needs a track gauge in mm (1520, 1435).")
     for key in frame.index[other & frame[gauge].notna()]:
@@ -522,30 +590,37 @@ def _check_segments(
     _check_geometry(table, segments, "LineString", problems)
     _check_choice(table, segments, "mode", _model.MODES, problems, required=True)
     _check_choice(table, segments, "status", _model.STATUSES, problems, required=True)
-    water = segments["mode"].isin(_model.WATER_MODES)
-    _check_choice(table, segments[water], "service", _model.SERVICES, problems, required=False)
+    mode = _choice(segments["mode"], _model.MODES)  # which mode each segment has, -1 for none
+    water = np.isin(mode, [_model.MODES.index(m) for m in _model.WATER_MODES])
+    _check_choice(table, segments.loc[water, ["service"]], "service", _model.SERVICES, problems, required=False)
     for key in segments.index[~water & segments["service"].notna()]:
         problems.append(
             f"{_label(table, key)}: `service` is {segments['service'][key]!r} on a {segments['mode'][key]} segment; "
             "only sea and inland-water segments have a service, leave it empty."
         )
-    _check_reference(table, segments, "from_place", places.index, problems)
-    _check_reference(table, segments, "to_place", places.index, problems)
+    at = {column: _check_reference(table, segments, column, places.index, problems) for column in _ENDS}
     for key in segments.index[segments["from_place"].eq(segments["to_place"])]:
         problems.append(
             f"{_label(table, key)}: starts and ends at {segments['from_place'][key]!r}; a segment joins two places."
         )
-    on_land = segments["mode"].isin(["rail", "road"])
+    on_land = np.isin(mode, [_model.MODES.index(m) for m in ("rail", "road")])
     _check_country(table, segments, "country", problems, where=on_land)
     _check_gauges(table, segments, "mode", "gauge_mm", problems)
     _check_positive(table, segments, _POSITIVE[table], problems)
     _check_not_negative(table, segments, _NOT_NEGATIVE[table], problems)
     _check_dates(table, segments, "available_from", "available_until", problems)
-    _check_ends(segments, places, problems, max_end_gap_km)
+    _check_ends(segments, places, at, problems, max_end_gap_km)
     _check_lengths(segments, problems, tolerance)
 
 
-def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: float) -> None:
+_ENDS = ("from_place", "to_place")
+_MAX_KM_PER_DEGREE = 112.0  # WGS84: a degree of latitude is at most 111.7 km (at the poles), of longitude 111.3 km
+
+
+def _check_ends(
+    segments: Any, places: Any, at_place: dict[str, np.ndarray], problems: list[str], max_gap_km: float
+) -> None:
+    """Segment lines whose ends lie far from their places (`at_place`: where each end's place is in `places`)."""
     lines = np.asarray(segments.geometry.array, dtype=object)
     usable = (shapely.get_type_id(lines) == _TYPE_IDS["LineString"]) & ~shapely.is_empty(lines)
     px, py = shapely.get_x(places.geometry.array), shapely.get_y(places.geometry.array)  # NaN where missing
@@ -553,15 +628,20 @@ def _check_ends(segments: Any, places: Any, problems: list[str], max_gap_km: flo
     last = np.cumsum(shapely.get_num_coordinates(lines[usable])) - 1
     first = np.concatenate([[0], last[:-1] + 1])
     for end, column, vertex in (("start", "from_place", first), ("end", "to_place", last)):
-        at = places.index.get_indexer(segments[column])
+        at = at_place[column]
         ok = usable & (at >= 0)
         known = np.isfinite(px[at[usable]]) & (at[usable] >= 0)
         ok[usable] = known
-        xy = coords[vertex[known]]
-        _, _, metres = GEOD.inv(xy[:, 0], xy[:, 1], px[at[ok]], py[at[ok]])
-        far = metres / 1000.0 > max_gap_km
+        (x, y), (to_x, to_y) = coords[vertex[known]].T, (px[at[ok]], py[at[ok]])
+        # no geodesic is longer than the way along the meridian and then along the parallel: only ends that this
+        # bound does not place within the allowed gap are measured (absurd or NaN coordinates too)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 - -1e308 is inf, inf - inf NaN: measured
+            measure = ~(np.abs(y - to_y) + np.abs(x - to_x) <= max_gap_km / _MAX_KM_PER_DEGREE)
+        gap_km = np.zeros(len(x))
+        gap_km[measure] = GEOD.inv(x[measure], y[measure], to_x[measure], to_y[measure])[2] / 1000.0
+        far = gap_km > max_gap_km
         keys, names = segments.index[ok][far], segments[column].to_numpy()[ok][far]
-        for key, place, km in zip(keys, names, metres[far] / 1000.0, strict=True):
+        for key, place, km in zip(keys, names, gap_km[far], strict=True):
             problems.append(
                 f"segments[{key!r}]: the line's {end} lies {km:.1f} km from its {column} {place!r} "
                 f"(allowed {max_gap_km:g} km); move the end point or the place."
@@ -580,14 +660,21 @@ def _check_lengths(segments: pd.DataFrame, problems: list[str], tolerance: float
         )
 
 
-def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], terminals: dict[str, Any]) -> None:
+def _check_transfers(
+    transfers: pd.DataFrame, places: Any, problems: list[str], terminals: tuple[list[np.ndarray], pd.DataFrame] | None
+) -> None:
+    """Check the transfers, and then (only if no problem was found so far) that each transfer end leads somewhere.
+
+    `terminals` is :func:`corridor._model.number_terminals` of the segment starts, segment ends, transfer froms and
+    transfer tos.
+    """
     table = "transfers"
     _check_reference(table, transfers, "place_id", places.index, problems)
     _check_choice(table, transfers, "kind", _model.TRANSFER_KINDS, problems, required=True)
     for side in ("from", "to"):
         _check_choice(table, transfers, f"{side}_mode", _model.MODES, problems, required=True)
         _check_gauges(table, transfers, f"{side}_mode", f"{side}_gauge_mm", problems)
-        on_land = transfers[f"{side}_mode"].isin(["rail", "road"])
+        on_land = _model.is_one_of(transfers[f"{side}_mode"], ["rail", "road"])
         _check_country(table, transfers, f"{side}_country", problems, where=on_land)
     _check_not_negative(table, transfers, _NOT_NEGATIVE[table], problems)
     _check_positive(table, transfers, _POSITIVE[table], problems)
@@ -597,7 +684,7 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], 
         & transfers["from_gauge_mm"].fillna(0).eq(transfers["to_gauge_mm"].fillna(0))
         & transfers["from_country"].fillna("").eq(transfers["to_country"].fillna(""))
     )
-    stop = transfers["kind"].isin(_model.STOP_KINDS)
+    stop = _model.is_one_of(transfers["kind"], _model.STOP_KINDS)
     for key in transfers.index[same & ~stop]:
         problems.append(
             f"{_label(table, key)}: joins a terminal to itself; a transfer changes mode, gauge or country "
@@ -608,15 +695,17 @@ def _check_transfers(transfers: pd.DataFrame, places: Any, problems: list[str], 
             f"{_label(table, key)}: a {transfers['kind'][key]} stop changes nothing: give the same mode, gauge and "
             "country on both sides (the terminal where it happens)."
         )
-    if problems:
+    if problems or terminals is None:
         return
-    reached = pd.concat(terminals["segments"])
-    ends = terminals["transfers"]
-    uses = pd.concat(ends).value_counts()  # a terminal only this transfer end touches leads nowhere
-    for side, labels in zip(("from", "to"), ends, strict=True):
-        dead = ~labels.isin(reached) & labels.map(uses).eq(1)
-        for key, label in labels[dead].items():
-            place, mode, gauge, country = label.split("|")
+    (seg_from, seg_to, *ends), terminal = terminals
+    reached = np.zeros(len(terminal), dtype=bool)
+    reached[seg_from] = reached[seg_to] = True
+    uses = np.bincount(np.concatenate(ends), minlength=len(terminal))  # one only this transfer end touches: a dead end
+    parts = [terminal[name].to_numpy(dtype=object) for name in ("place", "mode", "gauge", "country")]
+    for side, number in zip(("from", "to"), ends, strict=True):
+        dead = ~reached[number] & (uses[number] == 1)
+        for key, t in zip(transfers.index[dead], number[dead], strict=True):
+            place, mode, gauge, country = (part[t] for part in parts)
             problems.append(
                 f"transfers[{key!r}]: no segment or other transfer reaches its {side} terminal at {place!r} "
                 f"({mode}{' ' + gauge + ' mm' if gauge else ''}{', ' + country if country else ''}); "
@@ -667,22 +756,21 @@ def event_targets(places: Any, segments: pd.DataFrame, transfers: pd.DataFrame) 
     }
 
 
-def _check_connected(terminals: dict[str, Any], problems: list[str]) -> None:
-    (seg_from, seg_to), (tr_from, tr_to) = terminals["segments"], terminals["transfers"]
-    start = pd.concat([seg_from, tr_from], ignore_index=True)
-    end = pd.concat([seg_to, tr_to], ignore_index=True)
-    codes, labels = pd.factorize(np.concatenate([start, end]))
-    labels = np.asarray(labels, dtype=object)
-    n = len(labels)
-    graph = coo_array((np.ones(len(start)), (codes[: len(start)], codes[len(start) :])), shape=(n, n))
+def _check_connected(terminals: tuple[list[np.ndarray], pd.DataFrame], problems: list[str]) -> None:
+    """One problem if the network falls into pieces, naming the places and modes of each piece."""
+    (seg_from, seg_to, tr_from, tr_to), terminal = terminals
+    start, end = np.concatenate([seg_from, tr_from]), np.concatenate([seg_to, tr_to])
+    n = len(terminal)
+    graph = coo_array((np.ones(len(start)), (start, end)), shape=(n, n))
     count, component = connected_components(graph, directed=False)
     if count <= 1:
         return
     pieces = []
-    for c in range(count):
-        members = [label.split("|") for label in labels[component == c]]
-        place_names = sorted({m[0] for m in members})
-        modes = sorted({m[1] for m in members})
+    order = np.argsort(component, kind="stable")
+    place, mode = terminal["place"].to_numpy(dtype=object), terminal["mode"].to_numpy(dtype=object)
+    for members in np.split(order, np.flatnonzero(np.diff(component[order])) + 1):  # the terminals of each piece
+        place_names = sorted(set(place[members].tolist()))
+        modes = sorted(set(mode[members].tolist()))
         shown = ", ".join(place_names[:8]) + (f", ... ({len(place_names)} places)" if len(place_names) > 8 else "")
         pieces.append((len(place_names), f"[{'/'.join(modes)}] {shown}"))
     pieces.sort(reverse=True)

@@ -54,10 +54,14 @@ __all__ = [
 ]  # fmt: skip
 
 _GEOD = Geod(ellps="WGS84")
-_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3  # pandas 3 always copies on write
+_COPY_ON_WRITE = _model.COPY_ON_WRITE
 _IDS = {"places": "place_id", "segments": "segment_id", "transfers": "transfer_id"}
 _ID_COLUMNS = {**_IDS, "events": "event_id", "routes": "route_id"}  # events are keyed by (event_id, target)
 _COMPUTED = ("length_km_geodesic", "length_km")
+#: ids: pandas' default text ("str", NaN where missing) in its Python storage, as without pyarrow, so that look-ups
+#: by id hash the Python strings themselves rather than convert Arrow text each time (`_validate.coerce` keeps ids
+#: read from a GeoPackage or given in memory the same way)
+_ID_TEXT = pd.StringDtype("python", na_value=np.nan)
 _DEFAULT_PROVENANCE = "provenance_for_all"  # metadata key: the source and confidence given for all bare figures
 _LENGTH_PROVENANCE = (None, None, "length_source", "length_confidence")
 
@@ -534,6 +538,7 @@ def confidence_summary(corridor: Corridor) -> pd.DataFrame:
 _CORRIDOR_FILES = ("places.csv", "segments.csv", "transfers.csv", "events.csv", "routes.csv", "corridor.toml",
                    "metadata.json")  # fmt: skip
 _QUOTE, _COMMA, _NEWLINE, _RETURN = (ord(c) for c in '",\n\r')
+_NOT_COMMA_OR_QUOTE = bytes(b for b in range(256) if b not in (_QUOTE, _COMMA))
 
 
 def _read_folder(path: pathlib.Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
@@ -599,7 +604,7 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
     _check_utf8(file, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data.strip():
+    if not data or data.isspace():  # (no copy of the data, unlike `not data.strip()`)
         raise CorridorReadError(
             file, f"the file is empty; expected a header row ({_ID_COLUMNS[name]}, ...) and one row per item."
         )
@@ -617,7 +622,7 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
         )
     numbers = set(_model.NUMERIC[name]) | ({"lat", "lon"} if name == "places" else set())
     numeric, text = [c for c in header if c in numbers], [c for c in header if c not in numbers]
-    ids = dict.fromkeys([c for c in (_ID_COLUMNS[name], "target") if c in header], str)  # the index: pandas text
+    ids = dict.fromkeys([c for c in (_ID_COLUMNS[name], "target") if c in header], _ID_TEXT)  # the index: text
     try:  # numbers parsed by the C reader; a cell that is not a number sends the table down the text path
         try:
             frame = pd.read_csv(
@@ -645,10 +650,14 @@ def _read_csv(file: pathlib.Path, name: str) -> pd.DataFrame:
 
 def _fields_fit(data: bytes, rows: int, fields: int) -> bool:
     """Whether the header and `rows` rows hold exactly ``fields - 1`` commas each, outside quotes, in total."""
-    commas = data.count(b",")
-    if b'"' in data:  # the pieces between quotes alternate outside / inside ("" leaves an empty outside piece)
-        commas -= b"".join(data.split(b'"')[1::2]).count(b",")
-    return commas == (rows + 1) * (fields - 1)
+    marks = data.translate(None, _NOT_COMMA_OR_QUOTE)  # the commas and quotes alone, in order: one pass in C
+    quotes = np.flatnonzero(np.frombuffer(marks, dtype=np.uint8) == _QUOTE)
+    # quotes alternate opening / closing ("" closes and reopens); all that lies between an opening quote and the
+    # next quote (or the end) is commas inside quotes
+    opening = quotes[0::2]
+    closing = np.append(quotes[1::2], len(marks))[: len(opening)]
+    inside = int((closing - opening - 1).sum())
+    return len(marks) - len(quotes) - inside == (rows + 1) * (fields - 1)
 
 
 def _check_rows(file: pathlib.Path, data: bytes) -> list[str]:
@@ -771,12 +780,14 @@ def _from_tables(
         if "geometry" not in segments.columns:
             problems.append("segments: the `geometry` column (WKT LineStrings, lon lat) is missing.")
             segments["geometry"] = None
-        wkt = segments["geometry"]
-        wkt = wkt.where(wkt.notna() & wkt.astype(str).ne(""))  # an empty cell is a missing geometry
+        cells = segments["geometry"].to_numpy(dtype=object)
+        given = ~pd.isna(cells)
+        given[given] = cells[given] != ""  # an empty cell is a missing geometry
+        wkt = pd.Series(np.where(given, cells, None), index=segments.index, dtype=object)
         with warnings.catch_warnings(record=True):  # NaN coordinates warn; they are named below instead
             warnings.simplefilter("always")
-            lines = shapely.from_wkt(wkt.astype(object).where(wkt.notna(), None).to_numpy(), on_invalid="ignore")
-        for key in segments.index[wkt.notna() & pd.isna(lines)]:
+            lines = shapely.from_wkt(wkt.to_numpy(), on_invalid="ignore")
+        for key in segments.index[given & pd.isna(lines)]:
             problems.append(f"segments[{key!r}]: `geometry` {str(wkt[key])[:40]!r}... is not valid WKT.")
         coords, owner = shapely.get_coordinates(lines, return_index=True)
         for key in segments.index[np.unique(owner[~np.isfinite(coords).all(axis=1)])]:
@@ -789,10 +800,13 @@ def _from_tables(
     segments["length_km"] = segments["length_km_published"].fillna(segments["length_km_geodesic"])
 
     transfers = tables["transfers"]
-    place_country = places["country"][~places.index.duplicated()]
+    first = ~places.index.duplicated()
+    at = _model.positions(places.index[first], transfers["place_id"])  # each transfer's place, -1 if unknown
+    default = pd.Series(
+        np.append(places["country"].to_numpy(dtype=object)[first], pd.NA)[at], index=transfers.index, dtype=_model.TEXT
+    )  # the country of the transfer's place, missing if the place is unknown
     for side in ("from", "to"):
-        on_land = ~transfers[f"{side}_mode"].isin(_model.WATER_MODES)
-        default = transfers["place_id"].map(place_country)
+        on_land = ~_model.is_one_of(transfers[f"{side}_mode"], _model.WATER_MODES)
         transfers[f"{side}_country"] = transfers[f"{side}_country"].where(
             ~on_land | transfers[f"{side}_country"].notna(), default
         )

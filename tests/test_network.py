@@ -857,3 +857,13 @@ def test_a_geopackage_layer_with_an_unknown_column_is_named(toy, tmp_path):
     path = bad.to_file(tmp_path / "toy.gpkg")
     with pytest.raises(CorridorValidationError, match=r"layer 'routes': column `colour` is not in the data model"):
         corridor.read_corridor(path)
+
+
+def test_commas_are_counted_outside_quotes_only():
+    from corridor.network import _fields_fit
+
+    assert _fields_fit(b'a,b\n1,"x,y"\n', 1, 2)
+    assert _fields_fit(b'a,b\n"say ""hi, there""",2\n', 1, 2)  # doubled quotes inside a quoted cell
+    assert not _fields_fit(b"a,b\n1,2,3\n", 1, 2)
+    assert not _fields_fit(b'a,b\n"1,2\n', 1, 2)  # a quote left open takes the commas after it
+    assert _fields_fit(b"a,b\n", 0, 2) and _fields_fit(b"a\nx\n", 1, 1)

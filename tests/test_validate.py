@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -316,3 +317,39 @@ def test_blank_cells_are_missing_empty_or_only_whitespace():
 
     assert _blank(pd.Series(["a", "  ", None, ""])).tolist() == [False, True, True, True]
     assert _blank(pd.Series(["a", 1, "  "], dtype=object)).tolist() == [False, False, True]  # not all text
+
+
+def test_the_end_gap_bound_is_never_shorter_than_the_geodesic():
+    # `_check_ends` measures only the ends this bound does not place within the allowed gap
+    from corridor._validate import _MAX_KM_PER_DEGREE, GEOD
+
+    rng = np.random.default_rng(0)
+    lon, lat = rng.uniform(-180, 180, 200_000), rng.uniform(-90, 90, 200_000)
+    scale = 10.0 ** rng.uniform(-4, 2.5, 200_000)  # from metres to across the globe, near the poles too
+    to_lon = np.clip(lon + rng.normal(0, 1, 200_000) * scale, -180, 180)
+    to_lat = np.clip(lat + rng.normal(0, 1, 200_000) * scale, -90, 90)
+    km = GEOD.inv(lon, lat, to_lon, to_lat)[2] / 1000.0
+    bound = (np.abs(to_lat - lat) + np.abs(to_lon - lon)) * _MAX_KM_PER_DEGREE
+    assert (km <= bound).all()
+
+
+def test_padded_and_empty_text_cells_are_found_at_either_end():
+    from corridor._validate import _stripped
+
+    cells = np.array(["a", " b", "c ", "\u3000d", "e\t", "", "  ", "f g", "h"], dtype=object)
+    assert _stripped(cells).tolist() == ["a", "b", "c", "d", "e", None, None, "f g", "h"]
+    for padded in (" x", "x ", "\nx", "x\u00a0"):
+        assert _stripped(np.array(["a", padded, "b"], dtype=object)).tolist() == ["a", "x", "b"]
+    assert _stripped(np.array(["a", "", "b"], dtype=object)).tolist() == ["a", None, "b"]
+    inner = np.array(["f g", "made-up synthetic corridor", "x\ty"], dtype=object)  # whitespace inside only
+    assert _stripped(inner).tolist() == inner.tolist()
+    assert _stripped(np.array(["f g", "x\x1c"], dtype=object)).tolist() == ["f g", "x"]  # as str.strip does
+
+
+def test_absurd_coordinates_are_named_without_a_warning(edit):
+    import warnings
+
+    path = edit("places", set_cell("a", "lat", "1e308", id_column="place_id"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the end-gap bound must not overflow
+        assert problems_of(path) == ["places['a']: coordinates lie outside lon -180..180, lat -90..90."]
