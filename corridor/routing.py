@@ -1018,6 +1018,7 @@ def _legs(graph: Graph, path: np.ndarray, p: CostParameters) -> gpd.GeoDataFrame
         position = np.full(len(graph.element), -1, dtype=np.int64)
         position[edges] = np.arange(len(edges))
         table = _leg_table(graph, edges, p)
+        table.columns = pd.Index(table.columns, dtype=object)  # labels compared on every take: no Arrow strings
         running = table.columns.get_indexer([f"cum_{metric}" for metric in _CUMULATIVE])
         tables[p.key] = (table, position, table[list(_CUMULATIVE)].to_numpy(dtype=float), running)
     table, position, metrics, running = tables[p.key]
