@@ -102,8 +102,16 @@ class _Adjacency:
         return best_edge[np.searchsorted(self.pair, u.astype(np.int64) * self.n_nodes + v)]
 
     def path(self, weight: np.ndarray, start: int, end: int) -> tuple[float, list[int]]:
-        """Cheapest path from `start` to `end`: its weight and its edges in order, or ``(inf, [])``."""
-        best, best_edge = self.reduce(weight)
+        """Cheapest path from `start` to `end`: its weight and its edges in order, or ``(inf, [])``.
+
+        The pair weights of the last `weight` searched (per thread) are kept: searches with the same weights, as
+        a run of routes under one parameter set makes, reduce them once.
+        """
+        key = weight.tobytes()
+        last = getattr(self._local, "last", None)
+        if last is None or last[0] != key:
+            last = self._local.last = (key, *self.reduce(weight))
+        _, best, best_edge = last
         distance, predecessor = dijkstra(self.matrix(best), indices=start, return_predecessors=True)
         if not np.isfinite(distance[end]):
             return float("inf"), []
