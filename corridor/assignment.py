@@ -285,9 +285,9 @@ class Assignment:
     shares : DataFrame
         Indexed by (``origin``, ``destination``, ``cargo_class``, ``route``): ``share``, ``tonnes_per_year``,
         ``teu_per_year`` and the route's ``distance_km``, ``time_h`` (with delays), ``cost_usd`` (with the
-        empties' way back), ``generalised_cost_usd`` (both), per cargo unit of `parameters`, at the prices of
-        the row's cargo class. A class the
-        corridor never carries has one row, route :data:`OFF_CORRIDOR`, with NaN metrics.
+        empties' way back for the classes in boxes), ``generalised_cost_usd`` (both), per cargo unit of
+        `parameters`, at the prices of the row's cargo class. A class the corridor never carries has one row,
+        route :data:`OFF_CORRIDOR`, with NaN metrics.
     parameters : CostParameters
     method : {"aon", "logit"}
     as_of : str or None
@@ -485,7 +485,7 @@ def assign(
     class_vot = _class_values_of_time(parameters, classes, class_names, by_class=value_of_time_by_class)
     model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph,
                    alt_vot=class_vot[class_codes[alt_choice]], alt_class=class_codes[alt_choice],
-                   class_names=list(class_names))  # fmt: skip
+                   class_names=list(class_names), boxed=_boxed(classes, class_names))  # fmt: skip
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
     respond = _responder(model, method, scale, path_size_correction)
@@ -501,8 +501,9 @@ def assign(
     shares = _shares_table(od, choices, on_corridor, model, flows, response, felt, table)
     loads = _loads_table(graph, model, flows, alt_choice, cargo[choices], od, choices, delay_h, classes)
     as_of_text = graph.network.metadata.get("as_of")
+    boxed = [str(c) for c, b in zip(class_names, _boxed(classes, class_names), strict=True) if b]
     assumptions = _assumptions(method, scale_per_usd, path_size_correction, k, capacity_restraint,
-                               bpr_alpha, bpr_beta, parameters)  # fmt: skip
+                               bpr_alpha, bpr_beta, parameters, boxed)  # fmt: skip
     if value_of_time_by_class:
         values = classes.loc[classes.index.isin(class_names), ["usd_per_tonne", "source", "confidence"]]
         by_class = pd.DataFrame({"value": values["usd_per_tonne"], "unit": "USD per t (values its time)",
@@ -511,6 +512,16 @@ def assign(
         assumptions = pd.concat([by_class.rename_axis("parameter"), assumptions])
     return Assignment(loads, shares, parameters, method, as_of_text, scale_per_usd if method == "logit" else np.nan,
                       bool(capacity_restraint), iterations, gap, converged, assumptions, routes)  # fmt: skip
+
+
+def _boxed(classes: pd.DataFrame, names) -> np.ndarray:
+    """Whether each class in `names` travels in containers (it has a ``tonnes_per_teu``): only boxes come back empty.
+
+    Bulk rates per tonne (a ship's voyage charter, a wagon tariff, a truck rate) already pay for the way back
+    of the ship, wagon or truck, so no empty-return surcharge is added to them.
+    """
+    per_teu = classes["tonnes_per_teu"] if "tonnes_per_teu" in classes else pd.Series(dtype=float)
+    return per_teu.reindex(list(names)).notna().to_numpy(dtype=bool)
 
 
 def _class_values_of_time(p: CostParameters, classes: pd.DataFrame, names, *, by_class: bool) -> np.ndarray:
@@ -550,12 +561,14 @@ class _Model:
 
     Money is priced per cargo class (each class with its own rates where the parameters have them): the class x
     element cost matrices give each alternative the money of its own class (``alt_money``, ``alt_fixed``). Time
-    is the same for every class (only its value differs, ``alt_vot``).
+    is the same for every class (only its value differs, ``alt_vot``). The empties' way back
+    (``empty_return_share`` x ``empty_cost_ratio`` of the money) is charged to the classes that travel in boxes
+    (`boxed`; every class if omitted), not to bulk, whose rates per tonne pay for the way back.
     """
 
     def __init__(
         self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None, alt_vot=None,
-        alt_class=None, class_names=None,
+        alt_class=None, class_names=None, boxed=None,
     ) -> None:  # fmt: skip
         graph = graph or routes.graph  # costs and capacities from the corridor as it is now
         costs = graph.costs(p)
@@ -564,7 +577,9 @@ class _Model:
         self.n_elements = self.incidence.shape[1]
         names = list(class_names) if class_names else [None]
         alt_class = np.zeros(len(alt_choice), dtype=int) if alt_class is None else np.asarray(alt_class, dtype=int)
-        empties = p.empty_return_share * p.empty_cost_ratio  # the empties come back the same way
+        boxed = np.ones(len(names), dtype=bool) if boxed is None else np.asarray(boxed, dtype=bool)
+        # the empty boxes come back the same way; bulk's rates per tonne already pay for the way back
+        empties = (p.empty_return_share * p.empty_cost_ratio * boxed)[:, None]  # classes x 1
         self.time_h = costs["time_h"].to_numpy(dtype=float)
         money = graph.class_costs(p, names, "cost_usd")  # classes x elements
         generalised = graph.class_costs(p, names, "generalised_cost_usd") + money * empties
@@ -760,7 +775,17 @@ def _loads_table(graph: Graph, model: _Model, flows, alt_choice, cargo, od, choi
     return loads
 
 
-def _assumptions(method, scale, path_size_correction, k, restraint, alpha, beta, p: CostParameters) -> pd.DataFrame:
+def _assumptions(
+    method,
+    scale,
+    path_size_correction,
+    k,
+    restraint,
+    alpha,
+    beta,
+    p: CostParameters,
+    boxed: Iterable[str] = ("container",),
+) -> pd.DataFrame:
     rows = {
         "method": (method, "", "argument", "-"),
         "scale_per_usd": (scale if method == "logit" else np.nan, "1 / (US$ per TEU)", SCALE_SOURCE, "L"),
@@ -772,6 +797,14 @@ def _assumptions(method, scale, path_size_correction, k, restraint, alpha, beta,
         "bpr_beta": (beta, "", BPR_SOURCE, "M"),
         "capacity_direction": ("both", "", "assumption: capacity_mtpa is for both directions together", "L"),
         "empties": ("same route back", "", "assumption: empty boxes return along the loaded route", "L"),
+        "empties.classes": (
+            ";".join(boxed),
+            "",
+            "empty_return_share x empty_cost_ratio is added to the money of the classes that travel "
+            "in boxes (a tonnes_per_teu in cargo_classes); bulk rates per tonne (voyage charters, wagon and truck "
+            "tariffs) already pay for the way back of the ship, wagon or truck",
+            "M",
+        ),
     }
     own = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "unit", "source", "confidence"])
     return pd.concat([own.rename_axis("parameter"), p.to_frame()])

@@ -253,7 +253,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     values = corridor.trade.load_cargo_classes()["usd_per_tonne"]
     graph = compiled(toy)
     costs = graph.costs(p)
-    empties = p.empty_return_share * p.empty_cost_ratio
+    empties = {"container": p.empty_return_share * p.empty_cost_ratio, "dry_bulk": 0.0}  # only boxes come back empty
     capacity = pd.concat([toy.segments["capacity_mtpa"], toy.transfers["capacity_mtpa"]]).to_numpy() * 1e6
     keep = np.flatnonzero(graph.access_role == "")  # as `assign`: a route starts and ends with its handling
     element = graph.element[keep]
@@ -262,7 +262,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     fixed = {}
     for name in tonnes_by_class:  # money, empties and carbon at the class's own prices
         own = graph.costs(p, cargo_class=name)
-        base = own["generalised_cost_usd"].to_numpy() + empties * own["cost_usd"].to_numpy()
+        base = own["generalised_cost_usd"].to_numpy() + empties[name] * own["cost_usd"].to_numpy()
         fixed[name] = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0
     cap = np.where(inside, np.r_[capacity, np.nan][element], np.nan)
     origin = graph.node_index.get_loc(f"{od_pair[0]}|origin")
@@ -411,9 +411,10 @@ def test_a_bulk_rate_per_tonne_moves_bulk_and_leaves_containers_alone(toy_corrid
     old = assign(toy_corridor, _toy_pair_by_class(), parameters=before, method=method, capacity_restraint=restraint)
     new = assign(toy_corridor, _toy_pair_by_class(), parameters=after, method=method, capacity_restraint=restraint)
     by_sea = [r for r in new.shares.index if r[2] == "dry_bulk" and new.shares.loc[r, "modes"] == "rail;sea"][0]
-    # by sea, per 12-t unit: rail 60 + border 100 + rail 60 + ports 2 x 1 US$/t x 12 t + sea 24 = 268, x 1.11 empties
-    assert new.shares.loc[by_sea, "cost_usd"] == pytest.approx(268.0 * (1 + 0.22 * 0.5))
-    assert old.shares.loc[by_sea, "cost_usd"] == pytest.approx(644.0 * (1 + 0.22 * 0.5))
+    # by sea, per 12-t unit: rail 60 + border 100 + rail 60 + ports 2 x 1 US$/t x 12 t + sea 24 = 268; bulk pays
+    # no empties (its rates per tonne include the way back)
+    assert new.shares.loc[by_sea, "cost_usd"] == pytest.approx(268.0)
+    assert old.shares.loc[by_sea, "cost_usd"] == pytest.approx(644.0)
     assert new.shares.loc[by_sea, "share"] > old.shares.loc[by_sea, "share"]
     if method == "aon" and not restraint:
         assert old.shares.loc[by_sea, "share"] == 0.0 and new.shares.loc[by_sea, "share"] == 1.0
@@ -424,6 +425,22 @@ def test_a_bulk_rate_per_tonne_moves_bulk_and_leaves_containers_alone(toy_corrid
     assert boxes["cost_usd"].tolist() == pytest.approx(
         old.shares.xs("container", level="cargo_class")["cost_usd"].tolist()
     )
+
+
+def test_only_boxes_pay_for_the_empties_way_back(toy_corridor):
+    from corridor.costs import CostParameters
+
+    # the toy by sea, per 12-t unit at 2022 prices without class rates (hand-checked in the test above):
+    # the same route costs bulk 644 and containers 644 x (1 + 0.22 x 0.5) = 714.84 (the empty boxes' way back)
+    p = CostParameters.default(price_year=2022).without_class_rates()
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    shares = assign(toy_corridor, od, parameters=p, method="aon").shares
+    by_sea = shares[shares["modes"] == "rail;sea"]
+    bulk, boxes = (by_sea.xs(c, level="cargo_class")["cost_usd"].iloc[0] for c in ("dry_bulk", "container"))
+    assert bulk == pytest.approx(644.0) and boxes == pytest.approx(714.84)
+    table = assign(toy_corridor, od, parameters=p).assumptions
+    assert table.loc["empties.classes", "value"] == "container"
+    assert "way back" in table.loc["empties.classes", "source"]
 
 
 def test_a_class_without_rates_of_its_own_is_assigned_exactly_as_before(toy_corridor, instc):
