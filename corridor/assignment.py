@@ -433,7 +433,7 @@ def assign(
     ...                                                   names=["origin", "destination", "cargo_class"]))
     >>> result = assign(toy, od, method="logit")
     >>> result.shares["share"].round(3).tolist()
-    [0.488, 0.512]
+    [0.494, 0.506]
     >>> result.loads.loc[("segment", "a_b_rail"), "tonnes_per_year"]
     np.float64(1000.0)
     """
