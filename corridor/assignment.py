@@ -280,7 +280,8 @@ class Assignment:
         ``tonnes_per_year``, ``teu_per_year`` (containers), ``tonnes_per_year_<class>`` per cargo class,
         ``capacity_mtpa`` with ``capacity_source``/``capacity_confidence``, ``utilisation`` (tonnes per year /
         capacity; NaN where the capacity is not known, which says nothing about congestion) and ``delay_h``
-        (the volume-delay function's delay per cargo unit at these loads; without capacity restraint it is
+        (the volume-delay function's delay per cargo unit at these loads, at the class-less times; a class
+        with times of its own is slowed in proportion to them; without capacity restraint it is
         shown but no route choice or route time counts it).
     shares : DataFrame
         Indexed by (``origin``, ``destination``, ``cargo_class``, ``route``): ``share``, ``tonnes_per_year``,
@@ -378,7 +379,10 @@ def assign(
         Cost assumptions (:meth:`CostParameters.default` if omitted). Costs are per its cargo unit. Each
         class is priced with its own rates where the parameters have them (``<class>:<key>`` rates, per tonne:
         :attr:`CostParameters.priced_classes`), with the class-less rates otherwise;
-        ``parameters.without_class_rates()`` prices every class as the containers.
+        ``parameters.without_class_rates()`` prices every class as the containers. Likewise each class waits
+        for its own sailings and dwells at transfers for its own hours where the parameters give them
+        (:attr:`CostParameters.timed_classes`); ``parameters.without_class_times()`` times every class as the
+        containers.
     as_of : date, optional
         The corridor on this date (:meth:`Corridor.as_of`); the operational baseline if omitted.
     method : {"aon", "logit"}
@@ -433,7 +437,7 @@ def assign(
     ...                                                   names=["origin", "destination", "cargo_class"]))
     >>> result = assign(toy, od, method="logit")
     >>> result.shares["share"].round(3).tolist()
-    [0.494, 0.506]
+    [0.507, 0.493]
     >>> result.loads.loc[("segment", "a_b_rail"), "tonnes_per_year"]
     np.float64(1000.0)
     """
@@ -496,9 +500,10 @@ def assign(
                                                         max_iterations=max_iterations, tolerance=tolerance)  # fmt: skip
     volume = model.volume(flows)
     delay_h = model.delay_h(volume)
-    felt = delay_h if capacity_restraint else np.zeros_like(delay_h)  # without restraint, no route sees a delay
+    # without restraint, no route sees a delay
+    route_time = model.route_time_h(volume) if capacity_restraint else model.alt_time_h
     response = respond(model.route_cost(volume if capacity_restraint else np.zeros(model.n_elements)))
-    shares = _shares_table(od, choices, on_corridor, model, flows, response, felt, table)
+    shares = _shares_table(od, choices, on_corridor, model, flows, response, route_time, table)
     loads = _loads_table(graph, model, flows, alt_choice, cargo[choices], od, choices, delay_h, classes)
     as_of_text = graph.network.metadata.get("as_of")
     boxed = [str(c) for c, b in zip(class_names, _boxed(classes, class_names), strict=True) if b]
@@ -561,7 +566,9 @@ class _Model:
 
     Money is priced per cargo class (each class with its own rates where the parameters have them): the class x
     element cost matrices give each alternative the money of its own class (``alt_money``, ``alt_fixed``). Time
-    is the same for every class (only its value differs, ``alt_vot``). The empties' way back
+    is timed per class too (each class's own waits for sailings and dwell at transfers where the parameters give
+    them, ``alt_time_h``), and valued at the class's value of time (``alt_vot``); a congested element slows
+    each class in proportion to that class's own time on it. The empties' way back
     (``empty_return_share`` x ``empty_cost_ratio`` of the money) is charged to the classes that travel in boxes
     (`boxed`; every class if omitted), not to bulk, whose rates per tonne pay for the way back.
     """
@@ -580,12 +587,15 @@ class _Model:
         boxed = np.ones(len(names), dtype=bool) if boxed is None else np.asarray(boxed, dtype=bool)
         # the empty boxes come back the same way; bulk's rates per tonne already pay for the way back
         empties = (p.empty_return_share * p.empty_cost_ratio * boxed)[:, None]  # classes x 1
-        self.time_h = costs["time_h"].to_numpy(dtype=float)
+        self.time_h = costs["time_h"].to_numpy(dtype=float)  # class-less: the loads' delay column
+        self.class_time_h = graph.class_costs(p, names, "time_h")  # classes x elements
         money = graph.class_costs(p, names, "cost_usd")  # classes x elements
         generalised = graph.class_costs(p, names, "generalised_cost_usd") + money * empties
         self.money = money * (1 + empties)
-        self.fixed = generalised - p.value_of_time_usd_per_h * self.time_h  # money, empties, carbon: not time
+        self.fixed = generalised - p.value_of_time_usd_per_h * self.class_time_h  # money, empties, carbon: not time
         rows = np.arange(len(alt_choice))
+        self.alt_rows, self.alt_class = rows, alt_class
+        self.alt_time_h = (self.incidence @ self.class_time_h.T)[rows, alt_class]  # free-flow hours, own class
         self.alt_money = (self.incidence @ self.money.T)[rows, alt_class]  # each alternative at its class's prices
         self.alt_fixed = (self.incidence @ self.fixed.T)[rows, alt_class]
         self.distance_km = costs["distance_km"].to_numpy(dtype=float)
@@ -604,14 +614,19 @@ class _Model:
         """Tonnes per year on each element."""
         return self.incidence.T @ flows
 
-    def delay_h(self, volume: np.ndarray) -> np.ndarray:
-        """BPR delay per cargo unit on each element (h): ``t0 alpha (v / c)^beta``; 0 where c is unknown."""
+    def delay_factor(self, volume: np.ndarray) -> np.ndarray:
+        """BPR slowdown of each element, ``alpha (v / c)^beta`` (a share of its free time); 0 where c is unknown."""
         ratio = np.where(np.isfinite(self.capacity_t) & (self.capacity_t > 0), volume / self.capacity_t, 0.0)
-        return self.time_h * self.alpha * ratio**self.beta
+        return self.alpha * ratio**self.beta
+
+    def delay_h(self, volume: np.ndarray) -> np.ndarray:
+        """BPR delay per cargo unit on each element (h), ``t0 alpha (v / c)^beta``, at the class-less times t0."""
+        return self.time_h * self.delay_factor(volume)
 
     def route_time_h(self, volume: np.ndarray) -> np.ndarray:
-        """Time of each alternative with the delays at element volumes `volume` (h per cargo unit)."""
-        return self.incidence @ (self.time_h + self.delay_h(volume))
+        """Time of each alternative with the delays at element volumes `volume` (h per cargo unit, own class)."""
+        delays = self.incidence @ (self.class_time_h.T * self.delay_factor(volume)[:, None])  # alternatives x classes
+        return self.alt_time_h + delays[self.alt_rows, self.alt_class]
 
     def route_cost(self, volume: np.ndarray) -> np.ndarray:
         """Generalised cost of each alternative (US$ per cargo unit) at element volumes `volume`.
@@ -695,16 +710,18 @@ def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iteration
 def _line_search(model: _Model, flows: np.ndarray, target: np.ndarray, rounds: int = 40) -> float:
     """The step in [0, 1] from `flows` towards `target` that minimises the Beckmann objective.
 
-    Costs are taken in hours (each class's generalised cost over its value of time), where every class
-    feels the same delay, so the objective exists across classes: its slope is the fixed hours of the move
-    plus the delays along it; bisection finds where the slope changes sign.
+    Costs are taken in hours (each class's generalised cost over its value of time). The slope along the
+    move is the move times the routes' hours (fixed hours plus delays) at the step; bisection finds where it
+    changes sign. Where every class has the same times this is the Beckmann objective's slope; where a class has
+    times of its own (its delays scale with them) it is the variational inequality's, and the step is still
+    where the move stops lowering the cost.
     """
     move = target - flows
-    fixed = float((model.alt_fixed / model.alt_vot + model.incidence @ model.time_h) @ move)
+    fixed = model.alt_fixed / model.alt_vot
     volume, direction = model.volume(flows), model.volume(move)
 
     def slope(step: float) -> float:
-        return fixed + float(model.delay_h(volume + step * direction) @ direction)
+        return float((fixed + model.route_time_h(volume + step * direction)) @ move)
 
     if slope(1.0) <= 0:
         return 1.0
@@ -718,7 +735,7 @@ def _line_search(model: _Model, flows: np.ndarray, target: np.ndarray, rounds: i
     return (low + high) / 2
 
 
-def _shares_table(od, choices, on_corridor, model: _Model, flows, response, delay_h, table) -> pd.DataFrame:
+def _shares_table(od, choices, on_corridor, model: _Model, flows, response, route_time_h, table) -> pd.DataFrame:
     """Shares are flows / demand; a row with no tonnes shows how it would split (`response`)."""
     incidence = model.incidence
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices][model.alt_choice]
@@ -735,9 +752,9 @@ def _shares_table(od, choices, on_corridor, model: _Model, flows, response, dela
             "tonnes_per_year": flows,
             "teu_per_year": teu[model.alt_choice] * share,
             "distance_km": incidence @ model.distance_km,
-            "time_h": incidence @ (model.time_h + delay_h),
+            "time_h": route_time_h,
             "cost_usd": model.alt_money,
-            "generalised_cost_usd": model.alt_fixed + model.alt_vot * (incidence @ (model.time_h + delay_h)),
+            "generalised_cost_usd": model.alt_fixed + model.alt_vot * route_time_h,
             "modes": table["modes"].to_numpy()[model.alt_route],
         }
     )

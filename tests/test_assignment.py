@@ -249,7 +249,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     from corridor.costs import CostParameters
     from corridor.graph import compiled
 
-    p = CostParameters.default()
+    p = CostParameters.default().without_class_times()  # AequilibraE has one free-flow time per link
     values = corridor.trade.load_cargo_classes()["usd_per_tonne"]
     graph = compiled(toy)
     costs = graph.costs(p)
@@ -327,13 +327,17 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
 @pytest.mark.parametrize("capacity_mtpa", [None, 0.0003])
 @pytest.mark.parametrize("tonnes_by_class", [{"dry_bulk": 2000.0}, {"dry_bulk": 1500.0, "container": 500.0}])
 def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtpa, tonnes_by_class):
+    from corridor.costs import CostParameters
+
     toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     if capacity_mtpa is not None:  # an overloaded last leg on the cheaper route, so the equilibrium splits
         toy.segments.loc["b_d_road", "capacity_mtpa"] = capacity_mtpa
         toy.transfers.loc["d_port", "capacity_mtpa"] = capacity_mtpa * 3
     od = demand({("a", "d", name): tonnes for name, tonnes in tonnes_by_class.items()})
-    ours = assign(toy, od, method="aon", k=10, capacity_restraint=capacity_mtpa is not None, tolerance=1e-9,
-                  max_iterations=5000)  # fmt: skip
+    # one free-flow time per link for every class, as AequilibraE has (each class's own times are tested above)
+    p = CostParameters.default().without_class_times()
+    ours = assign(toy, od, parameters=p, method="aon", k=10, capacity_restraint=capacity_mtpa is not None,
+                  tolerance=1e-9, max_iterations=5000)  # fmt: skip
     algorithm = "all-or-nothing" if capacity_mtpa is None else "bfw"
     theirs = aequilibrae_loads(toy, ("a", "d"), tonnes_by_class, algorithm)
     mine = ours.loads["tonnes_per_year"].reindex(theirs.index)
@@ -441,6 +445,54 @@ def test_only_boxes_pay_for_the_empties_way_back(toy_corridor):
     table = assign(toy_corridor, od, parameters=p).assumptions
     assert table.loc["empties.classes", "value"] == "container"
     assert "way back" in table.loc["empties.classes", "source"]
+
+
+@pytest.mark.parametrize(("method", "restraint"), [("aon", False), ("logit", False), ("aon", True), ("logit", True)])
+def test_each_class_is_timed_with_its_own_waits_and_dwell(method, restraint):
+    from corridor.costs import CostParameters
+
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    toy.segments["service"] = toy.segments["service"].astype(object)
+    toy.segments.loc["c_d_sea", "service"] = "caspian"  # the class-less Caspian headway: 168 h, a wait of 84 h
+    before = CostParameters.default(price_year=2022).without_class_rates().without_class_times()
+    after = before.replace(headway_h={"dry_bulk:caspian": 48.0}, dwell_h={"dry_bulk:port_call": 6.0})
+    old = assign(toy, _toy_pair_by_class(), parameters=before, method=method, capacity_restraint=restraint)
+    new = assign(toy, _toy_pair_by_class(), parameters=after, method=method, capacity_restraint=restraint)
+    by_sea = [r for r in new.shares.index if r[2] == "dry_bulk" and new.shares.loc[r, "modes"] == "rail;sea"][0]
+    boxes_by_sea = (by_sea[0], by_sea[1], "container", by_sea[3])
+    if not restraint:  # (no element of the toy has a capacity, so restraint adds no delay either)
+        # by sea: rail 2 + border 4 + rail 2 + port 6 + sea (10 moving + 24 wait) + port 6 = 54 h for bulk;
+        # the containers: 2 + 4 + 2 + 12 + (10 + 84) + 12 = 126 h
+        assert new.shares.loc[by_sea, "time_h"] == pytest.approx(54.0)
+        assert new.shares.loc[boxes_by_sea, "time_h"] == pytest.approx(126.0)
+        assert old.shares.loc[by_sea, "time_h"] == pytest.approx(126.0)
+    vot = new.shares.loc[by_sea, "generalised_cost_usd"] - new.shares.loc[by_sea, "cost_usd"]
+    assert vot == pytest.approx(new.shares.loc[by_sea, "time_h"] * 350 / 3000 * after.value_of_time_usd_per_h)
+    assert new.shares.loc[by_sea, "share"] >= old.shares.loc[by_sea, "share"]
+    if method == "logit":
+        assert new.shares.loc[by_sea, "share"] > old.shares.loc[by_sea, "share"]
+    boxes = new.shares.xs("container", level="cargo_class")
+    assert boxes["time_h"].tolist() == pytest.approx(old.shares.xs("container", level="cargo_class")["time_h"].tolist())
+
+
+def test_capacity_restraint_slows_each_class_by_its_own_time():
+    from corridor.costs import CostParameters
+
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    toy.transfers.loc["c_port", "capacity_mtpa"] = 0.001  # 1,000 t a year at the port
+    p = CostParameters.default(price_year=2022).without_class_rates().replace(dwell_h={"dry_bulk:port_call": 6.0})
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    result = assign(toy, od, parameters=p, method="logit", capacity_restraint=True, tolerance=1e-6,
+                    max_iterations=2000)  # fmt: skip
+    assert result.converged
+    shares = result.shares[result.shares["modes"] == "rail;sea"]
+    bulk, boxes = (shares.xs(c, level="cargo_class")["time_h"].iloc[0] for c in ("dry_bulk", "container"))
+    volume = result.loads.loc[("transfer", "c_port"), "tonnes_per_year"]
+    factor = 0.15 * (volume / 1000.0) ** 4
+    assert volume > 0 and factor > 0
+    # by sea, free: bulk 2 + 4 + 2 + 6 + 94 + 6 = 114 h, boxes 2 + 4 + 2 + 12 + 94 + 12 = 126 h; c_port slows each
+    # class in proportion to its own time there (6 h for bulk, 12 h for boxes)
+    assert bulk == pytest.approx(114.0 + 6.0 * factor) and boxes == pytest.approx(126.0 + 12.0 * factor)
 
 
 def test_a_class_without_rates_of_its_own_is_assigned_exactly_as_before(toy_corridor, instc):
