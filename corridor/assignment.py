@@ -30,9 +30,9 @@ from corridor import datasets
 from corridor._validate import nearest
 from corridor.costs import CostParameters
 from corridor.errors import NoRouteError
-from corridor.graph import Graph, compiled
+from corridor.graph import METRICS, Graph, compiled
 from corridor.network import Corridor
-from corridor.routing import Route, alternatives, named_routes
+from corridor.routing import Route, _constraints, _paths, alternatives, named_routes
 from corridor.trade import CARGO_CLASSES, load_cargo_classes
 
 __all__ = [
@@ -197,12 +197,19 @@ def candidate_routes(
     parameters: CostParameters | None = None,
     as_of: str | pd.Timestamp | None = None,
     k: int = 3,
+    cargo_classes: Iterable[str] = (),
 ) -> RouteSet:
     """Each pair's named routes (where they connect it) and its `k` cheapest alternatives, without duplicates.
 
     Routes are found by generalised cost under `parameters` (:func:`corridor.routing.named_routes`,
     :func:`corridor.routing.alternatives`), once; :func:`assign` reuses them for any parameters and demand.
-    The result is kept on the corridor per date, parameter set, `k` and set of pairs.
+    For each of `cargo_classes` with rates or times of its own (:attr:`CostParameters.own_classes`), the
+    best route within each named route and the `k` cheapest alternatives are found again at that class's own
+    costs (its money and its time at its own cargo value, ``usd_per_tonne`` of
+    :func:`corridor.trade.load_cargo_classes`), and each pair's set is the union, so a route cheapest only
+    for bulk is among the choices (named ``"<route> (<class>)"`` where it is new); :func:`assign` lets each
+    class choose among the routes that may carry it. The result is kept on the corridor per date, parameter
+    set, `k`, classes and set of pairs.
 
     Raises
     ------
@@ -220,12 +227,40 @@ def candidate_routes(
     wanted = tuple(sorted({(str(o), str(d)) for o, d in pairs}))
     if not isinstance(k, int) or k < 0:
         raise ValueError(f"`k` was {k!r}; expected a whole number of alternatives >= 0.")
-    key = ("assignment.routes", None if as_of is None else str(as_of), parameters.key, k, wanted)
-    return corridor._cached(key, lambda: _find_routes(corridor, wanted, parameters, as_of, k))
+    own = tuple(sorted({str(c) for c in cargo_classes} & set(parameters.own_classes)))
+    key = ("assignment.routes", None if as_of is None else str(as_of), parameters.key, k, wanted, own)
+    return corridor._cached(key, lambda: _find_routes(corridor, wanted, parameters, as_of, k, own))
 
 
-def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k: int) -> RouteSet:
+def _class_weights(graph: Graph, p: CostParameters, own: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Each class's generalised cost per edge at its own rates and times, its time valued at its own cargo value."""
+    if not own:
+        return {}
+    vot = _class_values_of_time(p, load_cargo_classes(), list(own), by_class=True)
+    out = {}
+    for name, value in zip(own, vot, strict=True):
+        w = graph.weights(p, cargo_class=name)
+        out[name] = (w[:, METRICS.index("cost_usd")] + value * w[:, METRICS.index("time_h")]
+                     + p.carbon_price_usd_per_t * w[:, METRICS.index("co2e_kg")] / 1000.0)  # fmt: skip
+    return out
+
+
+def _class_paths(corridor: Corridor, graph: Graph, origin, destination, p, k: int, base) -> list[tuple[str, tuple]]:
+    """The best path within each named route, then the `k` cheapest, by the edge weights `base`."""
+    found = []
+    for route_id, branches in corridor.routes["branches"].items():
+        c = _constraints(branches=str(branches).split(";"))
+        found += [(str(route_id), tuple(int(e) for e in path)) for path in
+                  _paths(graph, origin, destination, c, "generalised_cost_usd", 1, p, base=base)]  # fmt: skip
+    if k:
+        paths = _paths(graph, origin, destination, _constraints(), "generalised_cost_usd", k, p, base=base)
+        found += [(f"alternative {i + 1}", tuple(int(e) for e in path)) for i, path in enumerate(paths)]
+    return found
+
+
+def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k: int, own=()) -> RouteSet:
     graph = compiled(corridor, as_of)
+    class_weights = _class_weights(graph, parameters, tuple(own))
     rows, paths, unconnected = [], [], []
     for origin, destination in pairs:  # route search runs once per pair; evaluation below is vectorised
         found: list[Route] = [r for r in named_routes(corridor, origin, destination, parameters=parameters,
@@ -233,13 +268,16 @@ def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k
         if k:
             with contextlib.suppress(NoRouteError):  # the named routes may still connect the pair
                 found += alternatives(corridor, origin, destination, k=k, parameters=parameters, as_of=as_of)
+        candidates = [(route.name, tuple(int(e) for e in route.path)) for route in found]
+        for name, base in class_weights.items():  # routes cheapest at a class's own costs join the set
+            own_paths = _class_paths(corridor, graph, origin, destination, parameters, k, base)
+            candidates += [(f"{route} ({name})", path) for route, path in own_paths]
         seen: set[tuple[int, ...]] = set()
-        for route in found:
-            path = tuple(int(e) for e in route.path)
+        for name, path in candidates:
             if path in seen:
                 continue
             seen.add(path)
-            rows.append({"origin": origin, "destination": destination, "route": route.name})
+            rows.append({"origin": origin, "destination": destination, "route": name})
             paths.append(np.asarray(path, dtype=np.int64))
         if not seen:
             unconnected.append((origin, destination))
@@ -454,7 +492,8 @@ def assign(
     on_corridor = modes.notna().to_numpy() & modes.fillna("").astype(str).str.len().gt(0).to_numpy()
     pairs = sorted(set(zip(origin[on_corridor], destination[on_corridor], strict=True)))
     if routes is None:
-        routes = candidate_routes(corridor, pairs, parameters=parameters, as_of=as_of, k=k)
+        carried = sorted(set(cargo[on_corridor].tolist()), key=str)
+        routes = candidate_routes(corridor, pairs, parameters=parameters, as_of=as_of, k=k, cargo_classes=carried)
     elif not _same_shape(routes.graph, graph):
         raise ValueError(
             "`routes` were found on a graph of other elements or edges than this corridor's as of `as_of` (an element "

@@ -322,17 +322,18 @@ class Graph:
         rows = [self._evaluate(parameters, c)[0][column].to_numpy(dtype=float) for c in classes]
         return np.vstack(rows) if rows else np.zeros((0, len(self._evaluate(parameters)[0])))
 
-    def weights(self, parameters: CostParameters) -> np.ndarray:
+    def weights(self, parameters: CostParameters, *, cargo_class: str | None = None) -> np.ndarray:
         """Edge weights, shape ``(n_edges, len(METRICS))``, columns in the order of :data:`METRICS`.
 
-        Computed in one vectorised pass from the element costs and kept for the last few parameter sets.
+        Computed in one vectorised pass from the element costs and kept for the last few parameter sets. With
+        `cargo_class`, at that class's own rates and times where `parameters` has them.
 
         Raises
         ------
         ValueError
             If a segment or transfer lacks a figure a criterion needs (a speed, a rate), naming each one.
         """
-        return self._evaluate(parameters)[1]
+        return self._evaluate(parameters, cargo_class)[1]
 
     def _evaluate(self, parameters: CostParameters, cargo_class: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
         if cargo_class is not None and cargo_class not in parameters.own_classes:

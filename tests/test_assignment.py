@@ -164,7 +164,8 @@ def test_assign_is_reproducible_and_reuses_routes(toy_corridor):
     second = assign(toy_corridor, od, routes=first.routes)
     pd.testing.assert_frame_equal(first.loads, second.loads)
     pd.testing.assert_frame_equal(first.shares, second.shares)
-    assert candidate_routes(toy_corridor, [("a", "d"), ("d", "a")]) is first.routes
+    pairs = [("a", "d"), ("d", "a")]
+    assert candidate_routes(toy_corridor, pairs, cargo_classes=["container", "dry_bulk"]) is first.routes
     assert "scale_per_usd" in first.assumptions.index and "bpr_alpha" in first.assumptions.index
 
 
@@ -493,6 +494,30 @@ def test_capacity_restraint_slows_each_class_by_its_own_time():
     # by sea, free: bulk 2 + 4 + 2 + 6 + 94 + 6 = 114 h, boxes 2 + 4 + 2 + 12 + 94 + 12 = 126 h; c_port slows each
     # class in proportion to its own time there (6 h for bulk, 12 h for boxes)
     assert bulk == pytest.approx(114.0 + 6.0 * factor) and boxes == pytest.approx(126.0 + 12.0 * factor)
+
+
+def test_a_route_cheapest_only_for_a_class_joins_the_choice_set_and_only_it_may_use_it():
+    from corridor.costs import CostParameters
+
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    # class-less, by sea costs US$644 a TEU against 450 overland: k=0 leaves only the named route's best (overland)
+    p = CostParameters.default(price_year=2022).without_class_rates().without_class_times()
+    plain = candidate_routes(toy, [("a", "d")], parameters=p, k=0)
+    assert plain.routes["route"].tolist() == ["overland"]
+    # bulk handled free at the ports: by sea US$244 + 126 h at bulk's US$1.05/h against 450 + 12 h overland
+    cheap_sea = p.replace(rates={"dry_bulk:port_call": (0.0, "usd_per_tonne", 2022)})
+    toy.routes.loc["overland", "branches"] = "land;sea"  # the named route may take the sea: bulk's best does
+    found = candidate_routes(toy, [("a", "d")], parameters=cheap_sea, k=0, cargo_classes=["dry_bulk", "container"])
+    assert found.routes["route"].tolist() == ["overland", "overland (dry_bulk)"]
+    assert found.routes["modes"].tolist() == ["rail;road", "rail;sea"]
+    # without a class of its own prices, the same set as before
+    same = candidate_routes(toy, [("a", "d")], parameters=cheap_sea, k=0, cargo_classes=["container"])
+    assert same.routes["route"].tolist() == ["overland"]
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    result = assign(toy, od, parameters=cheap_sea, method="aon", k=0)
+    chosen = result.shares[result.shares["share"] > 0].reset_index()
+    assert dict(zip(chosen["cargo_class"], chosen["route"], strict=True)) == {
+        "dry_bulk": "overland (dry_bulk)", "container": "overland"}  # fmt: skip
 
 
 def test_a_class_without_rates_of_its_own_is_assigned_exactly_as_before(toy_corridor, instc):
