@@ -30,9 +30,9 @@ from corridor import datasets
 from corridor._validate import nearest
 from corridor.costs import CostParameters
 from corridor.errors import NoRouteError
-from corridor.graph import Graph, compiled
+from corridor.graph import METRICS, Graph, compiled
 from corridor.network import Corridor
-from corridor.routing import Route, alternatives, named_routes
+from corridor.routing import Route, _constraints, _paths, alternatives, named_routes
 from corridor.trade import CARGO_CLASSES, load_cargo_classes
 
 __all__ = [
@@ -197,12 +197,19 @@ def candidate_routes(
     parameters: CostParameters | None = None,
     as_of: str | pd.Timestamp | None = None,
     k: int = 3,
+    cargo_classes: Iterable[str] = (),
 ) -> RouteSet:
     """Each pair's named routes (where they connect it) and its `k` cheapest alternatives, without duplicates.
 
     Routes are found by generalised cost under `parameters` (:func:`corridor.routing.named_routes`,
     :func:`corridor.routing.alternatives`), once; :func:`assign` reuses them for any parameters and demand.
-    The result is kept on the corridor per date, parameter set, `k` and set of pairs.
+    For each of `cargo_classes` with rates or times of its own (:attr:`CostParameters.own_classes`), the
+    best route within each named route and the `k` cheapest alternatives are found again at that class's own
+    costs (its money and its time at its own cargo value, ``usd_per_tonne`` of
+    :func:`corridor.trade.load_cargo_classes`), and each pair's set is the union, so a route cheapest only
+    for bulk is among the choices (named ``"<route> (<class>)"`` where it is new); :func:`assign` lets each
+    class choose among the routes that may carry it. The result is kept on the corridor per date, parameter
+    set, `k`, classes and set of pairs.
 
     Raises
     ------
@@ -220,12 +227,40 @@ def candidate_routes(
     wanted = tuple(sorted({(str(o), str(d)) for o, d in pairs}))
     if not isinstance(k, int) or k < 0:
         raise ValueError(f"`k` was {k!r}; expected a whole number of alternatives >= 0.")
-    key = ("assignment.routes", None if as_of is None else str(as_of), parameters.key, k, wanted)
-    return corridor._cached(key, lambda: _find_routes(corridor, wanted, parameters, as_of, k))
+    own = tuple(sorted({str(c) for c in cargo_classes} & set(parameters.own_classes)))
+    key = ("assignment.routes", None if as_of is None else str(as_of), parameters.key, k, wanted, own)
+    return corridor._cached(key, lambda: _find_routes(corridor, wanted, parameters, as_of, k, own))
 
 
-def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k: int) -> RouteSet:
+def _class_weights(graph: Graph, p: CostParameters, own: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Each class's generalised cost per edge at its own rates and times, its time valued at its own cargo value."""
+    if not own:
+        return {}
+    vot = _class_values_of_time(p, load_cargo_classes(), list(own), by_class=True)
+    out = {}
+    for name, value in zip(own, vot, strict=True):
+        w = graph.weights(p, cargo_class=name)
+        out[name] = (w[:, METRICS.index("cost_usd")] + value * w[:, METRICS.index("time_h")]
+                     + p.carbon_price_usd_per_t * w[:, METRICS.index("co2e_kg")] / 1000.0)  # fmt: skip
+    return out
+
+
+def _class_paths(corridor: Corridor, graph: Graph, origin, destination, p, k: int, base) -> list[tuple[str, tuple]]:
+    """The best path within each named route, then the `k` cheapest, by the edge weights `base`."""
+    found = []
+    for route_id, branches in corridor.routes["branches"].items():
+        c = _constraints(branches=str(branches).split(";"))
+        found += [(str(route_id), tuple(int(e) for e in path)) for path in
+                  _paths(graph, origin, destination, c, "generalised_cost_usd", 1, p, base=base)]  # fmt: skip
+    if k:
+        paths = _paths(graph, origin, destination, _constraints(), "generalised_cost_usd", k, p, base=base)
+        found += [(f"alternative {i + 1}", tuple(int(e) for e in path)) for i, path in enumerate(paths)]
+    return found
+
+
+def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k: int, own=()) -> RouteSet:
     graph = compiled(corridor, as_of)
+    class_weights = _class_weights(graph, parameters, tuple(own))
     rows, paths, unconnected = [], [], []
     for origin, destination in pairs:  # route search runs once per pair; evaluation below is vectorised
         found: list[Route] = [r for r in named_routes(corridor, origin, destination, parameters=parameters,
@@ -233,13 +268,16 @@ def _find_routes(corridor: Corridor, pairs, parameters: CostParameters, as_of, k
         if k:
             with contextlib.suppress(NoRouteError):  # the named routes may still connect the pair
                 found += alternatives(corridor, origin, destination, k=k, parameters=parameters, as_of=as_of)
+        candidates = [(route.name, tuple(int(e) for e in route.path)) for route in found]
+        for name, base in class_weights.items():  # routes cheapest at a class's own costs join the set
+            own_paths = _class_paths(corridor, graph, origin, destination, parameters, k, base)
+            candidates += [(f"{route} ({name})", path) for route, path in own_paths]
         seen: set[tuple[int, ...]] = set()
-        for route in found:
-            path = tuple(int(e) for e in route.path)
+        for name, path in candidates:
             if path in seen:
                 continue
             seen.add(path)
-            rows.append({"origin": origin, "destination": destination, "route": route.name})
+            rows.append({"origin": origin, "destination": destination, "route": name})
             paths.append(np.asarray(path, dtype=np.int64))
         if not seen:
             unconnected.append((origin, destination))
@@ -280,14 +318,15 @@ class Assignment:
         ``tonnes_per_year``, ``teu_per_year`` (containers), ``tonnes_per_year_<class>`` per cargo class,
         ``capacity_mtpa`` with ``capacity_source``/``capacity_confidence``, ``utilisation`` (tonnes per year /
         capacity; NaN where the capacity is not known, which says nothing about congestion) and ``delay_h``
-        (the volume-delay function's delay per cargo unit at these loads; without capacity restraint it is
+        (the volume-delay function's delay per cargo unit at these loads, at the class-less times; a class
+        with times of its own is slowed in proportion to them; without capacity restraint it is
         shown but no route choice or route time counts it).
     shares : DataFrame
         Indexed by (``origin``, ``destination``, ``cargo_class``, ``route``): ``share``, ``tonnes_per_year``,
         ``teu_per_year`` and the route's ``distance_km``, ``time_h`` (with delays), ``cost_usd`` (with the
-        empties' way back), ``generalised_cost_usd`` (both), per cargo unit of `parameters`, at the prices of
-        the row's cargo class. A class the
-        corridor never carries has one row, route :data:`OFF_CORRIDOR`, with NaN metrics.
+        empties' way back for the classes in boxes), ``generalised_cost_usd`` (both), per cargo unit of
+        `parameters`, at the prices of the row's cargo class. A class the corridor never carries has one row,
+        route :data:`OFF_CORRIDOR`, with NaN metrics.
     parameters : CostParameters
     method : {"aon", "logit"}
     as_of : str or None
@@ -378,7 +417,10 @@ def assign(
         Cost assumptions (:meth:`CostParameters.default` if omitted). Costs are per its cargo unit. Each
         class is priced with its own rates where the parameters have them (``<class>:<key>`` rates, per tonne:
         :attr:`CostParameters.priced_classes`), with the class-less rates otherwise;
-        ``parameters.without_class_rates()`` prices every class as the containers.
+        ``parameters.without_class_rates()`` prices every class as the containers. Likewise each class waits
+        for its own sailings and dwells at transfers for its own hours where the parameters give them
+        (:attr:`CostParameters.timed_classes`); ``parameters.without_class_times()`` times every class as the
+        containers.
     as_of : date, optional
         The corridor on this date (:meth:`Corridor.as_of`); the operational baseline if omitted.
     method : {"aon", "logit"}
@@ -433,7 +475,7 @@ def assign(
     ...                                                   names=["origin", "destination", "cargo_class"]))
     >>> result = assign(toy, od, method="logit")
     >>> result.shares["share"].round(3).tolist()
-    [0.488, 0.512]
+    [0.507, 0.493]
     >>> result.loads.loc[("segment", "a_b_rail"), "tonnes_per_year"]
     np.float64(1000.0)
     """
@@ -450,7 +492,8 @@ def assign(
     on_corridor = modes.notna().to_numpy() & modes.fillna("").astype(str).str.len().gt(0).to_numpy()
     pairs = sorted(set(zip(origin[on_corridor], destination[on_corridor], strict=True)))
     if routes is None:
-        routes = candidate_routes(corridor, pairs, parameters=parameters, as_of=as_of, k=k)
+        carried = sorted(set(cargo[on_corridor].tolist()), key=str)
+        routes = candidate_routes(corridor, pairs, parameters=parameters, as_of=as_of, k=k, cargo_classes=carried)
     elif not _same_shape(routes.graph, graph):
         raise ValueError(
             "`routes` were found on a graph of other elements or edges than this corridor's as of `as_of` (an element "
@@ -485,7 +528,7 @@ def assign(
     class_vot = _class_values_of_time(parameters, classes, class_names, by_class=value_of_time_by_class)
     model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph,
                    alt_vot=class_vot[class_codes[alt_choice]], alt_class=class_codes[alt_choice],
-                   class_names=list(class_names))  # fmt: skip
+                   class_names=list(class_names), boxed=_boxed(classes, class_names))  # fmt: skip
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
     respond = _responder(model, method, scale, path_size_correction)
@@ -496,13 +539,15 @@ def assign(
                                                         max_iterations=max_iterations, tolerance=tolerance)  # fmt: skip
     volume = model.volume(flows)
     delay_h = model.delay_h(volume)
-    felt = delay_h if capacity_restraint else np.zeros_like(delay_h)  # without restraint, no route sees a delay
+    # without restraint, no route sees a delay
+    route_time = model.route_time_h(volume) if capacity_restraint else model.alt_time_h
     response = respond(model.route_cost(volume if capacity_restraint else np.zeros(model.n_elements)))
-    shares = _shares_table(od, choices, on_corridor, model, flows, response, felt, table)
+    shares = _shares_table(od, choices, on_corridor, model, flows, response, route_time, table)
     loads = _loads_table(graph, model, flows, alt_choice, cargo[choices], od, choices, delay_h, classes)
     as_of_text = graph.network.metadata.get("as_of")
+    boxed = [str(c) for c, b in zip(class_names, _boxed(classes, class_names), strict=True) if b]
     assumptions = _assumptions(method, scale_per_usd, path_size_correction, k, capacity_restraint,
-                               bpr_alpha, bpr_beta, parameters)  # fmt: skip
+                               bpr_alpha, bpr_beta, parameters, boxed)  # fmt: skip
     if value_of_time_by_class:
         values = classes.loc[classes.index.isin(class_names), ["usd_per_tonne", "source", "confidence"]]
         by_class = pd.DataFrame({"value": values["usd_per_tonne"], "unit": "USD per t (values its time)",
@@ -511,6 +556,16 @@ def assign(
         assumptions = pd.concat([by_class.rename_axis("parameter"), assumptions])
     return Assignment(loads, shares, parameters, method, as_of_text, scale_per_usd if method == "logit" else np.nan,
                       bool(capacity_restraint), iterations, gap, converged, assumptions, routes)  # fmt: skip
+
+
+def _boxed(classes: pd.DataFrame, names) -> np.ndarray:
+    """Whether each class in `names` travels in containers (it has a ``tonnes_per_teu``): only boxes come back empty.
+
+    Bulk rates per tonne (a ship's voyage charter, a wagon tariff, a truck rate) already pay for the way back
+    of the ship, wagon or truck, so no empty-return surcharge is added to them.
+    """
+    per_teu = classes["tonnes_per_teu"] if "tonnes_per_teu" in classes else pd.Series(dtype=float)
+    return per_teu.reindex(list(names)).notna().to_numpy(dtype=bool)
 
 
 def _class_values_of_time(p: CostParameters, classes: pd.DataFrame, names, *, by_class: bool) -> np.ndarray:
@@ -550,12 +605,16 @@ class _Model:
 
     Money is priced per cargo class (each class with its own rates where the parameters have them): the class x
     element cost matrices give each alternative the money of its own class (``alt_money``, ``alt_fixed``). Time
-    is the same for every class (only its value differs, ``alt_vot``).
+    is timed per class too (each class's own waits for sailings and dwell at transfers where the parameters give
+    them, ``alt_time_h``), and valued at the class's value of time (``alt_vot``); a congested element slows
+    each class in proportion to that class's own time on it. The empties' way back
+    (``empty_return_share`` x ``empty_cost_ratio`` of the money) is charged to the classes that travel in boxes
+    (`boxed`; every class if omitted), not to bulk, whose rates per tonne pay for the way back.
     """
 
     def __init__(
         self, routes: RouteSet, p: CostParameters, alt_choice, alt_route, n_choices, bpr, graph=None, alt_vot=None,
-        alt_class=None, class_names=None,
+        alt_class=None, class_names=None, boxed=None,
     ) -> None:  # fmt: skip
         graph = graph or routes.graph  # costs and capacities from the corridor as it is now
         costs = graph.costs(p)
@@ -564,13 +623,18 @@ class _Model:
         self.n_elements = self.incidence.shape[1]
         names = list(class_names) if class_names else [None]
         alt_class = np.zeros(len(alt_choice), dtype=int) if alt_class is None else np.asarray(alt_class, dtype=int)
-        empties = p.empty_return_share * p.empty_cost_ratio  # the empties come back the same way
-        self.time_h = costs["time_h"].to_numpy(dtype=float)
+        boxed = np.ones(len(names), dtype=bool) if boxed is None else np.asarray(boxed, dtype=bool)
+        # the empty boxes come back the same way; bulk's rates per tonne already pay for the way back
+        empties = (p.empty_return_share * p.empty_cost_ratio * boxed)[:, None]  # classes x 1
+        self.time_h = costs["time_h"].to_numpy(dtype=float)  # class-less: the loads' delay column
+        self.class_time_h = graph.class_costs(p, names, "time_h")  # classes x elements
         money = graph.class_costs(p, names, "cost_usd")  # classes x elements
         generalised = graph.class_costs(p, names, "generalised_cost_usd") + money * empties
         self.money = money * (1 + empties)
-        self.fixed = generalised - p.value_of_time_usd_per_h * self.time_h  # money, empties, carbon: not time
+        self.fixed = generalised - p.value_of_time_usd_per_h * self.class_time_h  # money, empties, carbon: not time
         rows = np.arange(len(alt_choice))
+        self.alt_rows, self.alt_class = rows, alt_class
+        self.alt_time_h = (self.incidence @ self.class_time_h.T)[rows, alt_class]  # free-flow hours, own class
         self.alt_money = (self.incidence @ self.money.T)[rows, alt_class]  # each alternative at its class's prices
         self.alt_fixed = (self.incidence @ self.fixed.T)[rows, alt_class]
         self.distance_km = costs["distance_km"].to_numpy(dtype=float)
@@ -589,14 +653,19 @@ class _Model:
         """Tonnes per year on each element."""
         return self.incidence.T @ flows
 
-    def delay_h(self, volume: np.ndarray) -> np.ndarray:
-        """BPR delay per cargo unit on each element (h): ``t0 alpha (v / c)^beta``; 0 where c is unknown."""
+    def delay_factor(self, volume: np.ndarray) -> np.ndarray:
+        """BPR slowdown of each element, ``alpha (v / c)^beta`` (a share of its free time); 0 where c is unknown."""
         ratio = np.where(np.isfinite(self.capacity_t) & (self.capacity_t > 0), volume / self.capacity_t, 0.0)
-        return self.time_h * self.alpha * ratio**self.beta
+        return self.alpha * ratio**self.beta
+
+    def delay_h(self, volume: np.ndarray) -> np.ndarray:
+        """BPR delay per cargo unit on each element (h), ``t0 alpha (v / c)^beta``, at the class-less times t0."""
+        return self.time_h * self.delay_factor(volume)
 
     def route_time_h(self, volume: np.ndarray) -> np.ndarray:
-        """Time of each alternative with the delays at element volumes `volume` (h per cargo unit)."""
-        return self.incidence @ (self.time_h + self.delay_h(volume))
+        """Time of each alternative with the delays at element volumes `volume` (h per cargo unit, own class)."""
+        delays = self.incidence @ (self.class_time_h.T * self.delay_factor(volume)[:, None])  # alternatives x classes
+        return self.alt_time_h + delays[self.alt_rows, self.alt_class]
 
     def route_cost(self, volume: np.ndarray) -> np.ndarray:
         """Generalised cost of each alternative (US$ per cargo unit) at element volumes `volume`.
@@ -680,16 +749,18 @@ def _equilibrium(model: _Model, demand, flows, respond, *, method, max_iteration
 def _line_search(model: _Model, flows: np.ndarray, target: np.ndarray, rounds: int = 40) -> float:
     """The step in [0, 1] from `flows` towards `target` that minimises the Beckmann objective.
 
-    Costs are taken in hours (each class's generalised cost over its value of time), where every class
-    feels the same delay, so the objective exists across classes: its slope is the fixed hours of the move
-    plus the delays along it; bisection finds where the slope changes sign.
+    Costs are taken in hours (each class's generalised cost over its value of time). The slope along the
+    move is the move times the routes' hours (fixed hours plus delays) at the step; bisection finds where it
+    changes sign. Where every class has the same times this is the Beckmann objective's slope; where a class has
+    times of its own (its delays scale with them) it is the variational inequality's, and the step is still
+    where the move stops lowering the cost.
     """
     move = target - flows
-    fixed = float((model.alt_fixed / model.alt_vot + model.incidence @ model.time_h) @ move)
+    fixed = model.alt_fixed / model.alt_vot
     volume, direction = model.volume(flows), model.volume(move)
 
     def slope(step: float) -> float:
-        return fixed + float(model.delay_h(volume + step * direction) @ direction)
+        return float((fixed + model.route_time_h(volume + step * direction)) @ move)
 
     if slope(1.0) <= 0:
         return 1.0
@@ -703,7 +774,7 @@ def _line_search(model: _Model, flows: np.ndarray, target: np.ndarray, rounds: i
     return (low + high) / 2
 
 
-def _shares_table(od, choices, on_corridor, model: _Model, flows, response, delay_h, table) -> pd.DataFrame:
+def _shares_table(od, choices, on_corridor, model: _Model, flows, response, route_time_h, table) -> pd.DataFrame:
     """Shares are flows / demand; a row with no tonnes shows how it would split (`response`)."""
     incidence = model.incidence
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices][model.alt_choice]
@@ -720,9 +791,9 @@ def _shares_table(od, choices, on_corridor, model: _Model, flows, response, dela
             "tonnes_per_year": flows,
             "teu_per_year": teu[model.alt_choice] * share,
             "distance_km": incidence @ model.distance_km,
-            "time_h": incidence @ (model.time_h + delay_h),
+            "time_h": route_time_h,
             "cost_usd": model.alt_money,
-            "generalised_cost_usd": model.alt_fixed + model.alt_vot * (incidence @ (model.time_h + delay_h)),
+            "generalised_cost_usd": model.alt_fixed + model.alt_vot * route_time_h,
             "modes": table["modes"].to_numpy()[model.alt_route],
         }
     )
@@ -760,7 +831,17 @@ def _loads_table(graph: Graph, model: _Model, flows, alt_choice, cargo, od, choi
     return loads
 
 
-def _assumptions(method, scale, path_size_correction, k, restraint, alpha, beta, p: CostParameters) -> pd.DataFrame:
+def _assumptions(
+    method,
+    scale,
+    path_size_correction,
+    k,
+    restraint,
+    alpha,
+    beta,
+    p: CostParameters,
+    boxed: Iterable[str] = ("container",),
+) -> pd.DataFrame:
     rows = {
         "method": (method, "", "argument", "-"),
         "scale_per_usd": (scale if method == "logit" else np.nan, "1 / (US$ per TEU)", SCALE_SOURCE, "L"),
@@ -772,6 +853,14 @@ def _assumptions(method, scale, path_size_correction, k, restraint, alpha, beta,
         "bpr_beta": (beta, "", BPR_SOURCE, "M"),
         "capacity_direction": ("both", "", "assumption: capacity_mtpa is for both directions together", "L"),
         "empties": ("same route back", "", "assumption: empty boxes return along the loaded route", "L"),
+        "empties.classes": (
+            ";".join(boxed),
+            "",
+            "empty_return_share x empty_cost_ratio is added to the money of the classes that travel "
+            "in boxes (a tonnes_per_teu in cargo_classes); bulk rates per tonne (voyage charters, wagon and truck "
+            "tariffs) already pay for the way back of the ship, wagon or truck",
+            "M",
+        ),
     }
     own = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "unit", "source", "confidence"])
     return pd.concat([own.rename_axis("parameter"), p.to_frame()])

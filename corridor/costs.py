@@ -16,6 +16,12 @@ general-cargo ship at so many US$ per tonne, by wagon at a per-tonne tariff): ke
 ``<class>:<transfer kind>`` or ``<class>:transfer.<id>`` for handling per tonne at a transfer. A class's own rate
 wins over every class-less one; where a class has none, its costs are the class-less ones, unchanged. So one
 parameter set still carries every class: ``segment_costs(..., cargo_class="dry_bulk")``.
+
+A class may have times of its own in the same way: hours between its sailings on a water service
+(``headway_h["dry_bulk:caspian"]``: bulk waits for a chartered general-cargo ship, not for a container line's
+weekly sailing) and its dwell at transfers (``dwell_h["dry_bulk:port_call"]``, ``dwell_h["dry_bulk:transfer.<id>"]``,
+hours per cargo unit); in a set's file, a ``[times_by_class.<class>]`` table with keys ``headway_h.<service>`` and
+``dwell_h.<transfer kind>`` / ``dwell_h.transfer.<id>``.
 """
 
 from __future__ import annotations
@@ -68,7 +74,9 @@ _SCALARS = {
     "carbon_price_usd_per_t": "USD per t CO2e",
 }
 _SHARES = ("empty_return_share", "empty_cost_ratio")
-_MAPPINGS = ("co2e_kg_per_tkm", "rates", "headway_h", "rate_usd_per_tkm", "sources", "ranges")
+_MAPPINGS = ("co2e_kg_per_tkm", "rates", "headway_h", "dwell_h", "rate_usd_per_tkm", "sources", "ranges")
+TIME_KEYS = ("headway_h", "dwell_h")
+"""What a ``[times_by_class.<class>]`` table may give: ``headway_h.<service>``, ``dwell_h.<kind | transfer.<id>>``."""
 _FIGURE_KEYS = ("value", "low", "high", "unit", "source", "confidence")
 
 
@@ -147,7 +155,11 @@ class CostParameters:
         Hours between sailings; a water segment adds a mean wait of half of it, unless `headway_h` gives
         its service's own.
     headway_h : mapping
-        Hours between sailings by water service (``mainline``, ``feeder``, ``regional``, ``caspian``, ``river``).
+        Hours between sailings by water service (``mainline``, ``feeder``, ``regional``, ``caspian``, ``river``);
+        ``<class>:<service>`` gives a cargo class's own (``dry_bulk:caspian``), which wins for that class.
+    dwell_h : mapping
+        A cargo class's own dwell at transfers, hours per cargo unit, instead of the corridor's ``time_h_mode``:
+        ``<class>:transfer.<id>`` for one transfer, else ``<class>:<transfer kind>`` (``dry_bulk:port_call``).
     carbon_price_usd_per_t : float
     co2e_kg_per_tkm : mapping
         Emission factors by ``mode`` or ``mode.branch`` (the more specific one wins).
@@ -194,6 +206,7 @@ class CostParameters:
     co2e_kg_per_tkm: Mapping[str, float]
     rates: Mapping[str, Rate] = dataclasses.field(default_factory=dict)
     headway_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    dwell_h: Mapping[str, float] = dataclasses.field(default_factory=dict)
     rate_usd_per_tkm: Mapping[str, float] = dataclasses.field(default_factory=dict)
     assumption_set: str = "custom"
     sources: Mapping[str, tuple[str, str, str]] = dataclasses.field(default_factory=dict, repr=False)
@@ -270,6 +283,7 @@ class CostParameters:
             price_year=int(value["price_year"]),
             co2e_kg_per_tkm=_prefixed(value, "co2e_kg_per_tkm."),
             headway_h=_prefixed(value, "headway_h."),
+            dwell_h=_prefixed(value, "dwell_h."),
             rates={key: Rate(float(r["value"]), r["unit"], int(r["year"])) for key, r in rates.items()},
             assumption_set=name,
             sources={
@@ -285,7 +299,7 @@ class CostParameters:
     def replace(self, **changes: Any) -> CostParameters:
         """A copy with `changes`; each changed value is recorded as set by the user.
 
-        Mappings (``rates``, ``co2e_kg_per_tkm``, ``headway_h``, ``rate_usd_per_tkm``) are merged into the
+        Mappings (``rates``, ``co2e_kg_per_tkm``, ``headway_h``, ``dwell_h``, ``rate_usd_per_tkm``) are merged into the
         current ones; a rate may be given as a :class:`Rate` or a ``(value, unit, year)`` tuple.
         """
         fields = {f.name for f in dataclasses.fields(self)} - {"sources", "cargo_unit", "emission_basis", "ranges"}
@@ -344,6 +358,24 @@ class CostParameters:
         """
         return tuple(sorted({key.partition(":")[0] for key in self.rates if ":" in key}))
 
+    @property
+    def timed_classes(self) -> tuple[str, ...]:
+        """The cargo classes with times of their own (``<class>:...`` keys in `headway_h` or `dwell_h`), sorted.
+
+        Examples
+        --------
+        >>> from corridor.costs import CostParameters
+        >>> CostParameters.default().timed_classes
+        ('dry_bulk',)
+        """
+        keys = [*self.headway_h, *self.dwell_h]
+        return tuple(sorted({key.partition(":")[0] for key in keys if ":" in key}))
+
+    @property
+    def own_classes(self) -> tuple[str, ...]:
+        """The cargo classes with rates or times of their own (:attr:`priced_classes`, :attr:`timed_classes`)."""
+        return tuple(sorted({*self.priced_classes, *self.timed_classes}))
+
     def without_class_rates(self) -> CostParameters:
         """A copy in which every class is priced with the class-less rates (the ``<class>:...`` rates dropped).
 
@@ -362,6 +394,23 @@ class CostParameters:
         ranges = {k: v for k, v in self.ranges.items() if k.removeprefix("rates.") not in drop}
         rates = {k: v for k, v in self.rates.items() if k not in drop}
         return dataclasses.replace(self, rates=rates, sources=sources, ranges=ranges)
+
+    def without_class_times(self) -> CostParameters:
+        """A copy in which every class waits and dwells as the containers do (the ``<class>:...`` times dropped).
+
+        Examples
+        --------
+        >>> from corridor.costs import CostParameters
+        >>> CostParameters.default().without_class_times().timed_classes
+        ()
+        """
+        drop = {f"{name}.{key}" for name in TIME_KEYS for key in getattr(self, name) if ":" in key}
+        if not drop:
+            return self
+        kept = {name: {k: v for k, v in getattr(self, name).items() if ":" not in k} for name in TIME_KEYS}
+        sources = {k: v for k, v in self.sources.items() if k not in drop}
+        ranges = {k: v for k, v in self.ranges.items() if k not in drop}
+        return dataclasses.replace(self, **kept, sources=sources, ranges=ranges)
 
     def to_frame(self) -> pd.DataFrame:
         """Every assumption with its value, unit, source and confidence, indexed by parameter.
@@ -382,7 +431,7 @@ class CostParameters:
         }  # fmt: skip
         for name in ("price_year", "tonnes_per_unit", "teu_per_unit", *_SCALARS):
             rows[name] = (getattr(self, name), *self.sources.get(name, ("", "", "")))
-        for prefix in ("headway_h", "co2e_kg_per_tkm", "rate_usd_per_tkm"):
+        for prefix in ("headway_h", "dwell_h", "co2e_kg_per_tkm", "rate_usd_per_tkm"):
             for key, value in sorted(getattr(self, prefix).items()):
                 rows[f"{prefix}.{key}"] = (value, *self.sources.get(f"{prefix}.{key}", ("", "", "")))
         for key, rate in sorted(self.rates.items()):
@@ -439,12 +488,13 @@ class CostParameters:
             problems.append(f"`price_year` is {self.price_year!r}; expected a whole year such as 2024.")
         elif self.price_year not in years:
             problems.append(f"`price_year` is {self.price_year}; the price index covers {years.min()}-{years.max()}.")
-        for name in ("co2e_kg_per_tkm", "rate_usd_per_tkm", "headway_h"):
+        keyed = [*self.rates, *self.headway_h, *self.dwell_h]
+        classes = _cargo_classes() if any(":" in str(key) for key in keyed) else None  # read once
+        for name in ("co2e_kg_per_tkm", "rate_usd_per_tkm", "headway_h", "dwell_h"):
             for k, v in getattr(self, name).items():
                 if not (_is_number(v) and v >= 0):
                     problems.append(f"`{name}['{k}']` is {v!r}; it must be a finite number >= 0.")
-                problems += _key_problems(name, k)
-        classes = _cargo_classes() if any(":" in str(key) for key in self.rates) else None  # read once
+                problems += _key_problems(name, k, classes=classes)
         for key, rate in self.rates.items():
             if not isinstance(rate, Rate):
                 problems.append(f"`rates['{key}']` is {rate!r}; expected a Rate or a (value, unit, year) tuple.")
@@ -459,14 +509,16 @@ class CostParameters:
 _EXAMPLES = {
     "co2e_kg_per_tkm": {"rail": 0.025, "sea.suez": 0.008},
     "rates": {"rail.KAZ": (1.2, "usd_per_teu_km", 2022)},
-    "headway_h": {"caspian": 96.0},
+    "headway_h": {"caspian": 96.0, "dry_bulk:caspian": 48.0},
+    "dwell_h": {"dry_bulk:port_call": 24.0},
     "rate_usd_per_tkm": {"rail": 0.04, "road.IRN": 0.06},
     "sources": {"price_year": ("", "my source", "M")},
 }
 _KEY_FORMS = {
     "co2e_kg_per_tkm": "a mode or 'mode.branch'",
     "rate_usd_per_tkm": "a mode or 'mode.ISO3'",
-    "headway_h": "a water service",
+    "headway_h": "a water service or '<class>:<service>'",
+    "dwell_h": "'<class>:<transfer kind>' or '<class>:transfer.<id>'",
     "rates": "'segment.<id>', 'passage.<name>', a mode, or 'mode.<service>' / 'mode.<ISO3>'",
 }
 _CLASS_KEY_FORM = (
@@ -540,6 +592,30 @@ def _class_key_problems(key: str, unit: Any, classes: list[str] | None = None) -
     return problems
 
 
+def _class_time_problems(name: str, key: str, classes: list[str] | None = None) -> list[str]:
+    """A cargo class's own time: ``<class>:<service>`` (headway) or ``<class>:<kind>`` / ``<class>:transfer.<id>``."""
+    cargo_class, _, rest = key.partition(":")
+    classes = _cargo_classes() if classes is None else classes
+    problems, label = [], f"`{name}` has the key {key!r}"
+    if cargo_class not in classes:
+        problems.append(f"{label}: {cargo_class!r} is not a cargo class {classes}{nearest(cargo_class, classes)}.")
+    if name == "headway_h" and rest not in _model.SERVICES:
+        problems.append(
+            f"{label}: {rest!r} is not a water service {list(_model.SERVICES)}{nearest(rest, _model.SERVICES)}; "
+            f"expected {_KEY_FORMS[name]}."
+        )
+    if name == "dwell_h":
+        head, _, tail = rest.partition(".")
+        if head == "transfer" and not tail:
+            problems.append(f"{label}: 'transfer' needs an id after it ('transfer.<id>'); expected {_KEY_FORMS[name]}.")
+        elif head != "transfer" and rest not in _model.TRANSFER_KINDS:
+            problems.append(
+                f"{label}: {rest!r} is not a transfer kind {list(_model.TRANSFER_KINDS)}"
+                f"{nearest(rest, _model.TRANSFER_KINDS)}; expected {_KEY_FORMS[name]}."
+            )
+    return problems
+
+
 def _key_problems(name: str, key: Any, *, unit: Any = None, classes: list[str] | None = None) -> list[str]:
     """A key of a parameter mapping that names no mode, service or country (a typo would be ignored)."""
     form = _KEY_FORMS[name]
@@ -547,6 +623,10 @@ def _key_problems(name: str, key: Any, *, unit: Any = None, classes: list[str] |
         return [f"`{name}` has the key {key!r}; expected {form}."]
     if name == "rates" and ":" in key:
         return _class_key_problems(key, unit, classes)
+    if name in TIME_KEYS and ":" in key:
+        return _class_time_problems(name, key, classes)
+    if name == "dwell_h":
+        return [f"`{name}` has the key {key!r}: a dwell of its own is a cargo class's; expected {form}."]
     head, _, tail = key.partition(".")
     if name == "headway_h":
         ok, choices = key in _model.SERVICES, list(_model.SERVICES)
@@ -668,8 +748,8 @@ def _parse_set(path: pathlib.Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"assumption set {str(path)!r} is not valid TOML: {error}.") from None
     problems: list[str] = []
-    unknown = set(data) - {"name", "description", "extends", "parameters", "rates", "rates_by_class"}
-    sections = ["parameters", "rates", "rates_by_class", "extends"]
+    unknown = set(data) - {"name", "description", "extends", "parameters", "rates", "rates_by_class", "times_by_class"}
+    sections = ["parameters", "rates", "rates_by_class", "times_by_class", "extends"]
     problems += [f"unknown section or key `{k}`{nearest(k, sections)}" for k in unknown]
     base: dict[str, Any] = {"figures": {}, "rates": {}, "files": ()}
     if "extends" in data:
@@ -701,6 +781,26 @@ def _parse_set(path: pathlib.Path) -> dict[str, Any]:
             problems += _figure_problems(label, figure, rate=True)
             problems += [p.rstrip(".") for p in _key_problems("rates", f"{cargo_class}:{key}", unit=_unit_of(figure))]
             rates[f"{cargo_class}:{key}"] = figure
+    by_class_times = data.get("times_by_class", {})
+    if not isinstance(by_class_times, Mapping):
+        problems.append(f"`times_by_class` is {by_class_times!r}; expected tables such as [times_by_class.dry_bulk]")
+        by_class_times = {}
+    for cargo_class, table in by_class_times.items():
+        if not isinstance(table, Mapping):
+            problems.append(f"`times_by_class.{cargo_class}` is {table!r}; expected a table of times by key")
+            continue
+        for key, figure in table.items():
+            label = f"times_by_class.{cargo_class}.{key}"
+            name, _, rest = str(key).partition(".")
+            if name not in TIME_KEYS or not rest:
+                problems.append(
+                    f"`{label}`: expected a key 'headway_h.<service>' or 'dwell_h.<transfer kind>' / "
+                    f"'dwell_h.transfer.<id>'{nearest(name, TIME_KEYS)}"
+                )
+                continue
+            problems += _figure_problems(label, figure, rate=False)
+            problems += [p.rstrip(".") for p in _class_time_problems(name, f"{cargo_class}:{rest}")]
+            figures[f"{name}.{cargo_class}:{rest}"] = figure
     problems += [f"`parameters.{key}` is missing" for key in _REQUIRED if key not in figures]
     if problems:
         raise ValueError(f"assumption set {str(path)!r}: " + "; ".join(problems) + ".")
@@ -785,7 +885,8 @@ def segment_costs(
 ) -> pd.DataFrame:
     """Time (h), money (US$), CO2e (kg) and generalised cost (US$) of moving one cargo unit along each segment.
 
-    ``moving_time_h`` = length / speed; ``wait_h`` = half the headway of the segment's water service.
+    ``moving_time_h`` = length / speed; ``wait_h`` = half the headway of the segment's water service (with
+    `cargo_class`, the class's own ``<class>:<service>`` headway where the parameters give one).
     Money (``cost_usd``), in US$ of ``parameters.price_year``, from the first of: the user's
     ``rate_usd_per_tkm``; the segment's own ``cost_usd_per_tkm`` (priced in ``cost_year``, else `data_year`);
     the assumption set's rate for the segment, its mode and service or country, or its mode, in the unit the
@@ -812,7 +913,11 @@ def segment_costs(
     length = segments["length_km"]
     moving = length / segments["speed_kmh"]
     water = segments["mode"].isin(_model.WATER_MODES)
-    headway = segments.get("service", pd.Series(index=segments.index, dtype=object)).map(p.headway_h)
+    service = segments.get("service", pd.Series(index=segments.index, dtype=object))
+    headway = service.map(p.headway_h).astype(float)
+    if cargo_class is not None and any(k.startswith(f"{cargo_class}:") for k in p.headway_h):
+        own_headway = (f"{cargo_class}:" + service.astype(object).fillna("").astype(str)).map(p.headway_h)
+        headway = own_headway.astype(float).fillna(headway)  # the class's own sailings first
     wait = headway.fillna(p.sea_headway_h).where(water, 0.0) / 2.0
     user = _lookup(p.rate_usd_per_tkm, segments["mode"], segments["country"])
     years = segments.get("cost_year", pd.Series(np.nan, index=segments.index)).fillna(data_year or p.price_year)
@@ -888,8 +993,11 @@ def transfer_costs(
     Fees are recorded per TEU in US$ of ``cost_year`` (else `data_year`), scaled by ``teu_per_unit`` and
     converted to ``parameters.price_year``. With `cargo_class`, that class's own fee per tonne
     (``<class>:transfer.<id>``, else ``<class>:<kind>``) times ``tonnes_per_unit`` replaces the per-TEU fee
-    where the set has one. Hub emissions are not counted (no default factor has been extracted from GLEC
-    yet), so ``co2e_kg`` is 0.
+    where the set has one, and its own dwell (``dwell_h["<class>:transfer.<id>"]``, else
+    ``dwell_h["<class>:<kind>"]``, hours) replaces ``time_h_mode``. A figure by kind leaves alone a transfer the
+    corridor records as no stop (zero hours at most, such as a ship sailing on from a canal into the sea); one
+    by id does not. Hub emissions are not counted (no default
+    factor has been extracted from GLEC yet), so ``co2e_kg`` is 0.
 
     Examples
     --------
@@ -904,19 +1012,28 @@ def transfer_costs(
     p = parameters
     years = transfers.get("cost_year", pd.Series(np.nan, index=transfers.index)).fillna(data_year or p.price_year)
     fee = transfers["cost_usd_per_teu"].fillna(0.0) * deflator(years.to_numpy(), p.price_year) * p.teu_per_unit
+    # a transfer recorded as no stop (no time at all: a ship sailing on from a canal into the sea) keeps its
+    # zero figures under a class's figures by kind; a class's figure for that transfer by id still applies
+    stops = transfers["time_h_max"].fillna(transfers["time_h_mode"]).gt(0) if "time_h_max" in transfers else True
     if cargo_class is not None and any(k.startswith(f"{cargo_class}:") for k in p.rates):
         per_tonne = {
             k: r.value * deflator(r.year, p.price_year) for k, r in p.rates.items() if r.unit == "usd_per_tonne"
         }
         own = (f"{cargo_class}:transfer." + transfers.index.to_series().astype(str)).map(per_tonne).astype(float)
-        by_kind = (f"{cargo_class}:" + transfers["kind"].astype(str)).map(per_tonne).astype(float)
+        by_kind = (f"{cargo_class}:" + transfers["kind"].astype(str)).map(per_tonne).astype(float).where(stops)
         fee = (own.fillna(by_kind) * p.tonnes_per_unit).fillna(fee)
+    dwell = transfers["time_h_mode"].astype(float)
+    if cargo_class is not None and any(k.startswith(f"{cargo_class}:") for k in p.dwell_h):
+        ids = transfers.index.to_series().astype(str)
+        own_dwell = (f"{cargo_class}:transfer." + ids).map(p.dwell_h).astype(float)
+        kind_dwell = (f"{cargo_class}:" + transfers["kind"].astype(str)).map(p.dwell_h).astype(float).where(stops)
+        dwell = own_dwell.fillna(kind_dwell).fillna(dwell)
     out = pd.DataFrame(
         {
             "distance_km": 0.0,
             "moving_time_h": 0.0,
-            "wait_h": transfers["time_h_mode"],
-            "time_h": transfers["time_h_mode"],
+            "wait_h": dwell,
+            "time_h": dwell,
             "cost_usd": fee,
             "co2e_kg": 0.0,
         },

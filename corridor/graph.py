@@ -305,8 +305,9 @@ class Graph:
     def costs(self, parameters: CostParameters, *, cargo_class: str | None = None) -> pd.DataFrame:
         """:func:`corridor.costs.element_costs` of the network, indexed by (element_type, element_id).
 
-        With `cargo_class`, priced with that class's own rates where `parameters` has them (the class-less costs
-        otherwise). A copy: editing it changes no later cost (the weights are read-only arrays for the same reason).
+        With `cargo_class`, priced and timed with that class's own rates and times where `parameters` has them
+        (the class-less costs otherwise). A copy: editing it changes no later cost (the weights are read-only
+        arrays for the same reason).
         """
         return self._evaluate(parameters, cargo_class)[0].copy()
 
@@ -314,7 +315,7 @@ class Graph:
         """One cost column for several cargo classes: an array of shape ``(len(classes), n_elements)``.
 
         Row ``i`` is `column` of :meth:`costs` for ``classes[i]``; elements in the corridor's order (segments,
-        then transfers). A class without rates of its own gets the class-less row.
+        then transfers). A class without rates or times of its own gets the class-less row.
 
         Examples
         --------
@@ -329,21 +330,22 @@ class Graph:
         rows = [self._evaluate(parameters, c)[0][column].to_numpy(dtype=float) for c in classes]
         return np.vstack(rows) if rows else np.zeros((0, len(self._evaluate(parameters)[0])))
 
-    def weights(self, parameters: CostParameters) -> np.ndarray:
+    def weights(self, parameters: CostParameters, *, cargo_class: str | None = None) -> np.ndarray:
         """Edge weights, shape ``(n_edges, len(METRICS))``, columns in the order of :data:`METRICS`.
 
-        Computed in one vectorised pass from the element costs and kept for the last few parameter sets.
+        Computed in one vectorised pass from the element costs and kept for the last few parameter sets. With
+        `cargo_class`, at that class's own rates and times where `parameters` has them.
 
         Raises
         ------
         ValueError
             If a segment or transfer lacks a figure a criterion needs (a speed, a rate), naming each one.
         """
-        return self._evaluate(parameters)[1]
+        return self._evaluate(parameters, cargo_class)[1]
 
     def _evaluate(self, parameters: CostParameters, cargo_class: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
-        if cargo_class is not None and cargo_class not in parameters.priced_classes:
-            cargo_class = None  # a class without rates of its own costs what every class costs
+        if cargo_class is not None and cargo_class not in parameters.own_classes:
+            cargo_class = None  # a class without rates or times of its own costs what every class costs
         key = parameters.key if cargo_class is None else (parameters.key, cargo_class)
         if key not in self._weights:
             costs = element_costs(self.network, parameters, cargo_class=cargo_class)

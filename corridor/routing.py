@@ -890,10 +890,22 @@ def _blocked(graph: Graph, c: Constraints) -> np.ndarray | None:
 
 
 def _paths(
-    graph: Graph, origin: str, destination: str, c: Constraints, by: str, k: int, parameters, *, ends: bool = True
+    graph: Graph,
+    origin: str,
+    destination: str,
+    c: Constraints,
+    by: str,
+    k: int,
+    parameters,
+    *,
+    ends: bool = True,
+    base: np.ndarray | None = None,
 ) -> list:
-    """Up to `k` cheapest paths by `by`, as arrays of edge positions in `graph` (access edges left out)."""
-    weight = _weight(graph, c, by, parameters, ends=ends)
+    """Up to `k` cheapest paths by `by` (or by edge weights `base`), as arrays of edge positions in `graph`.
+
+    Access edges are left out.
+    """
+    weight = _weight(graph, c, by, parameters, ends=ends, base=base)
     if not ends:  # a route runs from its first departure to its last arrival: no transfer at either end
         places = graph.network.places.index
         at_ends = (graph.edge_place == places.get_loc(origin)) | (graph.edge_place == places.get_loc(destination))
@@ -919,13 +931,15 @@ def _paths(
     return paths
 
 
-def _weight(graph: Graph, c: Constraints, by: str, parameters: CostParameters, *, ends: bool) -> np.ndarray:
-    """Edge weights of criterion `by` with what the constraints forbid set to infinity.
+def _weight(
+    graph: Graph, c: Constraints, by: str, parameters: CostParameters, *, ends: bool, base: np.ndarray | None = None
+) -> np.ndarray:
+    """Edge weights of criterion `by` (or `base`, one weight per edge) with what the constraints forbid set to infinity.
 
     With handling at the ends, a route enters and leaves a port from the land (so its port call counts) and
     passes the stops at its first and last terminal; without, it may skip both.
     """
-    weight = graph.weights(parameters)[:, METRICS.index(by)].copy()
+    weight = graph.weights(parameters)[:, METRICS.index(by)].copy() if base is None else np.array(base, dtype=float)
     blocked = _blocked(graph, c)
     if blocked is not None:
         weight[blocked] = np.inf

@@ -1450,7 +1450,8 @@ def _variant_routes(
         same = next((r for r in found if _same_shape(r.graph, graph)), None)
         if same is None:
             known = [pair for pair in pairs if pair[0] in c.places.index and pair[1] in c.places.index]
-            same = candidate_routes(c, known, parameters=p, as_of=as_of, k=options.get("k", 3))
+            classes = sorted(set(od.index.get_level_values("cargo_class")), key=str)  # as `assign` finds them
+            same = candidate_routes(c, known, parameters=p, as_of=as_of, k=options.get("k", 3), cargo_classes=classes)
             found.append(same)
         out[name] = same
     return out

@@ -164,7 +164,8 @@ def test_assign_is_reproducible_and_reuses_routes(toy_corridor):
     second = assign(toy_corridor, od, routes=first.routes)
     pd.testing.assert_frame_equal(first.loads, second.loads)
     pd.testing.assert_frame_equal(first.shares, second.shares)
-    assert candidate_routes(toy_corridor, [("a", "d"), ("d", "a")]) is first.routes
+    pairs = [("a", "d"), ("d", "a")]
+    assert candidate_routes(toy_corridor, pairs, cargo_classes=["container", "dry_bulk"]) is first.routes
     assert "scale_per_usd" in first.assumptions.index and "bpr_alpha" in first.assumptions.index
 
 
@@ -249,11 +250,11 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     from corridor.costs import CostParameters
     from corridor.graph import compiled
 
-    p = CostParameters.default()
+    p = CostParameters.default().without_class_times()  # AequilibraE has one free-flow time per link
     values = corridor.trade.load_cargo_classes()["usd_per_tonne"]
     graph = compiled(toy)
     costs = graph.costs(p)
-    empties = p.empty_return_share * p.empty_cost_ratio
+    empties = {"container": p.empty_return_share * p.empty_cost_ratio, "dry_bulk": 0.0}  # only boxes come back empty
     capacity = pd.concat([toy.segments["capacity_mtpa"], toy.transfers["capacity_mtpa"]]).to_numpy() * 1e6
     keep = np.flatnonzero(graph.access_role == "")  # as `assign`: a route starts and ends with its handling
     element = graph.element[keep]
@@ -262,7 +263,7 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
     fixed = {}
     for name in tonnes_by_class:  # money, empties and carbon at the class's own prices
         own = graph.costs(p, cargo_class=name)
-        base = own["generalised_cost_usd"].to_numpy() + empties * own["cost_usd"].to_numpy()
+        base = own["generalised_cost_usd"].to_numpy() + empties[name] * own["cost_usd"].to_numpy()
         fixed[name] = np.where(inside, np.r_[base, 0.0][element], 0.0) - p.value_of_time_usd_per_h * t0
     cap = np.where(inside, np.r_[capacity, np.nan][element], np.nan)
     origin = graph.node_index.get_loc(f"{od_pair[0]}|origin")
@@ -327,13 +328,17 @@ def aequilibrae_loads(toy, od_pair, tonnes_by_class, algorithm):
 @pytest.mark.parametrize("capacity_mtpa", [None, 0.0003])
 @pytest.mark.parametrize("tonnes_by_class", [{"dry_bulk": 2000.0}, {"dry_bulk": 1500.0, "container": 500.0}])
 def test_loads_equal_aequilibrae_all_or_nothing_and_bpr_equilibrium(capacity_mtpa, tonnes_by_class):
+    from corridor.costs import CostParameters
+
     toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
     if capacity_mtpa is not None:  # an overloaded last leg on the cheaper route, so the equilibrium splits
         toy.segments.loc["b_d_road", "capacity_mtpa"] = capacity_mtpa
         toy.transfers.loc["d_port", "capacity_mtpa"] = capacity_mtpa * 3
     od = demand({("a", "d", name): tonnes for name, tonnes in tonnes_by_class.items()})
-    ours = assign(toy, od, method="aon", k=10, capacity_restraint=capacity_mtpa is not None, tolerance=1e-9,
-                  max_iterations=5000)  # fmt: skip
+    # one free-flow time per link for every class, as AequilibraE has (each class's own times are tested above)
+    p = CostParameters.default().without_class_times()
+    ours = assign(toy, od, parameters=p, method="aon", k=10, capacity_restraint=capacity_mtpa is not None,
+                  tolerance=1e-9, max_iterations=5000)  # fmt: skip
     algorithm = "all-or-nothing" if capacity_mtpa is None else "bfw"
     theirs = aequilibrae_loads(toy, ("a", "d"), tonnes_by_class, algorithm)
     mine = ours.loads["tonnes_per_year"].reindex(theirs.index)
@@ -411,9 +416,10 @@ def test_a_bulk_rate_per_tonne_moves_bulk_and_leaves_containers_alone(toy_corrid
     old = assign(toy_corridor, _toy_pair_by_class(), parameters=before, method=method, capacity_restraint=restraint)
     new = assign(toy_corridor, _toy_pair_by_class(), parameters=after, method=method, capacity_restraint=restraint)
     by_sea = [r for r in new.shares.index if r[2] == "dry_bulk" and new.shares.loc[r, "modes"] == "rail;sea"][0]
-    # by sea, per 12-t unit: rail 60 + border 100 + rail 60 + ports 2 x 1 US$/t x 12 t + sea 24 = 268, x 1.11 empties
-    assert new.shares.loc[by_sea, "cost_usd"] == pytest.approx(268.0 * (1 + 0.22 * 0.5))
-    assert old.shares.loc[by_sea, "cost_usd"] == pytest.approx(644.0 * (1 + 0.22 * 0.5))
+    # by sea, per 12-t unit: rail 60 + border 100 + rail 60 + ports 2 x 1 US$/t x 12 t + sea 24 = 268; bulk pays
+    # no empties (its rates per tonne include the way back)
+    assert new.shares.loc[by_sea, "cost_usd"] == pytest.approx(268.0)
+    assert old.shares.loc[by_sea, "cost_usd"] == pytest.approx(644.0)
     assert new.shares.loc[by_sea, "share"] > old.shares.loc[by_sea, "share"]
     if method == "aon" and not restraint:
         assert old.shares.loc[by_sea, "share"] == 0.0 and new.shares.loc[by_sea, "share"] == 1.0
@@ -424,6 +430,94 @@ def test_a_bulk_rate_per_tonne_moves_bulk_and_leaves_containers_alone(toy_corrid
     assert boxes["cost_usd"].tolist() == pytest.approx(
         old.shares.xs("container", level="cargo_class")["cost_usd"].tolist()
     )
+
+
+def test_only_boxes_pay_for_the_empties_way_back(toy_corridor):
+    from corridor.costs import CostParameters
+
+    # the toy by sea, per 12-t unit at 2022 prices without class rates (hand-checked in the test above):
+    # the same route costs bulk 644 and containers 644 x (1 + 0.22 x 0.5) = 714.84 (the empty boxes' way back)
+    p = CostParameters.default(price_year=2022).without_class_rates()
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    shares = assign(toy_corridor, od, parameters=p, method="aon").shares
+    by_sea = shares[shares["modes"] == "rail;sea"]
+    bulk, boxes = (by_sea.xs(c, level="cargo_class")["cost_usd"].iloc[0] for c in ("dry_bulk", "container"))
+    assert bulk == pytest.approx(644.0) and boxes == pytest.approx(714.84)
+    table = assign(toy_corridor, od, parameters=p).assumptions
+    assert table.loc["empties.classes", "value"] == "container"
+    assert "way back" in table.loc["empties.classes", "source"]
+
+
+@pytest.mark.parametrize(("method", "restraint"), [("aon", False), ("logit", False), ("aon", True), ("logit", True)])
+def test_each_class_is_timed_with_its_own_waits_and_dwell(method, restraint):
+    from corridor.costs import CostParameters
+
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    toy.segments["service"] = toy.segments["service"].astype(object)
+    toy.segments.loc["c_d_sea", "service"] = "caspian"  # the class-less Caspian headway: 168 h, a wait of 84 h
+    before = CostParameters.default(price_year=2022).without_class_rates().without_class_times()
+    after = before.replace(headway_h={"dry_bulk:caspian": 48.0}, dwell_h={"dry_bulk:port_call": 6.0})
+    old = assign(toy, _toy_pair_by_class(), parameters=before, method=method, capacity_restraint=restraint)
+    new = assign(toy, _toy_pair_by_class(), parameters=after, method=method, capacity_restraint=restraint)
+    by_sea = [r for r in new.shares.index if r[2] == "dry_bulk" and new.shares.loc[r, "modes"] == "rail;sea"][0]
+    boxes_by_sea = (by_sea[0], by_sea[1], "container", by_sea[3])
+    if not restraint:  # (no element of the toy has a capacity, so restraint adds no delay either)
+        # by sea: rail 2 + border 4 + rail 2 + port 6 + sea (10 moving + 24 wait) + port 6 = 54 h for bulk;
+        # the containers: 2 + 4 + 2 + 12 + (10 + 84) + 12 = 126 h
+        assert new.shares.loc[by_sea, "time_h"] == pytest.approx(54.0)
+        assert new.shares.loc[boxes_by_sea, "time_h"] == pytest.approx(126.0)
+        assert old.shares.loc[by_sea, "time_h"] == pytest.approx(126.0)
+    vot = new.shares.loc[by_sea, "generalised_cost_usd"] - new.shares.loc[by_sea, "cost_usd"]
+    assert vot == pytest.approx(new.shares.loc[by_sea, "time_h"] * 350 / 3000 * after.value_of_time_usd_per_h)
+    assert new.shares.loc[by_sea, "share"] >= old.shares.loc[by_sea, "share"]
+    if method == "logit":
+        assert new.shares.loc[by_sea, "share"] > old.shares.loc[by_sea, "share"]
+    boxes = new.shares.xs("container", level="cargo_class")
+    assert boxes["time_h"].tolist() == pytest.approx(old.shares.xs("container", level="cargo_class")["time_h"].tolist())
+
+
+def test_capacity_restraint_slows_each_class_by_its_own_time():
+    from corridor.costs import CostParameters
+
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    toy.transfers.loc["c_port", "capacity_mtpa"] = 0.001  # 1,000 t a year at the port
+    p = CostParameters.default(price_year=2022).without_class_rates().replace(dwell_h={"dry_bulk:port_call": 6.0})
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    result = assign(toy, od, parameters=p, method="logit", capacity_restraint=True, tolerance=1e-6,
+                    max_iterations=2000)  # fmt: skip
+    assert result.converged
+    shares = result.shares[result.shares["modes"] == "rail;sea"]
+    bulk, boxes = (shares.xs(c, level="cargo_class")["time_h"].iloc[0] for c in ("dry_bulk", "container"))
+    volume = result.loads.loc[("transfer", "c_port"), "tonnes_per_year"]
+    factor = 0.15 * (volume / 1000.0) ** 4
+    assert volume > 0 and factor > 0
+    # by sea, free: bulk 2 + 4 + 2 + 6 + 94 + 6 = 114 h, boxes 2 + 4 + 2 + 12 + 94 + 12 = 126 h; c_port slows each
+    # class in proportion to its own time there (6 h for bulk, 12 h for boxes)
+    assert bulk == pytest.approx(114.0 + 6.0 * factor) and boxes == pytest.approx(126.0 + 12.0 * factor)
+
+
+def test_a_route_cheapest_only_for_a_class_joins_the_choice_set_and_only_it_may_use_it():
+    from corridor.costs import CostParameters
+
+    toy = corridor.read_corridor(corridor.datasets.get_path("toy"))
+    # class-less, by sea costs US$644 a TEU against 450 overland: k=0 leaves only the named route's best (overland)
+    p = CostParameters.default(price_year=2022).without_class_rates().without_class_times()
+    plain = candidate_routes(toy, [("a", "d")], parameters=p, k=0)
+    assert plain.routes["route"].tolist() == ["overland"]
+    # bulk handled free at the ports: by sea US$244 + 126 h at bulk's US$1.05/h against 450 + 12 h overland
+    cheap_sea = p.replace(rates={"dry_bulk:port_call": (0.0, "usd_per_tonne", 2022)})
+    toy.routes.loc["overland", "branches"] = "land;sea"  # the named route may take the sea: bulk's best does
+    found = candidate_routes(toy, [("a", "d")], parameters=cheap_sea, k=0, cargo_classes=["dry_bulk", "container"])
+    assert found.routes["route"].tolist() == ["overland", "overland (dry_bulk)"]
+    assert found.routes["modes"].tolist() == ["rail;road", "rail;sea"]
+    # without a class of its own prices, the same set as before
+    same = candidate_routes(toy, [("a", "d")], parameters=cheap_sea, k=0, cargo_classes=["container"])
+    assert same.routes["route"].tolist() == ["overland"]
+    od = demand({("a", "d", "dry_bulk"): 1000.0, ("a", "d", "container"): 1000.0})
+    result = assign(toy, od, parameters=cheap_sea, method="aon", k=0)
+    chosen = result.shares[result.shares["share"] > 0].reset_index()
+    assert dict(zip(chosen["cargo_class"], chosen["route"], strict=True)) == {
+        "dry_bulk": "overland (dry_bulk)", "container": "overland"}  # fmt: skip
 
 
 def test_a_class_without_rates_of_its_own_is_assigned_exactly_as_before(toy_corridor, instc):

@@ -444,9 +444,10 @@ def test_a_class_fee_per_tonne_replaces_the_fee_per_teu(toy):
 def test_a_class_without_rates_of_its_own_costs_exactly_what_every_class_costs(instc, cargo_class):
     p = CostParameters.default()
     pd.testing.assert_frame_equal(element_costs(instc, p, cargo_class=cargo_class), element_costs(instc, p))
-    bare = p.without_class_rates()
+    bare = p.without_class_rates().without_class_times()
     pd.testing.assert_frame_equal(element_costs(instc, bare, cargo_class="dry_bulk"), element_costs(instc, p))
     assert bare.priced_classes == () and not any(k.startswith("rates.dry_bulk:") for k in bare.sources)
+    assert bare.timed_classes == () and not any(":" in k for k in bare.sources if k.startswith(("headway", "dwell")))
 
 
 def test_the_baseline_prices_dry_bulk_per_tonne_with_sources(instc):
@@ -540,3 +541,117 @@ def test_raising_any_class_rate_never_lowers_any_cost(instc, key, factor, cargo_
     assert (after >= before - 1e-9).all()
     if cargo_class is None:
         assert (after == before).all()  # a class's rate moves no class-less cost
+
+
+# --- a class's own times -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def caspian_toy(toy):
+    """The toy with its sea leg on the Caspian service (class-less headway 168 h: a wait of 84 h)."""
+    sea = copy.deepcopy(toy)
+    sea.segments["service"] = sea.segments["service"].astype(object)
+    sea.segments.loc["c_d_sea", "service"] = "caspian"
+    return sea
+
+
+def test_a_class_waits_for_its_own_sailings_and_dwells_its_own_hours_by_hand(caspian_toy):
+    p = CostParameters.default(price_year=2022, headway_h={"dry_bulk:caspian": 48.0},
+                               dwell_h={"dry_bulk:port_call": 6.0, "dry_bulk:transfer.d_port": 20.0})  # fmt: skip
+    bulk = element_costs(caspian_toy, p, cargo_class="dry_bulk")
+    boxes = element_costs(caspian_toy, p)
+    # c_d_sea: 200 km at 20 km/h = 10 h moving, plus half the headway: 24 h for bulk, 84 h for the boxes
+    assert bulk.loc[("segment", "c_d_sea"), ["wait_h", "time_h"]].tolist() == [24.0, 34.0]
+    assert boxes.loc[("segment", "c_d_sea"), ["wait_h", "time_h"]].tolist() == [84.0, 94.0]
+    # c_port by kind (6 h), d_port by id (20 h, its own key wins), the border as the containers (4 h)
+    assert bulk.loc["transfer", "time_h"][["c_port", "d_port", "b_border"]].tolist() == [6.0, 20.0, 4.0]
+    assert boxes.loc["transfer", "time_h"][["c_port", "d_port"]].tolist() == [12.0, 12.0]
+    # time is valued in the generalised cost: 60 h less at the c_d_sea leg
+    saved = (
+        boxes.loc[("segment", "c_d_sea"), "generalised_cost_usd"]
+        - bulk.loc[("segment", "c_d_sea"), "generalised_cost_usd"]
+    )
+    assert saved == pytest.approx(60.0 * p.value_of_time_usd_per_h)
+    assert p.timed_classes == ("dry_bulk",) and "dry_bulk" in p.own_classes
+    pd.testing.assert_frame_equal(element_costs(caspian_toy, p, cargo_class="container"), boxes)
+
+
+def test_a_transfer_recorded_as_no_stop_keeps_its_zeros_under_a_class_figure_by_kind(instc):
+    p = CostParameters.default()
+    bulk = element_costs(instc, p, cargo_class="dry_bulk").loc[("transfer", "vcssc_canal_to_sea")]
+    assert bulk["time_h"] == 0.0 and bulk["cost_usd"] == 0.0  # the ship sails on into the sea
+    by_id = p.replace(dwell_h={"dry_bulk:transfer.vcssc_canal_to_sea": 3.0})
+    assert element_costs(instc, by_id, cargo_class="dry_bulk").loc[("transfer", "vcssc_canal_to_sea"), "time_h"] == 3
+
+
+def test_the_baseline_times_dry_bulk_on_the_caspian_with_sources(instc):
+    p = CostParameters.default()
+    frame = p.to_frame()
+    own = frame.loc[["headway_h.dry_bulk:caspian", "dwell_h.dry_bulk:port_call"]]
+    assert own["source"].str.len().gt(50).all() and own["confidence"].isin(["H", "M", "L"]).all()
+    assert p.ranges["headway_h.dry_bulk:caspian"] == (12.0, 168.0)
+    assert p.ranges["dwell_h.dry_bulk:port_call"] == (12.0, 72.0)
+    bulk = element_costs(instc, p, cargo_class="dry_bulk")
+    boxes = element_costs(instc, p, cargo_class="container")
+    assert bulk.loc[("segment", "astrakhan_anzali_sea"), "wait_h"] == 24.0
+    assert boxes.loc[("segment", "astrakhan_anzali_sea"), "wait_h"] == 84.0
+    assert bulk.loc[("transfer", "amirabad_port"), "time_h"] == 24.0
+    assert (
+        bulk.loc[("transfer", "astara_ir_gauge_change"), "time_h"]
+        == boxes.loc[("transfer", "astara_ir_gauge_change"), "time_h"]
+    )  # no bulk figure: the containers' time
+    bare = p.without_class_times()
+    assert bare.timed_classes == () and bare.priced_classes == p.priced_classes
+    assert "headway_h.dry_bulk:caspian" not in bare.ranges and bare.headway_h["caspian"] == 168.0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"headway_h": {"dry_bulk:caspain": 48.0}}, r"'caspain' is not a water service.*did you mean 'caspian'"),
+        ({"headway_h": {"dry_bulck:caspian": 48.0}}, r"'dry_bulck' is not a cargo class.*did you mean 'dry_bulk'"),
+        ({"dwell_h": {"dry_bulk:port_cal": 24.0}}, r"'port_cal' is not a transfer kind.*did you mean 'port_call'"),
+        ({"dwell_h": {"dry_bulk:transfer": 24.0}}, r"'transfer' needs an id after it"),
+        ({"dwell_h": {"port_call": 24.0}}, r"a dwell of its own is a cargo class's"),
+        ({"dwell_h": {"dry_bulk:port_call": -1.0}}, r"`dwell_h\['dry_bulk:port_call'\]` is -1.0; it must be"),
+    ],
+)
+def test_bad_class_times_name_the_key_and_a_near_match(changes, message):
+    with pytest.raises(ValueError, match=message):
+        CostParameters.default().replace(**changes)
+
+
+def test_bad_class_times_are_reported_together():
+    with pytest.raises(ValueError) as error:
+        CostParameters.default().replace(headway_h={"dry_bulk:caspain": 48.0}, dwell_h={"dry_bulck:port_call": 1.0})
+    assert "'caspain'" in str(error.value) and "'dry_bulck'" in str(error.value)
+
+
+def test_a_times_by_class_table_is_read_and_its_bad_keys_reported_together(tmp_path):
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    good = tmp_path / "slow.toml"
+    good.write_text(
+        'name = "slow"\nextends = "baseline"\n[times_by_class.dry_bulk]\n'
+        '"headway_h.caspian" = { value = 96, low = 48, high = 168, unit = "h", source = "s", confidence = "L" }\n'
+    )
+    p = CostParameters.load(good)
+    assert p.headway_h["dry_bulk:caspian"] == 96.0 and p.ranges["headway_h.dry_bulk:caspian"] == (48.0, 168.0)
+    assert p.dwell_h["dry_bulk:port_call"] == 24.0  # inherited
+    assert p.to_frame().loc["headway_h.dry_bulk:caspian", "source"] == "s"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "bad"\nextends = "baseline"\n[times_by_class.dry_bulck]\n'
+        '"headway_h.caspian" = { value = 96, unit = "h", source = "s", confidence = "M" }\n'
+        "[times_by_class.dry_bulk]\n"
+        '"dwell_h.port_cal" = { value = 24, unit = "h", source = "s", confidence = "M" }\n'
+        '"headway.caspian" = { value = 24, unit = "h", source = "s", confidence = "M" }\n'
+        '"headway_h.feeder" = { value = 24, unit = "h", source = "s", confidence = "L" }\n'
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.load(bad)
+    message = str(error.value)
+    assert "bad.toml" in message and "did you mean 'dry_bulk'" in message and "did you mean 'port_call'" in message
+    assert "times_by_class.dry_bulk.headway.caspian" in message and "did you mean 'headway_h'" in message
+    assert "low-confidence (L) but has no range" in message
