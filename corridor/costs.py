@@ -768,43 +768,42 @@ def _parse_set(path: pathlib.Path) -> dict[str, Any]:
         if ":" in str(key):  # a class's own rate; class-less keys are checked when the parameters are made
             problems += [p.rstrip(".") for p in _key_problems("rates", key, unit=_unit_of(figure))]
         rates[key] = figure
-    by_class = data.get("rates_by_class", {})
-    if not isinstance(by_class, Mapping):
-        problems.append(f"`rates_by_class` is {by_class!r}; expected tables such as [rates_by_class.dry_bulk]")
-        by_class = {}
-    for cargo_class, table in by_class.items():
-        if not isinstance(table, Mapping):
-            problems.append(f"`rates_by_class.{cargo_class}` is {table!r}; expected a table of rates by key")
+    for cargo_class, key, figure, label in _class_tables(data, "rates_by_class", "rates", problems):
+        problems += _figure_problems(label, figure, rate=True)
+        problems += [p.rstrip(".") for p in _key_problems("rates", f"{cargo_class}:{key}", unit=_unit_of(figure))]
+        rates[f"{cargo_class}:{key}"] = figure
+    for cargo_class, key, figure, label in _class_tables(data, "times_by_class", "times", problems):
+        name, _, rest = str(key).partition(".")
+        if name not in TIME_KEYS or not rest:
+            problems.append(
+                f"`{label}`: expected a key 'headway_h.<service>' or 'dwell_h.<transfer kind>' / "
+                f"'dwell_h.transfer.<id>'{nearest(name, TIME_KEYS)}"
+            )
             continue
-        for key, figure in table.items():
-            label = f"rates_by_class.{cargo_class}.{key}"
-            problems += _figure_problems(label, figure, rate=True)
-            problems += [p.rstrip(".") for p in _key_problems("rates", f"{cargo_class}:{key}", unit=_unit_of(figure))]
-            rates[f"{cargo_class}:{key}"] = figure
-    by_class_times = data.get("times_by_class", {})
-    if not isinstance(by_class_times, Mapping):
-        problems.append(f"`times_by_class` is {by_class_times!r}; expected tables such as [times_by_class.dry_bulk]")
-        by_class_times = {}
-    for cargo_class, table in by_class_times.items():
-        if not isinstance(table, Mapping):
-            problems.append(f"`times_by_class.{cargo_class}` is {table!r}; expected a table of times by key")
-            continue
-        for key, figure in table.items():
-            label = f"times_by_class.{cargo_class}.{key}"
-            name, _, rest = str(key).partition(".")
-            if name not in TIME_KEYS or not rest:
-                problems.append(
-                    f"`{label}`: expected a key 'headway_h.<service>' or 'dwell_h.<transfer kind>' / "
-                    f"'dwell_h.transfer.<id>'{nearest(name, TIME_KEYS)}"
-                )
-                continue
-            problems += _figure_problems(label, figure, rate=False)
-            problems += [p.rstrip(".") for p in _class_time_problems(name, f"{cargo_class}:{rest}")]
-            figures[f"{name}.{cargo_class}:{rest}"] = figure
+        problems += _figure_problems(label, figure, rate=False)
+        problems += [p.rstrip(".") for p in _class_time_problems(name, f"{cargo_class}:{rest}")]
+        figures[f"{name}.{cargo_class}:{rest}"] = figure
     problems += [f"`parameters.{key}` is missing" for key in _REQUIRED if key not in figures]
     if problems:
         raise ValueError(f"assumption set {str(path)!r}: " + "; ".join(problems) + ".")
     return {"name": data.get("name", path.stem), "figures": figures, "rates": rates, "files": (path, *base["files"])}
+
+
+def _class_tables(data: Mapping[str, Any], section: str, what: str, problems: list[str]):
+    """(class, key, figure, label) of every figure in an assumption file's ``[<section>.<class>]`` tables.
+
+    A section or a class that is not a table is added to `problems` and skipped.
+    """
+    tables = data.get(section, {})
+    if not isinstance(tables, Mapping):
+        problems.append(f"`{section}` is {tables!r}; expected tables such as [{section}.dry_bulk]")
+        return
+    for cargo_class, table in tables.items():
+        if not isinstance(table, Mapping):
+            problems.append(f"`{section}.{cargo_class}` is {table!r}; expected a table of {what} by key")
+            continue
+        for key, figure in table.items():
+            yield cargo_class, key, figure, f"{section}.{cargo_class}.{key}"
 
 
 def _unit_of(figure: Any) -> Any:

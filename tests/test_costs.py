@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from corridor import datasets
 from corridor.costs import (
     CostParameters,
     ReadOnlyMapping,
@@ -21,6 +22,14 @@ from corridor.costs import (
 @pytest.fixture
 def per_tonne():  # the toy's figures are 2022 US$
     return CostParameters.default(cargo_unit="tonne", price_year=2022)
+
+
+def _set_beside_baseline(tmp_path, name: str, text: str):
+    """The assumption file `name`.toml in `tmp_path`, extending a copy of the shipped baseline set, with `text`."""
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'name = "{name}"\nextends = "baseline"\n' + text, encoding="utf-8")
+    return path
 
 
 def test_segment_by_hand(toy, per_tonne):
@@ -344,6 +353,10 @@ def test_a_mapping_given_as_a_number_is_shown_an_example():
 
 BAD_SETS = [
     ("unknown section", 'ratse = {}\n', ["unknown section or key `ratse` (did you mean 'rates'?)"]),
+    ("class rates not in tables", "rates_by_class = 5\n",
+     ["`rates_by_class` is 5; expected tables such as [rates_by_class.dry_bulk]"]),
+    ("a class's times not a table", "[times_by_class]\ndry_bulk = 3\n",
+     ["`times_by_class.dry_bulk` is 3; expected a table of times by key"]),
     ("extends a set that is not there", 'extends = "basline"\n', ["`extends` is 'basline', which is not an"]),
     ("unknown figure key", '[parameters]\nsea_headway_h = { value = 100, sorce = "x", confidence = "H" }\n',
      ["`parameters.sea_headway_h` has an unknown key `sorce` (did you mean 'source'?)"]),
@@ -491,17 +504,14 @@ def test_bad_class_rates_are_reported_together():
 
 
 def test_bad_class_rates_in_a_file_name_the_file_and_every_key(tmp_path):
-    from corridor import datasets
-
-    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
-    path = tmp_path / "bulk.toml"
-    path.write_text(
-        'name = "bulk"\nextends = "baseline"\n'
+    path = _set_beside_baseline(
+        tmp_path,
+        "bulk",
         "[rates_by_class.dry_bulck]\n"
         '"sea.caspian" = { value = 36, unit = "usd_per_tonne", year = 2020, source = "s", confidence = "M" }\n'
         "[rates_by_class.dry_bulk]\n"
         '"sea.caspian" = { value = 36, unit = "usd_per_teu", year = 2020, source = "s", confidence = "M" }\n'
-        'rial = { value = 0.02, unit = "usd_per_tkm", year = 2021, source = "s", confidence = "M" }\n'
+        'rial = { value = 0.02, unit = "usd_per_tkm", year = 2021, source = "s", confidence = "M" }\n',
     )
     with pytest.raises(ValueError) as error:
         CostParameters.load(path)
@@ -511,14 +521,12 @@ def test_bad_class_rates_in_a_file_name_the_file_and_every_key(tmp_path):
 
 
 def test_a_rates_by_class_table_is_read_as_class_keys(tmp_path):
-    from corridor import datasets
-
-    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
-    path = tmp_path / "cheap.toml"
-    path.write_text(
-        'name = "cheap"\nextends = "baseline"\n[rates_by_class.dry_bulk]\n'
+    path = _set_beside_baseline(
+        tmp_path,
+        "cheap",
+        "[rates_by_class.dry_bulk]\n"
         '"sea.caspian" = { value = 10, low = 5, high = 20, unit = "usd_per_tonne", year = 2024, source = "s", '
-        'confidence = "L" }\n'
+        'confidence = "L" }\n',
     )
     p = CostParameters.load(path)
     assert p.rates["dry_bulk:sea.caspian"] == (10.0, "usd_per_tonne", 2024)
@@ -628,26 +636,25 @@ def test_bad_class_times_are_reported_together():
 
 
 def test_a_times_by_class_table_is_read_and_its_bad_keys_reported_together(tmp_path):
-    from corridor import datasets
-
-    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
-    good = tmp_path / "slow.toml"
-    good.write_text(
-        'name = "slow"\nextends = "baseline"\n[times_by_class.dry_bulk]\n'
-        '"headway_h.caspian" = { value = 96, low = 48, high = 168, unit = "h", source = "s", confidence = "L" }\n'
+    good = _set_beside_baseline(
+        tmp_path,
+        "slow",
+        "[times_by_class.dry_bulk]\n"
+        '"headway_h.caspian" = { value = 96, low = 48, high = 168, unit = "h", source = "s", confidence = "L" }\n',
     )
     p = CostParameters.load(good)
     assert p.headway_h["dry_bulk:caspian"] == 96.0 and p.ranges["headway_h.dry_bulk:caspian"] == (48.0, 168.0)
     assert p.dwell_h["dry_bulk:port_call"] == 24.0  # inherited
     assert p.to_frame().loc["headway_h.dry_bulk:caspian", "source"] == "s"
-    bad = tmp_path / "bad.toml"
-    bad.write_text(
-        'name = "bad"\nextends = "baseline"\n[times_by_class.dry_bulck]\n'
+    bad = _set_beside_baseline(
+        tmp_path,
+        "bad",
+        "[times_by_class.dry_bulck]\n"
         '"headway_h.caspian" = { value = 96, unit = "h", source = "s", confidence = "M" }\n'
         "[times_by_class.dry_bulk]\n"
         '"dwell_h.port_cal" = { value = 24, unit = "h", source = "s", confidence = "M" }\n'
         '"headway.caspian" = { value = 24, unit = "h", source = "s", confidence = "M" }\n'
-        '"headway_h.feeder" = { value = 24, unit = "h", source = "s", confidence = "L" }\n'
+        '"headway_h.feeder" = { value = 24, unit = "h", source = "s", confidence = "L" }\n',
     )
     with pytest.raises(ValueError) as error:
         CostParameters.load(bad)
