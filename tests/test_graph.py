@@ -231,3 +231,17 @@ def test_a_figure_too_large_to_cost_is_named_not_treated_as_closed(toy):
     toy.segments.loc["a_b_rail", "cost_usd_per_tkm"] = 1e307  # finite, but x length x tonnes overflows
     with pytest.raises(ValueError, match=r"infinite .* segment 'a_b_rail'"):
         compiled(toy, None).weights(CostParameters.default())
+
+
+def test_a_kept_graph_searches_again_when_the_weights_change_in_place(toy):
+    graph = compile_graph(toy, CostParameters.default())
+    adjacency = graph.adjacency
+    weight = graph.weights(CostParameters.default())[:, 0].copy()  # distance
+    start = graph.node_index.get_loc("a|origin")
+    end = graph.node_index.get_loc("d|destination")
+    first, path = adjacency.path(weight, start, end)
+    weight[path[len(path) // 2]] += 1e6  # the same array, another content: the kept pair weights must not be used
+    second, other = adjacency.path(weight, start, end)
+    assert other != path and second < first + 1e6
+    weight[path[len(path) // 2]] -= 1e6
+    assert adjacency.path(weight, start, end) == (first, path)
