@@ -1,6 +1,7 @@
 import copy
 import dataclasses
 import pickle
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -387,3 +388,151 @@ def test_read_only_mappings_hash_by_content():
     assert first.co2e_kg_per_tkm is not second.co2e_kg_per_tkm
     assert hash(first.co2e_kg_per_tkm) == hash(second.co2e_kg_per_tkm)
     assert hash(first.co2e_kg_per_tkm) != hash(first.replace(co2e_kg_per_tkm={"rail": 0.03}).co2e_kg_per_tkm)
+
+
+# --- assumption files: what each message says, and the name a set takes (issue 16, mutants of `_parse_set`) -------
+
+
+def _set_file(tmp_path, text, name="mine.toml"):
+    """A set file beside a copy of the shipped baseline, so that it may extend it."""
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_assumption_file_is_named(tmp_path):
+    path = tmp_path / "nowhere.toml"
+    with pytest.raises(FileNotFoundError, match=rf"^assumption set '{re.escape(str(path))}' does not exist\.$"):
+        CostParameters.from_toml(path)
+
+
+def test_an_assumption_file_that_is_not_toml_is_named(tmp_path):
+    path = _set_file(tmp_path, "name = \n")
+    with pytest.raises(ValueError, match=rf"^assumption set '{re.escape(str(path))}' is not valid TOML: .+\.$"):
+        CostParameters.from_toml(path)
+
+
+@pytest.mark.parametrize(("key", "meant"), [("paramters", "parameters"), ("extend", "extends")])
+def test_a_misspelt_section_suggests_the_one_meant(tmp_path, key, meant):
+    path = _set_file(tmp_path, f'extends = "baseline"\n{key} = {{}}\n')
+    with pytest.raises(ValueError, match=rf"unknown section or key `{key}` \(did you mean '{meant}'\?\)"):
+        CostParameters.from_toml(path)
+
+
+def test_every_problem_of_a_file_is_listed_in_one_message(tmp_path):
+    path = _set_file(
+        tmp_path,
+        'extends = "baseline"\nratse = {}\n[parameters]\n'
+        'sea_headway_h = { value = 100, source = "x", confidence = "Q" }\n'
+        'carbon_price_usd_per_t = { value = 0, source = "x" }\n',
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    assert str(error.value) == (
+        f"assumption set '{path}': unknown section or key `ratse` (did you mean 'rates'?); "
+        "`parameters.sea_headway_h.confidence` is 'Q'; expected one of ['H', 'M', 'L']; "
+        "`parameters.carbon_price_usd_per_t` has no `confidence`."
+    )
+
+
+def test_a_set_is_named_by_its_name_key_else_by_its_file(tmp_path):
+    named = _set_file(tmp_path, 'name = "my rates"\nextends = "baseline"\n', name="other.toml")
+    assert CostParameters.from_toml(named).assumption_set == "my rates"
+    unnamed = _set_file(tmp_path, 'extends = "baseline"\n', name="unnamed.toml")
+    assert CostParameters.from_toml(unnamed).assumption_set == "unnamed"
+
+
+# --- figures of an assumption file (mutants of `_figure_problems`) ----------------------------------------------
+
+
+def test_a_rate_with_no_source_still_has_its_value_checked(tmp_path):
+    path = _set_file(
+        tmp_path, 'extends = "baseline"\n[rates]\n"rail.KAZ" = { value = -1, unit = "usd_per_teu_km", year = 2023 }\n'
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    assert str(error.value) == (
+        f"assumption set '{path}': `rates.rail.KAZ` has no `source`; `rates.rail.KAZ` has no `confidence`; "
+        "`rates.rail.KAZ` has value -1; expected a finite number >= 0."
+    )  # each problem once, without its own full stop
+
+
+def test_a_figure_whose_value_is_not_a_number_is_refused(tmp_path):
+    path = _set_file(
+        tmp_path,
+        'extends = "baseline"\n[parameters]\nsea_headway_h = { value = [1, 2], source = "x", confidence = "H" }\n',
+    )
+    with pytest.raises(ValueError, match=r"`parameters.sea_headway_h.value` is \[1, 2\]; expected a number\.$"):
+        CostParameters.from_toml(path)
+
+
+def test_a_rate_with_no_year_is_not_asked_for_a_number(tmp_path):
+    path = _set_file(
+        tmp_path,
+        'extends = "baseline"\n[rates]\n'
+        'rail = { value = [1], unit = "usd_per_teu_km", source = "x", confidence = "H" }\n',
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    assert str(error.value) == f"assumption set '{path}': `rates.rail` has no `year`."
+
+
+def test_a_value_at_either_end_of_its_range_is_accepted(tmp_path):
+    text = ('[parameters]\nsea_headway_h = { value = 100, low = 50, high = 100, source = "x", confidence = "M" }\n'
+            'empty_cost_ratio = { value = 0.4, low = 0.4, high = 0.6, source = "x", confidence = "M" }\n')  # fmt: skip
+    p = CostParameters.from_toml(_set_file(tmp_path, 'extends = "baseline"\n' + text))
+    assert p.ranges["sea_headway_h"] == (50.0, 100.0) and p.ranges["empty_cost_ratio"] == (0.4, 0.6)
+
+
+# --- replace, the printed table, differences, hashing (mutants of `replace`, `to_frame`, `differences`, ...) ------
+
+
+def test_two_unknown_parameters_are_each_given_a_suggestion():
+    with pytest.raises(TypeError) as error:
+        CostParameters.default().replace(empty_share=0.3, sea_headway=10.0)
+    assert str(error.value).startswith(
+        "unknown cost parameter(s) ['empty_share', 'sea_headway'] (did you mean 'empty_return_share'?) "
+        "(did you mean 'sea_headway_h'?); expected some of "
+    )
+
+
+def test_a_changed_value_keeps_the_unit_its_set_gives_it():
+    p = CostParameters.default()  # the set gives tonnes per TEU and the price year units of its own
+    q = p.replace(tonnes_per_unit=10.0, price_year=2023)
+    assert q.sources["tonnes_per_unit"] == ("t per unit", "set by the user", "-")
+    assert q.sources["price_year"] == ("year of nominal US$", "set by the user", "-")
+
+
+def test_the_table_of_assumptions_opens_with_where_they_came_from():
+    frame = CostParameters.default().to_frame()
+    assert frame.loc["assumption_set"].tolist() == ["baseline", "", "data/assumptions/ or a user file", "-"]
+    assert frame.loc["cargo_unit"].tolist() == ["teu", "", "explicit argument", "-"]
+
+
+def test_differences_of_two_sets_are_headed_by_their_names():
+    table = CostParameters.load("balanced").differences(CostParameters.load("baseline"))
+    assert table.columns.tolist() == ["balanced", "baseline"]
+    assert table.loc["empty_return_share"].tolist() == [0.0, 0.22]
+
+
+def test_parameters_print_one_line_per_assumption():
+    p = CostParameters.default()
+    lines = str(p).splitlines()
+    assert [line.split()[0] for line in lines] == p.to_frame().index.tolist()
+
+
+def test_read_only_mappings_hash_alike_whatever_the_order_they_were_made_in():
+    assert hash(ReadOnlyMapping({"rail": 0.02, "road": 0.02})) == hash(ReadOnlyMapping({"road": 0.02, "rail": 0.02}))
+    mixed = ReadOnlyMapping({1: "a", "b": 2})  # keys of two types are sorted by their text
+    assert hash(mixed) == hash(ReadOnlyMapping({"b": 2, 1: "a"}))
+
+
+def test_a_changed_value_of_parameters_made_without_sources_gets_its_usual_unit():
+    p = CostParameters.default()
+    bare = CostParameters(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)} | {"sources": {}})
+    q = bare.replace(sea_headway_h=100.0, price_year=2023)
+    assert q.sources["sea_headway_h"] == ("h between sailings", "set by the user", "-")
+    assert q.sources["price_year"] == ("", "set by the user", "-")  # no usual unit: none is made up
