@@ -507,9 +507,15 @@ def test_a_changed_value_keeps_the_unit_its_set_gives_it():
 
 
 def test_the_table_of_assumptions_opens_with_where_they_came_from():
-    frame = CostParameters.default().to_frame()
-    assert frame.loc["assumption_set"].tolist() == ["baseline", "", "data/assumptions/ or a user file", "-"]
-    assert frame.loc["cargo_unit"].tolist() == ["teu", "", "explicit argument", "-"]
+    p = CostParameters.default().replace(cargo_value_usd_per_tonne=1234.56)  # 1,234.56 x 12 t x 0.6 % / 24 h
+    frame = p.to_frame()
+    assert frame.iloc[:4].values.tolist() == [
+        ["baseline", "", "data/assumptions/ or a user file", "-"],
+        ["teu", "", "explicit argument", "-"],
+        ["TTW", "", "tank-to-wheel factors (DESNZ/DEFRA 2025)", "-"],
+        [3.7, "USD per unit-hour", "derived: value x share / 24", "-"],  # 3.70368, to the cent
+    ]
+    assert frame.index[:4].tolist() == ["assumption_set", "cargo_unit", "emission_basis", "value_of_time_usd_per_h"]
 
 
 def test_differences_of_two_sets_are_headed_by_their_names():
@@ -536,3 +542,59 @@ def test_a_changed_value_of_parameters_made_without_sources_gets_its_usual_unit(
     q = bare.replace(sea_headway_h=100.0, price_year=2023)
     assert q.sources["sea_headway_h"] == ("h between sailings", "set by the user", "-")
     assert q.sources["price_year"] == ("", "set by the user", "-")  # no usual unit: none is made up
+
+
+def _bare(**changes):
+    """Parameters made by hand, with no sources: one figure of each mapping."""
+    fields = {
+        "cargo_unit": "teu", "tonnes_per_unit": 12.0, "teu_per_unit": 1.0, "price_year": 2024,
+        "cargo_value_usd_per_tonne": 2400.0, "value_of_time_pct_per_day": 1.0, "empty_return_share": 0.0,
+        "empty_cost_ratio": 0.5, "sea_headway_h": 168.0, "carbon_price_usd_per_t": 0.0,
+        "co2e_kg_per_tkm": {"rail": 0.03}, "rates": {"rail.KAZ": (1.2, "usd_per_teu_km", 2022)},
+        "headway_h": {"caspian": 96.0}, "rate_usd_per_tkm": {"road": 0.06},
+    }  # fmt: skip
+    return CostParameters(**fields | changes)
+
+
+def test_the_table_of_parameters_made_by_hand_in_full():
+    frame = _bare().to_frame()
+    none = ["", "", ""]  # no unit, source or confidence given
+    assert frame.index.name == "parameter" and frame.columns.tolist() == ["value", "unit", "source", "confidence"]
+    assert frame.reset_index().values.tolist() == [
+        ["assumption_set", "custom", "", "data/assumptions/ or a user file", "-"],
+        ["cargo_unit", "teu", "", "explicit argument", "-"],
+        ["emission_basis", "TTW", "", "tank-to-wheel factors (DESNZ/DEFRA 2025)", "-"],
+        [
+            "value_of_time_usd_per_h",
+            12.0,
+            "USD per unit-hour",
+            "derived: value x share / 24",
+            "-",
+        ],  # 2,400 x 12 / 2,400
+        ["price_year", 2024, *none],
+        ["tonnes_per_unit", 12.0, *none],
+        ["teu_per_unit", 1.0, *none],
+        ["cargo_value_usd_per_tonne", 2400.0, *none],
+        ["value_of_time_pct_per_day", 1.0, *none],
+        ["empty_return_share", 0.0, *none],
+        ["empty_cost_ratio", 0.5, *none],
+        ["sea_headway_h", 168.0, *none],
+        ["carbon_price_usd_per_t", 0.0, *none],
+        ["headway_h.caspian", 96.0, *none],
+        ["co2e_kg_per_tkm.rail", 0.03, *none],
+        ["rate_usd_per_tkm.road", 0.06, *none],
+        ["rates.rail.KAZ", 1.2, "usd_per_teu_km (2022 US$)", "", ""],  # a rate's unit is its own, with its year
+    ]
+
+
+def test_the_table_of_a_set_gives_each_figure_its_unit_and_source():
+    frame = CostParameters.default().to_frame()
+    assert frame.loc["price_year"].tolist() == [2024, "year of nominal US$", "choice: latest full year of the US "
+                                                "CPI-U (BLS)", "H"]  # fmt: skip
+    assert frame.loc["headway_h.caspian", "confidence"] == "M"
+    assert frame.loc["rates.rail.KAZ", "unit"].endswith(" US$)") and frame.loc["rates.rail.KAZ", "source"]
+
+
+def test_a_read_only_mapping_shows_as_its_content():
+    assert repr(ReadOnlyMapping({"rail": 0.02})) == "{'rail': 0.02}"
+    assert repr(CostParameters.default().headway_h).startswith("{'mainline': 168.0, ")
