@@ -598,3 +598,71 @@ def test_the_table_of_a_set_gives_each_figure_its_unit_and_source():
 def test_a_read_only_mapping_shows_as_its_content():
     assert repr(ReadOnlyMapping({"rail": 0.02})) == "{'rail': 0.02}"
     assert repr(CostParameters.default().headway_h).startswith("{'mainline': 168.0, ")
+
+
+# --- every check of `_checked`, `_key_problems` and `_rate_problems`, message in full ------------------------------
+
+ALL_WRONG = {  # one of each problem, in the order the checks run
+    "cargo_unit": "teus", "tonnes_per_unit": 0.0, "value_of_time_pct_per_day": -1.0, "empty_return_share": 1.5,
+    "price_year": 2000, "co2e_kg_per_tkm": {"rial": -0.1}, "rate_usd_per_tkm": {"rail.XXX": 0.1},
+    "headway_h": {"caspain": 96.0},
+    "rates": {"rail.KAZ": "x", "trian": (-1.0, "usd_per_teu_kms", 1990), "rail.ZZZ": (1.0, "usd_per_teu_km", 2022),
+              "segment.": (1.0, "usd_per_teu_km", 2022)},
+}  # fmt: skip
+MODES = "['rail', 'road', 'sea', 'inland_water']"
+SERVICES = "['mainline', 'feeder', 'regional', 'caspian', 'river']"
+RATE_KEYS = "expected 'segment.<id>', 'passage.<name>', a mode, or 'mode.<service>' / 'mode.<ISO3>'."
+
+
+def test_every_wrong_parameter_is_named_in_one_message():
+    with pytest.raises(ValueError) as error:
+        _bare(**ALL_WRONG)
+    assert str(error.value).split(". `") == [
+        "invalid cost parameters: `cargo_unit` is 'teus'; expected one of ['teu', 'feu', 'tonne'] (did you mean "
+        "'teu'?)",
+        "tonnes_per_unit` is 0.0; it must be a positive finite number",
+        "value_of_time_pct_per_day` is -1.0; it must be a finite number >= 0 (it cannot be negative)",
+        "empty_return_share` is 1.5; expected a share between 0 and 1",
+        "price_year` is 2000; the price index covers 2010-2025",
+        "co2e_kg_per_tkm['rial']` is -0.1; it must be a finite number >= 0",
+        f"co2e_kg_per_tkm` has the key 'rial': 'rial' is not one of {MODES} (did you mean 'rail'?); expected a mode "
+        "or 'mode.branch'",
+        "rate_usd_per_tkm` has the key 'rail.XXX': 'XXX' is not an ISO 3166 alpha-3 code; expected a mode or "
+        "'mode.ISO3'",
+        f"headway_h` has the key 'caspain': 'caspain' is not one of {SERVICES} (did you mean 'caspian'?); expected a "
+        "water service",
+        "rates['rail.KAZ']` is 'x'; expected a Rate or a (value, unit, year) tuple",
+        "rates['trian']` has value -1.0; expected a finite number >= 0",
+        "rates['trian']` has unit 'usd_per_teu_kms'; expected one of ['usd_per_teu_km', 'usd_per_container_km', "
+        "'usd_per_teu', 'usd_per_tkm'] (did you mean 'usd_per_teu_km'?)",
+        "rates['trian']` has year 1990; expected a price year the CPI-U table covers",
+        f"rates` has the key 'trian': 'trian' is not one of {MODES}; {RATE_KEYS[:-1]}",
+        f"rates` has the key 'rail.ZZZ': 'ZZZ' is neither a water service {SERVICES} nor an ISO 3166 alpha-3 code; "
+        f"{RATE_KEYS[:-1]}",
+        f"rates` has the key 'segment.'; {RATE_KEYS}",
+    ]
+
+
+def test_more_wrong_parameters_named_in_full():
+    with pytest.raises(ValueError) as error:
+        _bare(price_year="x", sea_headway_h=float("nan"), empty_cost_ratio=-0.1, carbon_price_usd_per_t=-1.0,
+              co2e_kg_per_tkm={3: 0.1}, rates={"passage.": (1.0, "usd_per_teu", 2022),
+                                               "sea.caspian": (1.0, "usd_per_teu", 2022.0)})  # fmt: skip
+    assert str(error.value).split(". `") == [
+        "invalid cost parameters: `sea_headway_h` is nan; it must be a positive finite number",
+        "carbon_price_usd_per_t` is -1.0; it must be a finite number >= 0 (it cannot be negative)",
+        "empty_cost_ratio` is -0.1; expected a share between 0 and 1",
+        "price_year` is 'x'; expected a whole year such as 2024",
+        "co2e_kg_per_tkm` has the key 3; expected a mode or 'mode.branch'",
+        f"rates` has the key 'passage.'; {RATE_KEYS[:-1]}",
+        "rates['sea.caspian']` has year 2022.0; expected a price year the CPI-U table covers.",
+    ]
+
+
+def test_figures_at_the_edge_of_what_is_allowed_are_accepted():
+    p = _bare(value_of_time_pct_per_day=0.0, carbon_price_usd_per_t=0.0, empty_return_share=1.0, empty_cost_ratio=0.0,
+              price_year=2025, co2e_kg_per_tkm={"rail": 0.0, "sea.suez": 0.01}, headway_h={"river": 0.0},
+              rate_usd_per_tkm={"road.IRN": 0.0}, tonnes_per_unit=1e-9,
+              rates={"rail.KAZ": (0.0, "usd_per_teu_km", 2010), "sea.caspian": (1.0, "usd_per_teu", 2025),
+                     "segment.x": (1.0, "usd_per_teu", 2024), "passage.suez": (1.0, "usd_per_teu", 2024)})  # fmt: skip
+    assert p.price_year == 2025 and p.rates["rail.KAZ"] == (0.0, "usd_per_teu_km", 2010)
