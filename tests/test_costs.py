@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from corridor.costs import (
     CostParameters,
+    Rate,
     ReadOnlyMapping,
     cpi_u,
     deflator,
@@ -666,3 +667,43 @@ def test_figures_at_the_edge_of_what_is_allowed_are_accepted():
               rates={"rail.KAZ": (0.0, "usd_per_teu_km", 2010), "sea.caspian": (1.0, "usd_per_teu", 2025),
                      "segment.x": (1.0, "usd_per_teu", 2024), "passage.suez": (1.0, "usd_per_teu", 2024)})  # fmt: skip
     assert p.price_year == 2025 and p.rates["rail.KAZ"] == (0.0, "usd_per_teu_km", 2010)
+
+
+def test_loading_with_no_name_gives_the_baseline_per_teu(tmp_path):
+    p = CostParameters.load()
+    assert p.assumption_set == "baseline" and p.cargo_unit == "teu" and p == CostParameters.default()
+    assert CostParameters.load("pre2020").cargo_unit == "teu"
+    path = _set_file(tmp_path, 'extends = "baseline"\n')  # a path ending in .toml is read as a file
+    assert CostParameters.load(path, cargo_unit="feu").tonnes_per_unit == 20.0
+
+
+def test_an_unknown_set_lists_the_shipped_ones():
+    with pytest.raises(ValueError) as error:
+        CostParameters.load("basline")
+    assert str(error.value) == (
+        "assumption set 'basline' is not shipped (did you mean 'baseline'?); available: ['balanced', 'baseline', "
+        "'pre2020'], or give the path of a .toml file."
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"headway_h": 5}, "`headway_h` is a int (5); expected a mapping such as {'caspian': 96.0}."),
+        ({"ranges": 5}, "`ranges` is a int (5); expected a mapping such as {}."),  # no example for ranges
+    ],
+)
+def test_parameters_made_by_hand_want_mappings(changes, message):
+    with pytest.raises(TypeError) as error:
+        _bare(**changes)
+    assert str(error.value) == message
+
+
+def test_only_a_triple_is_taken_for_a_rate():
+    with pytest.raises(ValueError) as error:
+        _bare(rates={"rail": (1.0, "usd_per_teu"), "road": "abc"})
+    assert str(error.value) == (
+        "invalid cost parameters: `rates['rail']` is (1.0, 'usd_per_teu'); expected a Rate or a (value, unit, year) "
+        "tuple. `rates['road']` is 'abc'; expected a Rate or a (value, unit, year) tuple."
+    )
+    assert type(_bare().rates["rail.KAZ"]) is Rate
