@@ -707,3 +707,27 @@ def test_only_a_triple_is_taken_for_a_rate():
         "tuple. `rates['road']` is 'abc'; expected a Rate or a (value, unit, year) tuple."
     )
     assert type(_bare().rates["rail.KAZ"]) is Rate
+
+
+# --- what `from_toml` takes from a file (mutants of `from_toml`) ---------------------------------------------------
+
+
+def test_an_unknown_cargo_unit_suggests_the_nearest_one():
+    with pytest.raises(ValueError) as error:
+        CostParameters.load("baseline", cargo_unit="teus")
+    assert str(error.value) == "`cargo_unit` was 'teus'; expected one of ['teu', 'feu', 'tonne'] (did you mean 'teu'?)."
+
+
+def test_tonnes_and_teu_per_unit_take_the_figures_of_the_cargo_unit_with_their_ranges():
+    teu, tonne = CostParameters.load("baseline"), CostParameters.load("baseline", cargo_unit="tonne")
+    assert teu.ranges["tonnes_per_unit"] == (8.0, 20.0) and "teu_per_unit" not in teu.ranges  # 1 TEU: no range
+    assert tonne.ranges["teu_per_unit"] == (0.05, 0.125) and "tonnes_per_unit" not in tonne.ranges
+    assert teu.sources["teu_per_unit"] == ("TEU per unit", "definition", "H")
+    assert teu.sources["tonnes_per_unit"][:2] == ("t per unit", teu.sources["cargo_unit.teu.tonnes"][1])
+
+
+def test_a_figure_without_a_unit_has_none_in_the_table(tmp_path):
+    path = _set_file(tmp_path, 'extends = "baseline"\n[parameters]\nsea_headway_h = { value = 100, source = "x", '
+                               'confidence = "H" }\n')  # fmt: skip
+    p = CostParameters.from_toml(path)
+    assert p.sources["sea_headway_h"] == ("", "x", "H") and "sea_headway_h" not in p.ranges
