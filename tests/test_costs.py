@@ -731,3 +731,14 @@ def test_a_figure_without_a_unit_has_none_in_the_table(tmp_path):
                                'confidence = "H" }\n')  # fmt: skip
     p = CostParameters.from_toml(path)
     assert p.sources["sea_headway_h"] == ("", "x", "H") and "sea_headway_h" not in p.ranges
+
+
+def test_transfer_fees_without_a_cost_year_are_in_money_of_the_data_year():
+    import pandas as pd
+
+    transfers = pd.DataFrame({"time_h_mode": [4.0, 2.0], "cost_usd_per_teu": [100.0, None]}, index=["x", "y"])
+    p = CostParameters.default(price_year=2024)
+    costs = transfer_costs(transfers, p, data_year=2022)
+    assert costs["cost_usd"].tolist() == pytest.approx([100.0 * 313.689 / 292.655, 0.0])  # CPI-U 2024 / 2022
+    assert costs["time_h"].tolist() == [4.0, 2.0] and costs.index.tolist() == ["x", "y"]
+    assert transfer_costs(transfers, p)["cost_usd"].tolist() == [100.0, 0.0]  # no data year: the price year's
