@@ -741,4 +741,8 @@ def test_transfer_fees_without_a_cost_year_are_in_money_of_the_data_year():
     costs = transfer_costs(transfers, p, data_year=2022)
     assert costs["cost_usd"].tolist() == pytest.approx([100.0 * 313.689 / 292.655, 0.0])  # CPI-U 2024 / 2022
     assert costs["time_h"].tolist() == [4.0, 2.0] and costs.index.tolist() == ["x", "y"]
+    assert costs.columns.tolist() == [
+        "distance_km", "moving_time_h", "wait_h", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"
+    ]  # fmt: skip
+    assert costs["wait_h"].tolist() == [4.0, 2.0] and costs["distance_km"].tolist() == [0.0, 0.0]  # all time waits
     assert transfer_costs(transfers, p)["cost_usd"].tolist() == [100.0, 0.0]  # no data year: the price year's
