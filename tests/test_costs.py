@@ -746,3 +746,11 @@ def test_transfer_fees_without_a_cost_year_are_in_money_of_the_data_year():
     ]  # fmt: skip
     assert costs["wait_h"].tolist() == [4.0, 2.0] and costs["distance_km"].tolist() == [0.0, 0.0]  # all time waits
     assert transfer_costs(transfers, p)["cost_usd"].tolist() == [100.0, 0.0]  # no data year: the price year's
+
+
+def test_a_segment_cost_with_its_own_year_is_deflated_from_that_year(toy):
+    segments = toy.segments.copy()
+    segments["cost_year"] = [2017.0] + [float("nan")] * (len(segments) - 1)  # a_b_rail's rate is of 2017
+    costs = segment_costs(segments, CostParameters.default(price_year=2024), data_year=2022)
+    assert costs.loc["a_b_rail", "cost_usd"] == pytest.approx(60.0 * deflator(2017, 2024))  # 100 km x 0.05 x 12 t
+    assert costs.loc["b_c_rail", "cost_usd"] == pytest.approx(60.0 * deflator(2022, 2024))  # no year: the data year
