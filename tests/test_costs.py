@@ -1,6 +1,7 @@
 import copy
 import dataclasses
 import pickle
+import re
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from corridor import datasets
 from corridor.costs import (
     CostParameters,
+    Rate,
     ReadOnlyMapping,
     cpi_u,
     deflator,
@@ -662,3 +664,371 @@ def test_a_times_by_class_table_is_read_and_its_bad_keys_reported_together(tmp_p
     assert "bad.toml" in message and "did you mean 'dry_bulk'" in message and "did you mean 'port_call'" in message
     assert "times_by_class.dry_bulk.headway.caspian" in message and "did you mean 'headway_h'" in message
     assert "low-confidence (L) but has no range" in message
+
+
+# --- assumption files: what each message says, and the name a set takes (issue 16, mutants of `_parse_set`) -------
+
+
+def _set_file(tmp_path, text, name="mine.toml"):
+    """A set file beside a copy of the shipped baseline, so that it may extend it."""
+    from corridor import datasets
+
+    (tmp_path / "baseline.toml").write_text((datasets.get_path("assumptions") / "baseline.toml").read_text())
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_assumption_file_is_named(tmp_path):
+    path = tmp_path / "nowhere.toml"
+    with pytest.raises(FileNotFoundError, match=rf"^assumption set '{re.escape(str(path))}' does not exist\.$"):
+        CostParameters.from_toml(path)
+
+
+def test_an_assumption_file_that_is_not_toml_is_named(tmp_path):
+    path = _set_file(tmp_path, "name = \n")
+    with pytest.raises(ValueError, match=rf"^assumption set '{re.escape(str(path))}' is not valid TOML: .+\.$"):
+        CostParameters.from_toml(path)
+
+
+@pytest.mark.parametrize(("key", "meant"), [("paramters", "parameters"), ("extend", "extends")])
+def test_a_misspelt_section_suggests_the_one_meant(tmp_path, key, meant):
+    path = _set_file(tmp_path, f'extends = "baseline"\n{key} = {{}}\n')
+    with pytest.raises(ValueError, match=rf"unknown section or key `{key}` \(did you mean '{meant}'\?\)"):
+        CostParameters.from_toml(path)
+
+
+def test_every_problem_of_a_file_is_listed_in_one_message(tmp_path):
+    path = _set_file(
+        tmp_path,
+        'extends = "baseline"\nratse = {}\n[parameters]\n'
+        'sea_headway_h = { value = 100, source = "x", confidence = "Q" }\n'
+        'carbon_price_usd_per_t = { value = 0, source = "x" }\n',
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    assert str(error.value) == (
+        f"assumption set '{path}': unknown section or key `ratse` (did you mean 'rates'?); "
+        "`parameters.sea_headway_h.confidence` is 'Q'; expected one of ['H', 'M', 'L']; "
+        "`parameters.carbon_price_usd_per_t` has no `confidence`."
+    )
+
+
+def test_a_set_is_named_by_its_name_key_else_by_its_file(tmp_path):
+    named = _set_file(tmp_path, 'name = "my rates"\nextends = "baseline"\n', name="other.toml")
+    assert CostParameters.from_toml(named).assumption_set == "my rates"
+    unnamed = _set_file(tmp_path, 'extends = "baseline"\n', name="unnamed.toml")
+    assert CostParameters.from_toml(unnamed).assumption_set == "unnamed"
+
+
+# --- figures of an assumption file (mutants of `_figure_problems`) ----------------------------------------------
+
+
+def test_a_rate_with_no_source_still_has_its_value_checked(tmp_path):
+    path = _set_file(
+        tmp_path, 'extends = "baseline"\n[rates]\n"rail.KAZ" = { value = -1, unit = "usd_per_teu_km", year = 2023 }\n'
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    assert str(error.value) == (
+        f"assumption set '{path}': `rates.rail.KAZ` has no `source`; `rates.rail.KAZ` has no `confidence`; "
+        "`rates.rail.KAZ` has value -1; expected a finite number >= 0."
+    )  # each problem once, without its own full stop
+
+
+def test_a_figure_whose_value_is_not_a_number_is_refused(tmp_path):
+    path = _set_file(
+        tmp_path,
+        'extends = "baseline"\n[parameters]\nsea_headway_h = { value = [1, 2], source = "x", confidence = "H" }\n',
+    )
+    with pytest.raises(ValueError, match=r"`parameters.sea_headway_h.value` is \[1, 2\]; expected a number\.$"):
+        CostParameters.from_toml(path)
+
+
+def test_a_rate_with_no_year_is_not_asked_for_a_number(tmp_path):
+    path = _set_file(
+        tmp_path,
+        'extends = "baseline"\n[rates]\n'
+        'rail = { value = [1], unit = "usd_per_teu_km", source = "x", confidence = "H" }\n',
+    )
+    with pytest.raises(ValueError) as error:
+        CostParameters.from_toml(path)
+    assert str(error.value) == f"assumption set '{path}': `rates.rail` has no `year`."
+
+
+def test_a_value_at_either_end_of_its_range_is_accepted(tmp_path):
+    text = ('[parameters]\nsea_headway_h = { value = 100, low = 50, high = 100, source = "x", confidence = "M" }\n'
+            'empty_cost_ratio = { value = 0.4, low = 0.4, high = 0.6, source = "x", confidence = "M" }\n')  # fmt: skip
+    p = CostParameters.from_toml(_set_file(tmp_path, 'extends = "baseline"\n' + text))
+    assert p.ranges["sea_headway_h"] == (50.0, 100.0) and p.ranges["empty_cost_ratio"] == (0.4, 0.6)
+
+
+# --- replace, the printed table, differences, hashing (mutants of `replace`, `to_frame`, `differences`, ...) ------
+
+
+def test_two_unknown_parameters_are_each_given_a_suggestion():
+    with pytest.raises(TypeError) as error:
+        CostParameters.default().replace(empty_share=0.3, sea_headway=10.0)
+    assert str(error.value).startswith(
+        "unknown cost parameter(s) ['empty_share', 'sea_headway'] (did you mean 'empty_return_share'?) "
+        "(did you mean 'sea_headway_h'?); expected some of "
+    )
+
+
+def test_a_changed_value_keeps_the_unit_its_set_gives_it():
+    p = CostParameters.default()  # the set gives tonnes per TEU and the price year units of its own
+    q = p.replace(tonnes_per_unit=10.0, price_year=2023)
+    assert q.sources["tonnes_per_unit"] == ("t per unit", "set by the user", "-")
+    assert q.sources["price_year"] == ("year of nominal US$", "set by the user", "-")
+
+
+def test_the_table_of_assumptions_opens_with_where_they_came_from():
+    p = CostParameters.default().replace(cargo_value_usd_per_tonne=1234.56)  # 1,234.56 x 12 t x 0.6 % / 24 h
+    frame = p.to_frame()
+    assert frame.iloc[:4].values.tolist() == [
+        ["baseline", "", "data/assumptions/ or a user file", "-"],
+        ["teu", "", "explicit argument", "-"],
+        ["TTW", "", "tank-to-wheel factors (DESNZ/DEFRA 2025)", "-"],
+        [3.7, "USD per unit-hour", "derived: value x share / 24", "-"],  # 3.70368, to the cent
+    ]
+    assert frame.index[:4].tolist() == ["assumption_set", "cargo_unit", "emission_basis", "value_of_time_usd_per_h"]
+
+
+def test_differences_of_two_sets_are_headed_by_their_names():
+    table = CostParameters.load("balanced").differences(CostParameters.load("baseline"))
+    assert table.columns.tolist() == ["balanced", "baseline"]
+    assert table.loc["empty_return_share"].tolist() == [0.0, 0.22]
+
+
+def test_parameters_print_one_line_per_assumption():
+    p = CostParameters.default()
+    lines = str(p).splitlines()
+    assert [line.split()[0] for line in lines] == p.to_frame().index.tolist()
+
+
+def test_read_only_mappings_hash_alike_whatever_the_order_they_were_made_in():
+    assert hash(ReadOnlyMapping({"rail": 0.02, "road": 0.02})) == hash(ReadOnlyMapping({"road": 0.02, "rail": 0.02}))
+    mixed = ReadOnlyMapping({1: "a", "b": 2})  # keys of two types are sorted by their text
+    assert hash(mixed) == hash(ReadOnlyMapping({"b": 2, 1: "a"}))
+
+
+def test_a_changed_value_of_parameters_made_without_sources_gets_its_usual_unit():
+    p = CostParameters.default()
+    bare = CostParameters(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)} | {"sources": {}})
+    q = bare.replace(sea_headway_h=100.0, price_year=2023)
+    assert q.sources["sea_headway_h"] == ("h between sailings", "set by the user", "-")
+    assert q.sources["price_year"] == ("", "set by the user", "-")  # no usual unit: none is made up
+
+
+def _bare(**changes):
+    """Parameters made by hand, with no sources: one figure of each mapping."""
+    fields = {
+        "cargo_unit": "teu", "tonnes_per_unit": 12.0, "teu_per_unit": 1.0, "price_year": 2024,
+        "cargo_value_usd_per_tonne": 2400.0, "value_of_time_pct_per_day": 1.0, "empty_return_share": 0.0,
+        "empty_cost_ratio": 0.5, "sea_headway_h": 168.0, "carbon_price_usd_per_t": 0.0,
+        "co2e_kg_per_tkm": {"rail": 0.03}, "rates": {"rail.KAZ": (1.2, "usd_per_teu_km", 2022)},
+        "headway_h": {"caspian": 96.0}, "rate_usd_per_tkm": {"road": 0.06},
+    }  # fmt: skip
+    return CostParameters(**fields | changes)
+
+
+def test_the_table_of_parameters_made_by_hand_in_full():
+    frame = _bare().to_frame()
+    none = ["", "", ""]  # no unit, source or confidence given
+    assert frame.index.name == "parameter" and frame.columns.tolist() == ["value", "unit", "source", "confidence"]
+    assert frame.reset_index().values.tolist() == [
+        ["assumption_set", "custom", "", "data/assumptions/ or a user file", "-"],
+        ["cargo_unit", "teu", "", "explicit argument", "-"],
+        ["emission_basis", "TTW", "", "tank-to-wheel factors (DESNZ/DEFRA 2025)", "-"],
+        [
+            "value_of_time_usd_per_h",
+            12.0,
+            "USD per unit-hour",
+            "derived: value x share / 24",
+            "-",
+        ],  # 2,400 x 12 / 2,400
+        ["price_year", 2024, *none],
+        ["tonnes_per_unit", 12.0, *none],
+        ["teu_per_unit", 1.0, *none],
+        ["cargo_value_usd_per_tonne", 2400.0, *none],
+        ["value_of_time_pct_per_day", 1.0, *none],
+        ["empty_return_share", 0.0, *none],
+        ["empty_cost_ratio", 0.5, *none],
+        ["sea_headway_h", 168.0, *none],
+        ["carbon_price_usd_per_t", 0.0, *none],
+        ["headway_h.caspian", 96.0, *none],
+        ["co2e_kg_per_tkm.rail", 0.03, *none],
+        ["rate_usd_per_tkm.road", 0.06, *none],
+        ["rates.rail.KAZ", 1.2, "usd_per_teu_km (2022 US$)", "", ""],  # a rate's unit is its own, with its year
+    ]
+
+
+def test_the_table_of_a_set_gives_each_figure_its_unit_and_source():
+    frame = CostParameters.default().to_frame()
+    assert frame.loc["price_year"].tolist() == [2024, "year of nominal US$", "choice: latest full year of the US "
+                                                "CPI-U (BLS)", "H"]  # fmt: skip
+    assert frame.loc["headway_h.caspian", "confidence"] == "M"
+    assert frame.loc["rates.rail.KAZ", "unit"].endswith(" US$)") and frame.loc["rates.rail.KAZ", "source"]
+
+
+def test_a_read_only_mapping_shows_as_its_content():
+    assert repr(ReadOnlyMapping({"rail": 0.02})) == "{'rail': 0.02}"
+    assert repr(CostParameters.default().headway_h).startswith("{'mainline': 168.0, ")
+
+
+# --- every check of `_checked`, `_key_problems` and `_rate_problems`, message in full ------------------------------
+
+ALL_WRONG = {  # one of each problem, in the order the checks run
+    "cargo_unit": "teus", "tonnes_per_unit": 0.0, "value_of_time_pct_per_day": -1.0, "empty_return_share": 1.5,
+    "price_year": 2000, "co2e_kg_per_tkm": {"rial": -0.1}, "rate_usd_per_tkm": {"rail.XXX": 0.1},
+    "headway_h": {"caspain": 96.0},
+    "rates": {"rail.KAZ": "x", "trian": (-1.0, "usd_per_teu_kms", 1990), "rail.ZZZ": (1.0, "usd_per_teu_km", 2022),
+              "segment.": (1.0, "usd_per_teu_km", 2022)},
+}  # fmt: skip
+MODES = "['rail', 'road', 'sea', 'inland_water']"
+SERVICES = "['mainline', 'feeder', 'regional', 'caspian', 'river']"
+RATE_KEYS = "expected 'segment.<id>', 'passage.<name>', a mode, or 'mode.<service>' / 'mode.<ISO3>'."
+
+
+def test_every_wrong_parameter_is_named_in_one_message():
+    with pytest.raises(ValueError) as error:
+        _bare(**ALL_WRONG)
+    assert str(error.value).split(". `") == [
+        "invalid cost parameters: `cargo_unit` is 'teus'; expected one of ['teu', 'feu', 'tonne'] (did you mean "
+        "'teu'?)",
+        "tonnes_per_unit` is 0.0; it must be a positive finite number",
+        "value_of_time_pct_per_day` is -1.0; it must be a finite number >= 0 (it cannot be negative)",
+        "empty_return_share` is 1.5; expected a share between 0 and 1",
+        "price_year` is 2000; the price index covers 2010-2025",
+        "co2e_kg_per_tkm['rial']` is -0.1; it must be a finite number >= 0",
+        f"co2e_kg_per_tkm` has the key 'rial': 'rial' is not one of {MODES} (did you mean 'rail'?); expected a mode "
+        "or 'mode.branch'",
+        "rate_usd_per_tkm` has the key 'rail.XXX': 'XXX' is not an ISO 3166 alpha-3 code; expected a mode or "
+        "'mode.ISO3'",
+        f"headway_h` has the key 'caspain': 'caspain' is not one of {SERVICES} (did you mean 'caspian'?); expected a "
+        "water service or '<class>:<service>'",
+        "rates['rail.KAZ']` is 'x'; expected a Rate or a (value, unit, year) tuple",
+        "rates['trian']` has value -1.0; expected a finite number >= 0",
+        "rates['trian']` has unit 'usd_per_teu_kms'; expected one of ['usd_per_teu_km', 'usd_per_container_km', "
+        "'usd_per_teu', 'usd_per_tkm', 'usd_per_tonne'] (did you mean 'usd_per_teu_km'?)",
+        "rates['trian']` has year 1990; expected a price year the CPI-U table covers",
+        f"rates` has the key 'trian': 'trian' is not one of {MODES}; {RATE_KEYS[:-1]}",
+        f"rates` has the key 'rail.ZZZ': 'ZZZ' is neither a water service {SERVICES} nor an ISO 3166 alpha-3 code; "
+        f"{RATE_KEYS[:-1]}",
+        f"rates` has the key 'segment.'; {RATE_KEYS}",
+    ]
+
+
+def test_more_wrong_parameters_named_in_full():
+    with pytest.raises(ValueError) as error:
+        _bare(price_year="x", sea_headway_h=float("nan"), empty_cost_ratio=-0.1, carbon_price_usd_per_t=-1.0,
+              co2e_kg_per_tkm={3: 0.1}, rates={"passage.": (1.0, "usd_per_teu", 2022),
+                                               "sea.caspian": (1.0, "usd_per_teu", 2022.0)})  # fmt: skip
+    assert str(error.value).split(". `") == [
+        "invalid cost parameters: `sea_headway_h` is nan; it must be a positive finite number",
+        "carbon_price_usd_per_t` is -1.0; it must be a finite number >= 0 (it cannot be negative)",
+        "empty_cost_ratio` is -0.1; expected a share between 0 and 1",
+        "price_year` is 'x'; expected a whole year such as 2024",
+        "co2e_kg_per_tkm` has the key 3; expected a mode or 'mode.branch'",
+        f"rates` has the key 'passage.'; {RATE_KEYS[:-1]}",
+        "rates['sea.caspian']` has year 2022.0; expected a price year the CPI-U table covers.",
+    ]
+
+
+def test_figures_at_the_edge_of_what_is_allowed_are_accepted():
+    p = _bare(value_of_time_pct_per_day=0.0, carbon_price_usd_per_t=0.0, empty_return_share=1.0, empty_cost_ratio=0.0,
+              price_year=2025, co2e_kg_per_tkm={"rail": 0.0, "sea.suez": 0.01}, headway_h={"river": 0.0},
+              rate_usd_per_tkm={"road.IRN": 0.0}, tonnes_per_unit=1e-9,
+              rates={"rail.KAZ": (0.0, "usd_per_teu_km", 2010), "sea.caspian": (1.0, "usd_per_teu", 2025),
+                     "segment.x": (1.0, "usd_per_teu", 2024), "passage.suez": (1.0, "usd_per_teu", 2024)})  # fmt: skip
+    assert p.price_year == 2025 and p.rates["rail.KAZ"] == (0.0, "usd_per_teu_km", 2010)
+
+
+def test_loading_with_no_name_gives_the_baseline_per_teu(tmp_path):
+    p = CostParameters.load()
+    assert p.assumption_set == "baseline" and p.cargo_unit == "teu" and p == CostParameters.default()
+    assert CostParameters.load("pre2020").cargo_unit == "teu"
+    path = _set_file(tmp_path, 'extends = "baseline"\n')  # a path ending in .toml is read as a file
+    assert CostParameters.load(path, cargo_unit="feu").tonnes_per_unit == 20.0
+
+
+def test_an_unknown_set_lists_the_shipped_ones():
+    with pytest.raises(ValueError) as error:
+        CostParameters.load("basline")
+    assert str(error.value) == (
+        "assumption set 'basline' is not shipped (did you mean 'baseline'?); available: ['balanced', 'baseline', "
+        "'pre2020'], or give the path of a .toml file."
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"headway_h": 5},
+            "`headway_h` is a int (5); expected a mapping such as {'caspian': 96.0, 'dry_bulk:caspian': 48.0}.",
+        ),
+        ({"ranges": 5}, "`ranges` is a int (5); expected a mapping such as {}."),  # no example for ranges
+    ],
+)
+def test_parameters_made_by_hand_want_mappings(changes, message):
+    with pytest.raises(TypeError) as error:
+        _bare(**changes)
+    assert str(error.value) == message
+
+
+def test_only_a_triple_is_taken_for_a_rate():
+    with pytest.raises(ValueError) as error:
+        _bare(rates={"rail": (1.0, "usd_per_teu"), "road": "abc"})
+    assert str(error.value) == (
+        "invalid cost parameters: `rates['rail']` is (1.0, 'usd_per_teu'); expected a Rate or a (value, unit, year) "
+        "tuple. `rates['road']` is 'abc'; expected a Rate or a (value, unit, year) tuple."
+    )
+    assert type(_bare().rates["rail.KAZ"]) is Rate
+
+
+# --- what `from_toml` takes from a file (mutants of `from_toml`) ---------------------------------------------------
+
+
+def test_an_unknown_cargo_unit_suggests_the_nearest_one():
+    with pytest.raises(ValueError) as error:
+        CostParameters.load("baseline", cargo_unit="teus")
+    assert str(error.value) == "`cargo_unit` was 'teus'; expected one of ['teu', 'feu', 'tonne'] (did you mean 'teu'?)."
+
+
+def test_tonnes_and_teu_per_unit_take_the_figures_of_the_cargo_unit_with_their_ranges():
+    teu, tonne = CostParameters.load("baseline"), CostParameters.load("baseline", cargo_unit="tonne")
+    assert teu.ranges["tonnes_per_unit"] == (8.0, 20.0) and "teu_per_unit" not in teu.ranges  # 1 TEU: no range
+    assert tonne.ranges["teu_per_unit"] == (0.05, 0.125) and "tonnes_per_unit" not in tonne.ranges
+    assert teu.sources["teu_per_unit"] == ("TEU per unit", "definition", "H")
+    assert teu.sources["tonnes_per_unit"][:2] == ("t per unit", teu.sources["cargo_unit.teu.tonnes"][1])
+
+
+def test_a_figure_without_a_unit_has_none_in_the_table(tmp_path):
+    path = _set_file(tmp_path, 'extends = "baseline"\n[parameters]\nsea_headway_h = { value = 100, source = "x", '
+                               'confidence = "H" }\n')  # fmt: skip
+    p = CostParameters.from_toml(path)
+    assert p.sources["sea_headway_h"] == ("", "x", "H") and "sea_headway_h" not in p.ranges
+
+
+def test_transfer_fees_without_a_cost_year_are_in_money_of_the_data_year():
+    import pandas as pd
+
+    transfers = pd.DataFrame({"time_h_mode": [4.0, 2.0], "cost_usd_per_teu": [100.0, None]}, index=["x", "y"])
+    p = CostParameters.default(price_year=2024)
+    costs = transfer_costs(transfers, p, data_year=2022)
+    assert costs["cost_usd"].tolist() == pytest.approx([100.0 * 313.689 / 292.655, 0.0])  # CPI-U 2024 / 2022
+    assert costs["time_h"].tolist() == [4.0, 2.0] and costs.index.tolist() == ["x", "y"]
+    assert costs.columns.tolist() == [
+        "distance_km", "moving_time_h", "wait_h", "time_h", "cost_usd", "co2e_kg", "generalised_cost_usd"
+    ]  # fmt: skip
+    assert costs["wait_h"].tolist() == [4.0, 2.0] and costs["distance_km"].tolist() == [0.0, 0.0]  # all time waits
+    assert transfer_costs(transfers, p)["cost_usd"].tolist() == [100.0, 0.0]  # no data year: the price year's
+
+
+def test_a_segment_cost_with_its_own_year_is_deflated_from_that_year(toy):
+    segments = toy.segments.copy()
+    segments["cost_year"] = [2017.0] + [float("nan")] * (len(segments) - 1)  # a_b_rail's rate is of 2017
+    costs = segment_costs(segments, CostParameters.default(price_year=2024), data_year=2022)
+    assert costs.loc["a_b_rail", "cost_usd"] == pytest.approx(60.0 * deflator(2017, 2024))  # 100 km x 0.05 x 12 t
+    assert costs.loc["b_c_rail", "cost_usd"] == pytest.approx(60.0 * deflator(2022, 2024))  # no year: the data year
