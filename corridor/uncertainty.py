@@ -578,7 +578,8 @@ def _dominance_prune(
     (``min over the box of r - q >= 0``, exact for figures both share); every completion of ``r`` is then
     dominated by the same completion of ``q``, so ``r`` is dropped, and so are labels whose optimistic cost
     plus the optimistic cost to go exceeds `bound`. The routes left at the end contain a best route of every
-    state. Returns the edges they use, or None after `limit` labels (the caller keeps all of `edges`).
+    state. Returns the edges they use, or None after `limit` labels (the caller keeps all of `edges`). The search
+    itself is compiled (:func:`corridor._kernels.label_search`).
     """
     graph = model.graph
     low, mode, high = model.transformed_bounds
