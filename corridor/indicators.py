@@ -91,8 +91,7 @@ def section_costs(route: Route) -> pd.DataFrame:
     legs = route.legs
     at_sea = legs["mode"].eq("sea").fillna(False).astype(bool)  # a transfer has no mode
     section = legs["country"].where(~at_sea, "sea").fillna("sea")
-    order = pd.unique(section)
-    table = legs.groupby(section, sort=False)[["distance_km", "time_h", "cost_usd"]].sum().reindex(order)
+    table = legs.groupby(section, sort=False)[["distance_km", "time_h", "cost_usd"]].sum()  # in travel order
     table["cost_usd_per_500_km"] = table["cost_usd"] / table["distance_km"].where(lambda d: d > 0) * 500.0
     return table.rename_axis("section")
 

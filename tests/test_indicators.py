@@ -1,3 +1,7 @@
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -143,3 +147,43 @@ def test_a_sea_leg_with_a_country_still_counts_as_sea(edit):
     toy = corridor.read_corridor(edit("segments", swedish_waters))
     route = best_route(toy, "a", "d", avoid_modes=["road"], parameters=CostParameters.default(cargo_unit="teu"))
     assert section_costs(route).index.tolist() == ["FIN", "SWE", "sea"]
+
+
+def _route_of(rows):
+    """A stand-in for a Route: only its legs, written by hand (element_type, element_id, kind, from_place,
+    country, mode, distance_km, time_h, cost_usd)."""
+    legs = pd.DataFrame(rows, columns=["element_type", "element_id", "kind", "from_place", "country", "mode",
+                                       "distance_km", "time_h", "cost_usd"])  # fmt: skip
+    for column in ("time_source", "time_confidence", "cost_source", "cost_confidence"):
+        legs[column] = "s"
+    legs.index = pd.RangeIndex(len(legs), name="leg")
+    return SimpleNamespace(legs=legs)
+
+
+def test_border_crossings_split_stops_by_place_and_count_each_stop_once():
+    route = _route_of([
+        ("transfer", "x_port", "port_call", "x", "AAA", None, 0.0, 1.0, 10.0),
+        ("transfer", "x_border", "border_crossing", "x", "AAA", None, 0.0, 2.0, 20.0),
+        ("transfer", "y_border", "border_crossing", "y", "BBB", None, 0.0, 4.0, 40.0),  # next place, no segment
+        ("segment", "y_z", None, "y", "BBB", "rail", 100.0, 2.0, 50.0),
+        ("transfer", "z_border", "border_crossing", "z", "CCC", None, 0.0, 8.0, 80.0),
+        ("transfer", "z_border_2", "border_crossing", "z", "CCC", None, 0.0, 16.0, 160.0),  # one stop, two posts
+        ("segment", "z_w", None, "z", "CCC", "rail", 100.0, 2.0, 50.0),
+    ])  # fmt: skip
+    crossings = border_crossings(route)
+    assert crossings.index.tolist() == ["x_border", "y_border", "z_border"]
+    assert crossings["includes"].tolist() == ["x_port;x_border", "y_border", "z_border;z_border_2"]
+    assert crossings["time_h"].tolist() == [3.0, 4.0, 24.0]
+
+
+def test_section_costs_per_500_km_only_where_a_section_has_length():
+    route = _route_of([
+        ("segment", "a_b", None, "a", "CCC", "rail", 100.0, 2.0, 50.0),
+        ("transfer", "b_border", "border_crossing", "b", "BBB", None, 0.0, 4.0, 100.0),  # a section of no length
+        ("segment", "b_c", None, "b", "AAA", "road", 0.5, 0.1, 2.0),  # half a kilometre
+    ])  # fmt: skip
+    sections = section_costs(route)
+    assert sections.index.tolist() == ["CCC", "BBB", "AAA"]  # in travel order, not sorted
+    assert sections.loc["CCC", "cost_usd_per_500_km"] == 250.0
+    assert np.isnan(sections.loc["BBB", "cost_usd_per_500_km"])
+    assert sections.loc["AAA", "cost_usd_per_500_km"] == 2000.0
