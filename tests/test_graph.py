@@ -245,3 +245,12 @@ def test_a_kept_graph_searches_again_when_the_weights_change_in_place(toy):
     assert other != path and second < first + 1e6
     weight[path[len(path) // 2]] -= 1e6
     assert adjacency.path(weight, start, end) == (first, path)
+
+
+def test_costs_of_a_class_use_its_own_rates_and_no_class_gives_an_empty_table(toy):
+    p = CostParameters.default(rates={"dry_bulk:port_call": (5.0, "usd_per_tonne", 2022)}, price_year=2022)
+    graph = compile_graph(toy, p)
+    every, bulk = graph.costs(p), graph.costs(p, cargo_class="dry_bulk")
+    assert bulk.loc[("transfer", "c_port"), "cost_usd"] == 60.0  # 5 US$/t x 12 t per TEU
+    assert every.loc[("transfer", "c_port"), "cost_usd"] != 60.0
+    assert graph.class_costs(p, [], "cost_usd").shape == (0, len(every))
