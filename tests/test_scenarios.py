@@ -640,6 +640,9 @@ def test_scaling_a_dwell_scales_it_and_nothing_else(factor):
 # --- scenarios with freight assigned ------------------------------------------------------------------------
 
 
+CLOSE_ROAD = '[[change]]\naction = "close"\nelement = "segments"\nids = ["b_d_road"]\nsource = "s"\nconfidence = "H"\n'
+
+
 def toy_od(tonnes=1000.0):
     index = pd.MultiIndex.from_tuples([("a", "d", "container")], names=["origin", "destination", "cargo_class"])
     return pd.DataFrame({"tonnes_per_year": [tonnes], "teu_per_year": [tonnes / 10], "value_usd_per_year": [3e6]},
@@ -647,10 +650,7 @@ def toy_od(tonnes=1000.0):
 
 
 def test_run_with_od_assigns_baseline_and_scenario_freight_and_diffs_the_loads(tmp_path, toy):
-    text = (
-        HEAD
-        + '[[change]]\naction = "close"\nelement = "segments"\nids = ["b_d_road"]\nsource = "s"\nconfidence = "H"\n'
-    )
+    text = HEAD + CLOSE_ROAD
     result = scenarios.run([scenarios.load_scenario(write(tmp_path, text))], pairs=[("a", "d")], corridor=toy,
                            od=toy_od(), respond=False, assign_options={"method": "aon"})  # fmt: skip
     loads = result.compare("loads").xs("test")
@@ -685,10 +685,7 @@ def test_run_assigns_the_grown_and_responded_freight(tmp_path, toy):
 
 
 def test_routes_without_a_share_keep_their_figures_in_the_shares_table(tmp_path, toy):
-    text = (
-        HEAD
-        + '[[change]]\naction = "close"\nelement = "segments"\nids = ["b_d_road"]\nsource = "s"\nconfidence = "H"\n'
-    )
+    text = HEAD + CLOSE_ROAD
     result = scenarios.run([scenarios.load_scenario(write(tmp_path, text))], pairs=[("a", "d")], corridor=toy,
                            od=toy_od(), respond=False, assign_options={"method": "aon"})  # fmt: skip
     shares = result.compare("shares").xs("test")
