@@ -526,9 +526,10 @@ def assign(
         names = [f"{origin[choices[c]]}->{destination[choices[c]]} ({cargo[choices[c]]})" for c in uncarried]
         raise NoRouteError(f"no candidate route may carry {names}; check the class's `modes` in cargo_classes.")
     class_vot = _class_values_of_time(parameters, classes, class_names, by_class=value_of_time_by_class)
+    boxed = _boxed(classes, class_names)
     model = _Model(routes, parameters, alt_choice, alt_route, len(choices), (bpr_alpha, bpr_beta), graph=graph,
                    alt_vot=class_vot[class_codes[alt_choice]], alt_class=class_codes[alt_choice],
-                   class_names=list(class_names), boxed=_boxed(classes, class_names))  # fmt: skip
+                   class_names=list(class_names), boxed=boxed)  # fmt: skip
     demand = od["tonnes_per_year"].to_numpy(dtype=float)[choices]
     scale = scale_per_usd / parameters.teu_per_unit
     respond = _responder(model, method, scale, path_size_correction)
@@ -545,7 +546,7 @@ def assign(
     shares = _shares_table(od, choices, on_corridor, model, flows, response, route_time, table)
     loads = _loads_table(graph, model, flows, alt_choice, cargo[choices], od, choices, delay_h, classes)
     as_of_text = graph.network.metadata.get("as_of")
-    boxed = [str(c) for c, b in zip(class_names, _boxed(classes, class_names), strict=True) if b]
+    boxed = [str(c) for c, b in zip(class_names, boxed, strict=True) if b]
     assumptions = _assumptions(method, scale_per_usd, path_size_correction, k, capacity_restraint,
                                bpr_alpha, bpr_beta, parameters, boxed)  # fmt: skip
     if value_of_time_by_class:
